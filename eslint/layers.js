@@ -1,0 +1,27 @@
+/**
+ * Where code runs, and so what it may import. The linter (local/layering) enforces this table;
+ * tests/unit/lint proves each rule fails lint when broken. A new npm package goes into the
+ * layers that may use it; a new folder of source goes into exactly one layer.
+ */
+
+const BROWSER_PACKAGES = ['react', 'react-dom', 'antd', '@ant-design/*', 'i18next', 'react-i18next', 'simple-peer', 'zod'];
+const SERVER_PACKAGES = ['zod', 'fastify', '@fastify/*', 'ws'];
+
+export const LAYERS = {
+  /** Pure TypeScript shared by every side: no Node, no DOM, no Electron. */
+  common: { paths: ['common/'], may: [], packages: ['zod'], node: false },
+  /** The React UI: the contract from common/, browser packages, nothing of Node or Electron. */
+  renderer: { paths: ['renderer/'], may: ['common'], packages: BROWSER_PACKAGES, node: false },
+  /** The sandboxed preload: electron's renderer APIs and the contract, nothing else. */
+  preload: { paths: ['preload/'], may: ['common'], packages: ['electron', 'zod'], node: false },
+  /** The workstation's back end, host-independent: it never imports electron. */
+  main: { paths: ['main/'], may: ['common'], packages: SERVER_PACKAGES, node: true, files: ['package.json'] },
+  /** The thin Electron shell: the only part of main that touches electron. */
+  shell: { paths: ['main/electron/'], may: ['main', 'common'], packages: ['electron', ...SERVER_PACKAGES], node: true },
+  /** The reference exam platform: a separate server that shares only the wire schemas. */
+  platform: { paths: ['platform/'], may: ['common'], packages: SERVER_PACKAGES, node: true },
+  /** The platform's candidate pages, which run in a browser. */
+  'platform-web': { paths: ['platform/web/'], may: ['common'], packages: BROWSER_PACKAGES, node: false },
+};
+
+export const ALIASES = { '@common': 'common' };
