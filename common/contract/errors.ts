@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Every failure that crosses the contract carries one of these codes. The renderer shows a
+ * localised sentence per code; `message` is an English detail for logs and developers.
+ */
+export const ErrorCode = z.enum([
+  /** The envelope itself is malformed: not JSON, no id, wrong shape. */
+  'bad_request',
+  /** The command name is not in the contract. */
+  'unknown_command',
+  /** The input does not match the command's schema (unknown keys, NaN, oversize strings…). */
+  'invalid_input',
+  /** The caller is not allowed to call this (foreign frame or origin, no secret). */
+  'forbidden',
+  /** The command needs a signed-in examiner. */
+  'not_signed_in',
+  /** The platform refused the user name or password. */
+  'invalid_credentials',
+  /** The platform's token has expired or was revoked: sign in again. */
+  'session_expired',
+  /** The platform could not be reached (down, network gone, timed out). */
+  'platform_unreachable',
+  /** The platform answered, but with an error or a response that breaks its schema. */
+  'platform_error',
+  /** The workstation has no platform configured. */
+  'platform_not_configured',
+  /** The transport to the workstation's back end is gone (browser host stopped). */
+  'host_unreachable',
+  /** A bug on our side; details are in the main process log. */
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ContractError = z.strictObject({
+  code: ErrorCode,
+  message: z.string().max(2000),
+});
+export type ContractError = z.infer<typeof ContractError>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+/** A failure a service raises on purpose; the dispatcher turns it into `{ ok: false }`. */
+export class ContractFailure extends Error {
+  override readonly name = 'ContractFailure';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { PlatformHealth, Session } from './schemas';
+
+/** Every event main pushes to the renderer, with its payload schema. */
+export const events = {
+  /** The platform connection changed state (online, offline…). */
+  'platform.health': PlatformHealth,
+  /** An examiner signed in or out, or the token expired. */
+  'session.changed': Session.nullable(),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.output<Events[N]>;
+
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
