@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** Configuration of one workstation launch. */
+export interface WorkstationConfig {
+  /** The platform's base URL; null when none is configured. */
+  readonly platformUrl: string | null;
+  /** Where the workstation keeps its data (database, media cache, config.json). */
+  readonly dataDir: string;
+  /** True when `npm start` embedded the reference platform with demo data. */
+  readonly demo: boolean;
+}
+
+const PlatformUrl = z
+  .url({ protocol: /^https?$/, error: 'the platform URL must be an http:// or https:// URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+/** `config.json` in the data folder: what a user of the packaged app edits. */
+const ConfigFile = z.strictObject({
+  platformUrl: PlatformUrl.optional(),
+});
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface ConfigSources {
+  readonly argv?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** The host's default data folder (Electron's userData, or an XDG folder for the browser host). */
+  readonly defaultDataDir?: string;
+}
+
+/**
+ * Resolves the configuration: command-line flags over environment variables over the data
+ * folder's config.json. A malformed value is a ConfigError that names the source.
+ */
+export function resolveConfig(sources: ConfigSources = {}): WorkstationConfig {
+  const env = sources.env ?? process.env;
+  const flags = parseFlags(sources.argv ?? []);
+  const dataDir = flags['data-dir'] ?? env.EXAMINER_DATA_DIR ?? sources.defaultDataDir ?? defaultDataDir(env);
+  const file = readConfigFile(join(dataDir, 'config.json'));
+
+  const rawUrl = flags['platform-url'] ?? env.EXAMINER_PLATFORM_URL ?? null;
+  let platformUrl = file.platformUrl ?? null;
+  if (rawUrl !== null && rawUrl !== '') {
+    const parsed = PlatformUrl.safeParse(rawUrl);
+    if (!parsed.success) throw new ConfigError(`platform URL ${JSON.stringify(rawUrl)}: ${parsed.error.issues[0]?.message}`);
+    platformUrl = parsed.data;
+  }
+  return { platformUrl, dataDir, demo: env.EXAMINER_DEMO === '1' };
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
+  return join(base, 'examiner-workstation');
+}
+
+function readConfigFile(path: string): z.infer<typeof ConfigFile> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${path} is not valid JSON`);
+  }
+  const parsed = ConfigFile.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+const KNOWN_FLAGS = new Set(['platform-url', 'data-dir', 'port']);
+
+/** `--name value` or `--name=value`, for the flags this app knows; anything else is an error. */
+export function parseFlags(argv: readonly string[]): Partial<Record<'platform-url' | 'data-dir' | 'port', string>> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match?.[1] || !KNOWN_FLAGS.has(match[1])) throw new ConfigError(`unknown argument ${JSON.stringify(arg)}`);
+    const value = match[2] ?? argv[++i];
+    if (value === undefined || (match[2] === undefined && value.startsWith('--'))) {
+      throw new ConfigError(`--${match[1]} needs a value`);
+    }
+    out[match[1]] = value;
+  }
+  return out;
+}

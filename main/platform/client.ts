@@ -1,0 +1,114 @@
+import { ContractFailure } from '@common/contract';
+import { API_PREFIX, ErrorBody } from '@common/platform/wire';
+import type { z } from 'zod';
+
+export interface PlatformRequest<S extends z.ZodType> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below the API prefix, e.g. `/health`. */
+  readonly path: string;
+  readonly schema: S;
+  readonly body?: unknown;
+  readonly token?: string | null;
+  readonly timeoutMs?: number;
+  /** How a 401 reads to the user: a failed sign-in, or a session that has ended. */
+  readonly unauthorizedAs?: 'invalid_credentials' | 'session_expired';
+}
+
+export interface PlatformResponse<T> {
+  readonly status: number;
+  readonly data: T;
+  readonly etag: string | null;
+}
+
+const DEFAULT_TIMEOUT_MS = 8_000;
+
+/**
+ * The workstation's only HTTP door to the platform. Every response is checked against the
+ * shared wire schema, and every failure becomes a ContractFailure with a code the UI can
+ * explain: unreachable, refused credentials, expired session, or a platform error.
+ */
+export class PlatformClient {
+  readonly origin: string | null;
+
+  constructor(
+    baseUrl: string | null,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    this.origin = baseUrl === null ? null : new URL(baseUrl).origin;
+  }
+
+  async request<S extends z.ZodType>(request: PlatformRequest<S>): Promise<PlatformResponse<z.output<S>>> {
+    if (this.origin === null) {
+      throw new ContractFailure('platform_not_configured', 'no platform URL is configured');
+    }
+    const url = `${this.origin}${API_PREFIX}${request.path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.token) headers.authorization = `Bearer ${request.token}`;
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? null : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        redirect: 'error',
+      });
+    } catch (error) {
+      throw new ContractFailure('platform_unreachable', `${request.method} ${request.path}: ${reason(error)}`, {
+        cause: error,
+      });
+    }
+
+    const text = await readBody(response, request);
+    const json = parseJson(text);
+    if (!response.ok) throw failureFor(response.status, json, request);
+
+    const parsed = request.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ContractFailure(
+        'platform_error',
+        `${request.method} ${request.path}: response does not match the platform schema`,
+      );
+    }
+    return { status: response.status, data: parsed.data, etag: response.headers.get('etag') };
+  }
+}
+
+async function readBody(response: Response, request: PlatformRequest<z.ZodType>): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw new ContractFailure('platform_unreachable', `${request.method} ${request.path}: ${reason(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function failureFor(status: number, json: unknown, request: PlatformRequest<z.ZodType>): ContractFailure {
+  const body = ErrorBody.safeParse(json);
+  const detail = body.success ? `${body.data.error.code}: ${body.data.error.message}` : `HTTP ${status}`;
+  const where = `${request.method} ${request.path}`;
+  if (status === 401) return new ContractFailure(request.unauthorizedAs ?? 'session_expired', `${where}: ${detail}`);
+  if (status >= 500) return new ContractFailure('platform_error', `${where}: platform failed (${detail})`);
+  return new ContractFailure('platform_error', `${where}: refused (${detail})`);
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
+}

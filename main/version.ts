@@ -1,0 +1,4 @@
+import packageJson from '../package.json' with { type: 'json' };
+
+export const APP_NAME = packageJson.productName;
+export const APP_VERSION = packageJson.version;
