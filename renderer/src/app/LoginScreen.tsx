@@ -1,0 +1,73 @@
+import { Alert, Button, Card, Flex, Form, Input, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppInfo, ContractError, LoginInput, PlatformHealth } from '@common/contract';
+import { call, CallError } from './call';
+import { HealthBadge } from './HealthBadge';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export function LoginScreen({ info, health }: { info: AppInfo; health: PlatformHealth | undefined }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<ContractError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (values: LoginInput) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await call('session.login', values);
+    } catch (failure) {
+      setError(failure instanceof CallError ? failure.error : { code: 'internal', message: String(failure) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Flex vertical align="center" justify="center" style={{ minHeight: '100vh', padding: 24, background: '#f3f5f8' }}>
+      <Card
+        style={{ width: 400 }}
+        title={
+          <Flex vertical>
+            <Typography.Title level={3} style={{ margin: 0 }}>
+              {t('app.title')}
+            </Typography.Title>
+            <Typography.Text type="secondary">{t('app.subtitle')}</Typography.Text>
+          </Flex>
+        }
+        extra={<LanguageSwitch />}
+      >
+        <Flex justify="space-between" style={{ marginBottom: 16 }}>
+          <HealthBadge health={health} />
+          {info.demo && <Tag color="gold">{t('app.demo')}</Tag>}
+        </Flex>
+        {error && (
+          <Alert
+            type="error"
+            role="alert"
+            data-testid="login-error"
+            data-code={error.code}
+            title={t(`errors.${error.code}`)}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        <Form<LoginInput> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
+          <Form.Item label={t('login.username')} name="username" rules={[{ required: true, message: t('login.usernameRequired') }]}>
+            <Input autoComplete="username" autoFocus />
+          </Form.Item>
+          <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t('login.submit')}
+          </Button>
+        </Form>
+        {info.demo && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0 }}>
+            {t('login.demoHint')}
+          </Typography.Paragraph>
+        )}
+      </Card>
+    </Flex>
+  );
+}
