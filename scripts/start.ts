@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseFlags, resolveConfig } from '../main/config';
+import { startBrowserHost } from '../main/host/browser-host';
+import { createLogger } from '../main/log';
+import { createWorkstation } from '../main/workstation';
+import { startPlatform } from '../platform/server';
+import { buildElectron } from './build-electron';
+import { ensureElectronBinary } from './electron-binary';
+import { ensureRendererBuilt } from './renderer-build';
+
+/**
+ * `npm start`: the workstation against the configured platform, or against the embedded
+ * reference platform with demo data when none is configured. Opens the Electron window when
+ * Electron's binary is present; otherwise serves the same workstation to a browser on loopback.
+ */
+async function main(): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const argv = process.argv.slice(2);
+  let config = resolveConfig({ argv });
+  const port = Number(parseFlags(argv).port ?? process.env.EXAMINER_PORT ?? 4200);
+
+  const closers: (() => Promise<void>)[] = [];
+  if (config.platformUrl === null) {
+    const platform = await startPlatform({ port: 0 });
+    closers.push(platform.close);
+    config = { ...config, platformUrl: platform.url, demo: true };
+    say(`Embedded reference platform with demo data at ${platform.url} (sign in as examiner1 / demo1234)`);
+  }
+
+  const rendererDir = await ensureRendererBuilt(say);
+  const electron = ensureElectronBinary();
+  if (electron) {
+    await buildElectron();
+    const main = fileURLToPath(new URL('../dist/electron/main.cjs', import.meta.url));
+    const child = spawn(electron, [main], {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        EXAMINER_PLATFORM_URL: config.platformUrl ?? '',
+        EXAMINER_DEMO: config.demo ? '1' : '0',
+      },
+    });
+    child.on('exit', (code) => void Promise.all(closers.map((close) => close())).then(() => process.exit(code ?? 0)));
+    return;
+  }
+
+  say('Electron is not installed on this machine, so the workstation is served to your browser instead.');
+  const log = createLogger('host');
+  const workstation = createWorkstation({ host: 'browser', config, log });
+  workstation.start();
+  const host = await startBrowserHost({ workstation, rendererDir, log, port: Number.isInteger(port) ? port : 4200 });
+  closers.push(host.close);
+  say(`Open ${host.launchUrl}`);
+
+  const stop = () => {
+    workstation.stop();
+    void Promise.all(closers.map((close) => close())).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Examiner Workstation: ${error.message}\n`);
+    process.exit(2);
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`Examiner Workstation: the port is taken; start with --port N (or EXAMINER_PORT=N)\n`);
+    process.exit(2);
+  }
+  throw error;
+});
