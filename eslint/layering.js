@@ -67,7 +67,7 @@ export const layering = {
       crossLayer: "'{{layer}}' may not import from '{{target}}' ({{spec}}).",
       unlayered: "'{{layer}}' may not import '{{spec}}', which belongs to no layer.",
       nodeBuiltin: "'{{layer}}' does not run in Node: '{{spec}}' is not available there.",
-      package: "'{{pkg}}' is not a package of '{{layer}}'. If it belongs there, add it to that layer in eslint.config.js.",
+      package: "'{{pkg}}' is not a package of '{{layer}}'. If it belongs there, add it to that layer in eslint/layers.js.",
     },
   },
   create(context) {

@@ -5,7 +5,7 @@
  */
 
 const BROWSER_PACKAGES = ['react', 'react-dom', 'antd', '@ant-design/*', 'i18next', 'react-i18next', 'simple-peer', 'zod'];
-const SERVER_PACKAGES = ['zod', 'fastify', '@fastify/*', 'ws'];
+const SERVER_PACKAGES = ['zod', 'fastify', '@fastify/*', 'ws', 'better-sqlite3'];
 
 export const LAYERS = {
   /** Pure TypeScript shared by every side: no Node, no DOM, no Electron. */

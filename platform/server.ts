@@ -1,41 +1,93 @@
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { AddressInfo, Socket } from 'node:net';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError } from 'fastify';
 import { API_PREFIX, type HealthResponse } from '@common/platform/wire';
-import { DEMO_ACCOUNTS } from './demo';
+import { systemClock, type Clock } from './clock';
+import type { PlatformContext } from './context';
+import { openPlatformDb } from './db/database';
+import { ensureDemoRecordings } from './demo/media';
+import { seedDemo, type DemoSeedOptions } from './demo/seed';
+import { installFaults, type FaultSettings } from './faults';
 import { HttpError, sendError } from './http';
+import { RealtimeHub } from './realtime/hub';
+import { adminRoutes } from './routes/admin';
+import { assignmentRoutes } from './routes/assignments';
 import { authRoutes } from './routes/auth';
-import { Accounts, type AccountSeed } from './state/accounts';
+import { candidateRoutes } from './routes/candidate';
+import { examRoutes } from './routes/exams';
+import { queueRoutes } from './routes/queue';
+import { recordingRoutes } from './routes/recordings';
+import { scoreRoutes } from './routes/scores';
+import { Accounts } from './state/accounts';
+import { Catalog } from './state/catalog';
+import { BlindCodes } from './state/codes';
 
 export const PLATFORM_SERVICE = 'reference-exam-platform';
-export const PLATFORM_VERSION = '0.1.0';
+export const PLATFORM_VERSION = '0.2.0';
 
 export interface PlatformOptions {
   /** 0 picks a free port. */
   readonly port?: number;
-  /** Loopback only unless a test's network namespace says otherwise. */
+  /** Loopback unless a test's network namespace says otherwise. */
   readonly host?: string;
-  readonly accounts?: readonly AccountSeed[];
+  /** Where the platform keeps its database and media; null (default) keeps state in memory. */
+  readonly dataDir?: string | null;
+  /** Seed the demo exam (default true); an object tunes its size. */
+  readonly demo?: boolean | Omit<DemoSeedOptions, 'now'>;
+  /** Generate the demo recordings with ffmpeg (default false; needs dataDir). */
+  readonly demoMedia?: boolean;
+  readonly clock?: Clock;
   readonly tokenTtlMs?: number;
+  /** Faults from the start (tests); otherwise set through the admin endpoint. */
+  readonly faults?: FaultSettings | null;
+  /** Guards the admin endpoints besides loopback; default: a random one, see RunningPlatform. */
+  readonly adminSecret?: string;
 }
 
 export interface RunningPlatform {
   readonly url: string;
   readonly port: number;
+  /** The platform's state, for tests and tools that need to look behind the API. */
+  readonly ctx: PlatformContext;
+  readonly adminSecret: string;
   close(): Promise<void>;
 }
 
 /**
- * The reference exam platform: a real HTTP server on loopback that implements the API the
- * workstation speaks (platform/openapi.yaml). `npm start` embeds it with demo data; every
- * integration and end-to-end test runs against it.
+ * The reference exam platform: a real HTTP + WebSocket server on loopback that implements the
+ * API the workstation speaks (platform/openapi.yaml). `npm start` embeds it with demo data;
+ * every integration and end-to-end test runs against it.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
-  const accounts = new Accounts(options.accounts ?? DEMO_ACCOUNTS, options.tokenTtlMs ?? 12 * 3600_000);
+  const clock = options.clock ?? systemClock;
+  const dataDir = options.dataDir ?? null;
+  const db = openPlatformDb(dataDir);
+  const accounts = new Accounts(db, clock, options.tokenTtlMs ?? 12 * 3600_000);
+  const catalog = new Catalog(db);
+  const hub = new RealtimeHub();
+  const adminSecret = options.adminSecret ?? randomUUID();
+  const ctx: PlatformContext = {
+    db,
+    clock,
+    accounts,
+    catalog,
+    codes: new BlindCodes(db),
+    notifier: hub,
+    mediaDir: dataDir === null ? null : join(dataDir, 'media'),
+    adminSecret,
+  };
+  if (options.demo !== false) {
+    seedDemo(db, catalog, accounts, { now: clock.now(), ...(typeof options.demo === 'object' ? options.demo : {}) });
+  }
+  if (options.demoMedia) await ensureDemoRecordings(ctx);
+
   // forceCloseConnections: a stopped platform is gone at once, as a real outage would be.
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
 
   app.setErrorHandler((error: FastifyError | HttpError, _request, reply) => {
-    if (error instanceof HttpError) return sendError(reply, error.status, error.code, error.message);
+    if (error instanceof HttpError) return sendError(reply, error.status, error.code, error.message, error.extra);
     if (error.statusCode === 413) return sendError(reply, 413, 'payload_too_large', 'request body too large');
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'bad_request', error.message);
@@ -44,21 +96,54 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'no such endpoint'));
 
+  await app.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  installFaults(app, ctx, options.faults ?? null);
   await app.register(
     (api, _opts, done) => {
       api.get('/health', async (): Promise<HealthResponse> => ({
         status: 'ok',
         service: PLATFORM_SERVICE,
         version: PLATFORM_VERSION,
-        time: new Date().toISOString(),
+        time: clock.now().toISOString(),
       }));
       authRoutes(api, accounts);
+      examRoutes(api, ctx);
+      queueRoutes(api, ctx);
+      candidateRoutes(api, ctx);
+      assignmentRoutes(api, ctx);
+      recordingRoutes(api, ctx);
+      scoreRoutes(api, ctx);
+      adminRoutes(api, ctx);
+      hub.register(api, () => ctx);
       done();
     },
     { prefix: API_PREFIX },
   );
 
+  // Upgraded sockets leave the HTTP server's tracking; end them all on close.
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const { port, address } = app.server.address() as AddressInfo;
-  return { url: `http://${address}:${port}`, port, close: () => app.close() };
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    ctx,
+    adminSecret,
+    close: () => {
+      closed ??= (async () => {
+        hub.closeAll();
+        const closing = app.close();
+        for (const socket of sockets) socket.destroy();
+        await closing;
+        db.close();
+      })();
+      return closed;
+    },
+  };
 }

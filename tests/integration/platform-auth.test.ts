@@ -49,7 +49,7 @@ describe('reference platform: health and sign-in', () => {
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: 'bad_request' } });
 
-    const huge = await postJson('/auth/login', { username: 'examiner1', password: 'x'.repeat(300 * 1024) });
+    const huge = await postJson('/auth/login', { username: 'examiner1', password: 'x'.repeat(1100 * 1024) });
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ error: { code: 'payload_too_large' } });
 

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Exams as the platform describes them to an examiner: subjects with their rubric, slots, the
+ * panels the examiner sits on, and the rule that combines a panel's scores.
+ */
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+
+export const LocalizedText = z.object({ zh: z.string().min(1).max(500), en: z.string().min(1).max(500) });
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+export const Criterion = z.object({
+  id: Id,
+  label: LocalizedText,
+  /** The highest value; the lowest is always 0. */
+  max: z.number().positive().max(1000),
+  /** Values are whole multiples of the step (e.g. 0.5). */
+  step: z.number().positive().max(100),
+  required: z.boolean(),
+});
+export type Criterion = z.infer<typeof Criterion>;
+
+export const Rubric = z.object({
+  id: Id,
+  version: z.number().int().positive(),
+  criteria: z.array(Criterion).min(1).max(50),
+});
+export type Rubric = z.infer<typeof Rubric>;
+
+export const SubjectKind = z.enum(['live', 'recorded']);
+export type SubjectKind = z.infer<typeof SubjectKind>;
+
+export const Subject = z.object({
+  id: Id,
+  name: LocalizedText,
+  kind: SubjectKind,
+  /** The candidate's answering time for this subject, in seconds. */
+  answerSeconds: z.number().int().positive(),
+  rubric: Rubric,
+  /** Preset prompts an examiner can send during a live interview. */
+  prompts: z.array(LocalizedText).max(50),
+});
+export type Subject = z.infer<typeof Subject>;
+
+/**
+ * How a panel's accepted totals become the candidate's score. `trimmed_mean` drops the highest
+ * and the lowest (`drop` of each; with ties only that many values are dropped) and averages
+ * the rest; below `drop * 2 + 1` scores it averages all of them.
+ */
+export const CombineRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('trimmed_mean'), drop: z.number().int().min(1).max(3) }),
+  z.object({ kind: z.literal('mean') }),
+]);
+export type CombineRule = z.infer<typeof CombineRule>;
+
+export const Slot = z.object({
+  id: Id,
+  subjectId: Id,
+  kind: SubjectKind,
+  startsAt: z.iso.datetime(),
+  endsAt: z.iso.datetime(),
+  panelId: Id,
+});
+export type Slot = z.infer<typeof Slot>;
+
+export const Panel = z.object({
+  id: Id,
+  name: LocalizedText,
+  /** How many examiners sit on it; who they are and what they scored is not shown. */
+  size: z.number().int().positive(),
+});
+export type Panel = z.infer<typeof Panel>;
+
+export const ExamSummary = z.object({
+  id: Id,
+  name: LocalizedText,
+  /** IANA zone the exam's dates and times are meant in, e.g. Asia/Shanghai. */
+  timeZone: z.string().min(1).max(64),
+  startsOn: z.iso.date(),
+});
+export type ExamSummary = z.infer<typeof ExamSummary>;
+
+export const ExamList = z.object({ exams: z.array(ExamSummary) });
+export type ExamList = z.infer<typeof ExamList>;
+
+export const Exam = ExamSummary.extend({
+  subjects: z.array(Subject),
+  /** Only the slots of panels the examiner sits on. */
+  slots: z.array(Slot),
+  panels: z.array(Panel),
+  combineRule: CombineRule,
+  /** A total further than this from the panel's combined score triggers a re-review. */
+  deviationThreshold: z.number().positive(),
+});
+export type Exam = z.infer<typeof Exam>;

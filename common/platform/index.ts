@@ -1,0 +1,6 @@
+export * from './assignments';
+export * from './exams';
+export * from './queue';
+export * from './realtime';
+export * from './scores';
+export * from './wire';

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { Id } from './exams';
+
+/**
+ * Score intake. A sheet is submitted for an assignment with an `Idempotency-Key` header (the
+ * same key on every retry of one submission) and `If-Match: "<version>"` naming the version it
+ * was based on (`If-Match: "0"` for the first submission). The platform answers:
+ *   201 accepted (or 200 with the original response again for a repeated key + same body);
+ *   422 same key, different body; 409 same key still in flight; 412 stale base version, with
+ *   the current record; 423 locked by the chief examiner, with the current record;
+ *   400 values outside the rubric.
+ */
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IdempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
+
+export const ScoreSheet = z.strictObject({
+  /** Criterion id → value (0..max, a multiple of the step). */
+  values: z.record(Id, z.number().nonnegative().max(1000)),
+  comment: z.string().max(2000),
+  violation: z.strictObject({
+    flagged: z.boolean(),
+    /** Required when flagged. */
+    note: z.string().max(2000).nullable(),
+  }),
+  /** Head of the workstation's audit hash chain, witnessed by the platform. */
+  auditHead: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+});
+export type ScoreSheet = z.infer<typeof ScoreSheet>;
+
+/** What the platform holds for one (assignment, examiner). */
+export const ScoreRecord = z.object({
+  assignmentId: Id,
+  version: z.number().int().nonnegative(),
+  sheet: ScoreSheet.nullable(),
+  total: z.number().nullable(),
+  acceptedAt: z.iso.datetime().nullable(),
+  locked: z.boolean(),
+});
+export type ScoreRecord = z.infer<typeof ScoreRecord>;
+
+export const ScoreReceipt = z.object({
+  assignmentId: Id,
+  version: z.number().int().positive(),
+  total: z.number(),
+  acceptedAt: z.iso.datetime(),
+  idempotencyKey: IdempotencyKey,
+});
+export type ScoreReceipt = z.infer<typeof ScoreReceipt>;
+
+export const ScoreErrorCode = z.enum([
+  'invalid_score',
+  'idempotency_mismatch',
+  'in_flight',
+  'version_conflict',
+  'locked',
+  'not_found',
+  'forbidden',
+]);
+export type ScoreErrorCode = z.infer<typeof ScoreErrorCode>;
+
+/** A refused submission; 412 and 423 carry the platform's current record. */
+export const ScoreRefusal = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  current: ScoreRecord.optional(),
+});
+export type ScoreRefusal = z.infer<typeof ScoreRefusal>;
+
+export const MAX_BATCH = 500;
+
+export const BatchItem = z.strictObject({
+  assignmentId: Id,
+  idempotencyKey: IdempotencyKey,
+  baseVersion: z.number().int().nonnegative(),
+  sheet: ScoreSheet,
+});
+export type BatchItem = z.infer<typeof BatchItem>;
+
+export const BatchRequest = z.strictObject({ items: z.array(BatchItem).min(1).max(MAX_BATCH) });
+export type BatchRequest = z.infer<typeof BatchRequest>;
+
+export const BatchResult = z.object({
+  idempotencyKey: IdempotencyKey,
+  /** The HTTP status the single endpoint would have answered. */
+  status: z.number().int(),
+  body: z.union([ScoreReceipt, ScoreRefusal]),
+});
+export type BatchResult = z.infer<typeof BatchResult>;
+
+export const BatchResponse = z.object({ results: z.array(BatchResult) });
+export type BatchResponse = z.infer<typeof BatchResponse>;
+
+/** Pushed to an examiner whose total deviates from the panel: which sheet and why, never others' scores. */
+export const ReReviewRequest = z.object({
+  requestId: Id,
+  assignmentId: Id,
+  reason: z.literal('deviation'),
+  /** How far this examiner's total is from the panel's combined score, and the threshold. */
+  deviation: z.number().nonnegative(),
+  threshold: z.number().positive(),
+  requestedAt: z.iso.datetime(),
+});
+export type ReReviewRequest = z.infer<typeof ReReviewRequest>;
+
+export const ReReviewList = z.object({ requests: z.array(ReReviewRequest) });

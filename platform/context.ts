@@ -1,0 +1,34 @@
+import type { PushToCandidate, PushToExaminer } from '@common/platform/realtime';
+import type { Device } from '@common/platform/queue';
+import type { Clock } from './clock';
+import type { PlatformDb } from './db/database';
+import type { Accounts } from './state/accounts';
+import type { Catalog } from './state/catalog';
+import type { BlindCodes } from './state/codes';
+
+/**
+ * How platform state reaches connected clients. The realtime hub (platform/realtime/hub.ts)
+ * implements it over WebSockets; services call it after they commit a change.
+ */
+export interface Notifier {
+  toExaminer(examinerId: string, message: PushToExaminer): void;
+  /** To every examiner watching a slot; `build` makes each one's message (codes differ per examiner). */
+  toSlot(slotId: string, build: (examinerId: string) => PushToExaminer | null): void;
+  toCandidate(candidateId: string, device: Device | 'both', message: PushToCandidate): void;
+  /** Whether a candidate's device has a realtime connection now. */
+  isOnline(candidateId: string, device: Device): boolean;
+}
+
+/** Everything a route module needs; built once in server.ts. */
+export interface PlatformContext {
+  readonly db: PlatformDb;
+  readonly clock: Clock;
+  readonly accounts: Accounts;
+  readonly catalog: Catalog;
+  readonly codes: BlindCodes;
+  readonly notifier: Notifier;
+  /** Where recordings live (the demo's generated media among them); null: none. */
+  readonly mediaDir: string | null;
+  /** Guards the admin endpoints, besides their being answered on loopback only. */
+  readonly adminSecret: string;
+}

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type PlatformDb = Database.Database;
+
+/**
+ * The platform's state. One SQLite file in its data folder (or in memory for a throwaway
+ * platform), WAL with synchronous=FULL so an accepted score survives a crash of the platform.
+ * The platform's schema is its own business: it is created whole, not migrated, and a data
+ * folder from another schema version is refused.
+ */
+export const PLATFORM_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+  roles TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL) STRICT;
+CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), expires_at INTEGER NOT NULL) STRICT;
+CREATE TABLE exams (id TEXT PRIMARY KEY, definition TEXT NOT NULL) STRICT;
+CREATE TABLE candidates (
+  id TEXT PRIMARY KEY, exam_id TEXT NOT NULL REFERENCES exams(id), name TEXT NOT NULL, id_number TEXT NOT NULL) STRICT;
+CREATE TABLE device_tokens (
+  token TEXT PRIMARY KEY, candidate_id TEXT NOT NULL REFERENCES candidates(id),
+  device TEXT NOT NULL CHECK (device IN ('main', 'side')), UNIQUE (candidate_id, device)) STRICT;
+CREATE TABLE queue_entries (
+  id TEXT PRIMARY KEY, slot_id TEXT NOT NULL, candidate_id TEXT NOT NULL REFERENCES candidates(id),
+  appointment_at TEXT NOT NULL, state TEXT NOT NULL, face_attempts INTEGER NOT NULL DEFAULT 0,
+  interruptions INTEGER NOT NULL DEFAULT 0, interrupted_at TEXT, checked_in_at TEXT, called_at TEXT,
+  called_by TEXT, entered_at TEXT, finished_at TEXT, failure_reason TEXT, revision INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (slot_id, candidate_id)) STRICT;
+CREATE INDEX queue_by_slot ON queue_entries (slot_id, appointment_at);
+CREATE TABLE assignments (
+  id TEXT PRIMARY KEY, examiner_id TEXT NOT NULL REFERENCES accounts(id), candidate_id TEXT NOT NULL REFERENCES candidates(id),
+  exam_id TEXT NOT NULL, subject_id TEXT NOT NULL, slot_id TEXT NOT NULL, entry_id TEXT, due_at TEXT NOT NULL,
+  UNIQUE (examiner_id, candidate_id, subject_id)) STRICT;
+CREATE INDEX assignments_by_examiner ON assignments (examiner_id);
+CREATE TABLE recordings (
+  id TEXT PRIMARY KEY, candidate_id TEXT NOT NULL REFERENCES candidates(id), slot_id TEXT NOT NULL,
+  angle TEXT NOT NULL CHECK (angle IN ('main', 'side')), path TEXT NOT NULL, content_type TEXT NOT NULL,
+  bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, duration_ms INTEGER NOT NULL) STRICT;
+CREATE TABLE scores (
+  assignment_id TEXT PRIMARY KEY REFERENCES assignments(id), version INTEGER NOT NULL, sheet TEXT,
+  total REAL, accepted_at TEXT, audit_head TEXT, locked INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE TABLE idempotency (
+  examiner_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+  status INTEGER, response TEXT, created_at TEXT NOT NULL, PRIMARY KEY (examiner_id, key)) STRICT;
+CREATE TABLE re_reviews (
+  id TEXT PRIMARY KEY, assignment_id TEXT NOT NULL REFERENCES assignments(id), deviation REAL NOT NULL,
+  threshold REAL NOT NULL, requested_at TEXT NOT NULL, resolved_at TEXT) STRICT;
+`;
+
+export class PlatformDataError extends Error {
+  override readonly name = 'PlatformDataError';
+}
+
+/** Opens (and on first use creates) the platform database; null dataDir keeps it in memory. */
+export function openPlatformDb(dataDir: string | null): PlatformDb {
+  let file = ':memory:';
+  if (dataDir !== null) {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'platform.sqlite');
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) {
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${PLATFORM_SCHEMA_VERSION}`);
+    })();
+  } else if (version !== PLATFORM_SCHEMA_VERSION) {
+    db.close();
+    throw new PlatformDataError(`${file} has platform schema ${version}, this platform needs ${PLATFORM_SCHEMA_VERSION}`);
+  }
+  return db;
+}
+
+export function getMeta(db: PlatformDb, key: string): string | null {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function setMeta(db: PlatformDb, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { PlatformDb } from '../db/database';
+import type { Accounts } from '../state/accounts';
+import type { Catalog } from '../state/catalog';
+import { DEMO_ACCOUNTS } from '../demo';
+import { DEMO_LIVE_SLOT_ID, DEMO_RECORDED_SLOT_IDS, demoCandidate, demoExam } from './exam';
+
+export interface DemoSeedOptions {
+  readonly now: Date;
+  /** Candidates in today's live slot (default 32). */
+  readonly liveCandidates?: number;
+  /** Candidates per recorded slot (default 6; two recorded slots). */
+  readonly recordedPerSlot?: number;
+}
+
+const id = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+/**
+ * Seeds the demo exam once: accounts, the exam, candidates with both devices' tokens, today's
+ * live queue and the assignments of every panel member. Recordings are added by
+ * platform/demo/media.ts, which needs ffmpeg. Returns false when the data was already there.
+ */
+export function seedDemo(db: PlatformDb, catalog: Catalog, accounts: Accounts, options: DemoSeedOptions): boolean {
+  accounts.seed(DEMO_ACCOUNTS);
+  if (catalog.all().length > 0) return false;
+  const exam = demoExam(options.now);
+  catalog.add(exam);
+
+  const insertCandidate = db.prepare('INSERT INTO candidates (id, exam_id, name, id_number) VALUES (?, ?, ?, ?)');
+  const insertToken = db.prepare('INSERT INTO device_tokens (token, candidate_id, device) VALUES (?, ?, ?)');
+  const insertEntry = db.prepare(
+    "INSERT INTO queue_entries (id, slot_id, candidate_id, appointment_at, state) VALUES (?, ?, ?, ?, 'scheduled')",
+  );
+  const insertAssignment = db.prepare(
+    'INSERT INTO assignments (id, examiner_id, candidate_id, exam_id, subject_id, slot_id, entry_id, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const dueAt = new Date(options.now.getTime() + 7 * 24 * 3600_000).toISOString();
+
+  db.transaction(() => {
+    let index = 0;
+    const addCandidate = () => {
+      const candidateId = `cand-${String(++index).padStart(3, '0')}`;
+      const person = demoCandidate(index);
+      insertCandidate.run(candidateId, exam.id, person.name, person.idNumber);
+      insertToken.run(randomBytes(24).toString('base64url'), candidateId, 'main');
+      insertToken.run(randomBytes(24).toString('base64url'), candidateId, 'side');
+      return candidateId;
+    };
+
+    const live = exam.slots.find((slot) => slot.id === DEMO_LIVE_SLOT_ID);
+    const livePanel = exam.panels.find((panel) => panel.id === live?.panelId);
+    if (!live || !livePanel) throw new Error('demo exam has no live slot');
+    for (let i = 0; i < (options.liveCandidates ?? 32); i++) {
+      const candidateId = addCandidate();
+      const entryId = id('q');
+      const appointment = new Date(new Date(live.startsAt).getTime() + i * 5 * 60_000).toISOString();
+      insertEntry.run(entryId, live.id, candidateId, appointment);
+      for (const examinerId of livePanel.examinerIds) {
+        insertAssignment.run(id('as'), examinerId, candidateId, exam.id, live.subjectId, live.id, entryId, dueAt);
+      }
+    }
+
+    for (const slotId of DEMO_RECORDED_SLOT_IDS) {
+      const slot = exam.slots.find((candidate) => candidate.id === slotId);
+      const panel = exam.panels.find((candidate) => candidate.id === slot?.panelId);
+      if (!slot || !panel) throw new Error(`demo exam has no slot ${slotId}`);
+      for (let i = 0; i < (options.recordedPerSlot ?? 6); i++) {
+        const candidateId = addCandidate();
+        for (const examinerId of panel.examinerIds) {
+          insertAssignment.run(id('as'), examinerId, candidateId, exam.id, slot.subjectId, slot.id, null, dueAt);
+        }
+      }
+    }
+  })();
+  return true;
+}

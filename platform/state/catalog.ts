@@ -1,0 +1,87 @@
+import { CombineRule, LocalizedText, Slot, Subject, type Exam, type ExamSummary } from '@common/platform/exams';
+import { z } from 'zod';
+import type { PlatformDb } from '../db/database';
+
+/** An exam as the platform keeps it: with the panels' members, which examiners never see. */
+export const ExamDefinition = z.object({
+  id: z.string(),
+  name: LocalizedText,
+  timeZone: z.string(),
+  startsOn: z.iso.date(),
+  subjects: z.array(Subject),
+  slots: z.array(Slot),
+  panels: z.array(z.object({ id: z.string(), name: LocalizedText, examinerIds: z.array(z.string()).min(1) })),
+  combineRule: CombineRule,
+  deviationThreshold: z.number().positive(),
+});
+export type ExamDefinition = z.infer<typeof ExamDefinition>;
+
+export interface SlotContext {
+  readonly exam: ExamDefinition;
+  readonly slot: Slot;
+  readonly subject: Subject;
+  readonly panel: ExamDefinition['panels'][number];
+}
+
+/** Exams, subjects, rubrics, slots and panels; what an examiner may see of them. */
+export class Catalog {
+  #exams: ExamDefinition[] | null = null;
+
+  constructor(private readonly db: PlatformDb) {}
+
+  add(definition: ExamDefinition): void {
+    const parsed = ExamDefinition.parse(definition);
+    this.db.prepare('INSERT OR REPLACE INTO exams (id, definition) VALUES (?, ?)').run(parsed.id, JSON.stringify(parsed));
+    this.#exams = null;
+  }
+
+  all(): readonly ExamDefinition[] {
+    this.#exams ??= (this.db.prepare('SELECT definition FROM exams ORDER BY id').all() as { definition: string }[]).map((row) =>
+      ExamDefinition.parse(JSON.parse(row.definition)),
+    );
+    return this.#exams;
+  }
+
+  examsFor(examinerId: string): ExamSummary[] {
+    return this.all()
+      .filter((exam) => exam.panels.some((panel) => panel.examinerIds.includes(examinerId)))
+      .map((exam) => ({ id: exam.id, name: exam.name, timeZone: exam.timeZone, startsOn: exam.startsOn }));
+  }
+
+  /** The exam as this examiner may see it, or null if they sit on none of its panels. */
+  examFor(examinerId: string, examId: string): Exam | null {
+    const exam = this.all().find((candidate) => candidate.id === examId);
+    if (!exam) return null;
+    const panels = exam.panels.filter((panel) => panel.examinerIds.includes(examinerId));
+    if (panels.length === 0) return null;
+    const panelIds = new Set(panels.map((panel) => panel.id));
+    return {
+      id: exam.id,
+      name: exam.name,
+      timeZone: exam.timeZone,
+      startsOn: exam.startsOn,
+      subjects: exam.subjects,
+      slots: exam.slots.filter((slot) => panelIds.has(slot.panelId)),
+      panels: panels.map((panel) => ({ id: panel.id, name: panel.name, size: panel.examinerIds.length })),
+      combineRule: exam.combineRule,
+      deviationThreshold: exam.deviationThreshold,
+    };
+  }
+
+  slot(slotId: string): SlotContext | null {
+    for (const exam of this.all()) {
+      const slot = exam.slots.find((candidate) => candidate.id === slotId);
+      if (!slot) continue;
+      const subject = exam.subjects.find((candidate) => candidate.id === slot.subjectId);
+      const panel = exam.panels.find((candidate) => candidate.id === slot.panelId);
+      if (!subject || !panel) return null;
+      return { exam, slot, subject, panel };
+    }
+    return null;
+  }
+
+  /** True when the examiner sits on the panel of that slot. */
+  sitsOn(examinerId: string, slotId: string): boolean {
+    return this.slot(slotId)?.panel.examinerIds.includes(examinerId) ?? false;
+  }
+}
