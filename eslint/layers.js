@@ -19,7 +19,7 @@ export const LAYERS = {
   /** The thin Electron shell: the only part of main that touches electron. */
   shell: { paths: ['main/electron/'], may: ['main', 'common'], packages: ['electron', ...SERVER_PACKAGES], node: true },
   /** The reference exam platform: a separate server that shares only the wire schemas. */
-  platform: { paths: ['platform/'], may: ['common'], packages: SERVER_PACKAGES, node: true },
+  platform: { paths: ['platform/'], may: ['common'], packages: [...SERVER_PACKAGES, 'simple-peer', '@roamhq/wrtc'], node: true },
   /** The platform's candidate pages, which run in a browser. */
   'platform-web': { paths: ['platform/web/'], may: ['common'], packages: BROWSER_PACKAGES, node: false },
 };
