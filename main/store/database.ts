@@ -1,0 +1,152 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Store } from './connection';
+import { MIGRATIONS, type Migration } from './migrations/index';
+
+export const DATABASE_FILE = 'workstation.sqlite';
+const BACKUP_DIR = 'backups';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'newer_database' | 'damaged' | 'migration_failed' | 'no_backup',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** Checks the registry is a gapless sequence 1..N, so versions only go up. */
+export function checkRegistry(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration ${migration.name} has version ${migration.version}, expected ${index + 1}`);
+    }
+  });
+}
+
+/**
+ * Brings a database up to `target` (default: the newest), one transaction per migration, each
+ * setting user_version. A database written by a newer app is refused, never downgraded.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, target = migrations.length): void {
+  checkRegistry(migrations);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new StoreError(
+      'newer_database',
+      `the database is at version ${current}, but this workstation knows only up to ${migrations.length}: update the workstation`,
+    );
+  }
+  for (const migration of migrations.slice(current, target)) {
+    try {
+      db.transaction(() => {
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (error) {
+      throw new StoreError('migration_failed', `migration ${migration.version} (${migration.name}) failed`, { cause: error });
+    }
+  }
+}
+
+/** better-sqlite3 defaults WAL to synchronous=NORMAL, which may lose a committed score on power loss. */
+export function applyPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+/** `ok`, or the first problems SQLite reports. */
+export function integrityProblems(db: Database.Database): string[] {
+  const rows = db.pragma('integrity_check(10)') as { integrity_check: string }[];
+  const messages = rows.map((row) => row.integrity_check);
+  return messages.length === 1 && messages[0] === 'ok' ? [] : messages;
+}
+
+/** Opens a database file, checks it is a healthy SQLite file and migrates it. Throws StoreError('damaged'). */
+export function openChecked(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file);
+    applyPragmas(db);
+    const problems = integrityProblems(db);
+    if (problems.length > 0) throw new StoreError('damaged', `integrity check failed: ${problems.join('; ')}`);
+  } catch (error) {
+    db?.close();
+    if (error instanceof StoreError) throw error;
+    throw new StoreError('damaged', `cannot open ${basename(file)}: ${(error as Error).message}`, { cause: error });
+  }
+  migrate(db, migrations);
+  return db;
+}
+
+export interface OpenedStore {
+  readonly store: Store;
+  /** Set when the database was damaged and a backup was restored in its place. */
+  readonly recovery: { readonly backupFile: string; readonly backupTakenAt: string; readonly damagedFile: string; readonly reason: string } | null;
+}
+
+/**
+ * Opens the workstation's database in `dataDir`. A damaged database is moved aside (never
+ * deleted), the newest healthy backup is restored in its place, and the caller is told, so the
+ * app never starts silently empty. With no healthy backup, it refuses to start (StoreError).
+ */
+export function openStore(dataDir: string): OpenedStore {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, DATABASE_FILE);
+  try {
+    return { store: new Store(openChecked(file)), recovery: null };
+  } catch (error) {
+    if (!(error instanceof StoreError) || error.code !== 'damaged') throw error;
+    const damagedFile = `${file}.damaged-${Date.now()}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, damagedFile + suffix);
+    }
+    for (const backup of listBackups(dataDir)) {
+      try {
+        copyFileSync(backup.file, file);
+        const db = openChecked(file);
+        return {
+          store: new Store(db),
+          recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message },
+        };
+      } catch {
+        rmSync(file, { force: true });
+      }
+    }
+    throw new StoreError('no_backup', `${error.message}; no healthy backup to restore (damaged file kept at ${damagedFile})`, {
+      cause: error,
+    });
+  }
+}
+
+/** Backups in `dataDir/backups`, newest first. */
+export function listBackups(dataDir: string): { file: string; takenAt: string }[] {
+  const dir = join(dataDir, BACKUP_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^workstation-\d+\.sqlite$/.test(name))
+    .map((name) => ({ file: join(dir, name), takenAt: new Date(statSync(join(dir, name)).mtimeMs).toISOString(), name }))
+    .sort((a, b) => b.name.localeCompare(a.name))
+    .map(({ file, takenAt }) => ({ file, takenAt }));
+}
+
+/**
+ * Takes a consistent copy with VACUUM INTO (a complete, compact database file, written while
+ * readers and the WAL carry on) into `dataDir/backups`, keeping the newest `keep`.
+ */
+export function backupStore(store: Store, dataDir: string, now: Date = new Date(), keep = 5): string {
+  const dir = join(dataDir, BACKUP_DIR);
+  mkdirSync(dir, { recursive: true });
+  const name = `workstation-${String(now.getTime()).padStart(15, '0')}.sqlite`;
+  const partial = join(dir, `${name}.partial`);
+  rmSync(partial, { force: true });
+  store.raw.prepare('VACUUM INTO ?').run(partial);
+  renameSync(partial, join(dir, name));
+  for (const old of listBackups(dataDir).slice(keep)) rmSync(old.file, { force: true });
+  return join(dir, name);
+}

@@ -1,0 +1,16 @@
+import type Database from 'better-sqlite3';
+import { m0001Initial } from './0001-initial';
+
+export interface Migration {
+  /** The user_version after it runs; versions go up by one. */
+  readonly version: number;
+  readonly name: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Every migration, in order. To add one: a new file NNNN-name.ts exporting a Migration with the
+ * next version, appended here, and a test in tests/integration/store-migrations.test.ts that
+ * migrates to N−1, inserts, migrates to N and compares. Never edit a migration that shipped.
+ */
+export const MIGRATIONS: readonly Migration[] = [m0001Initial];
