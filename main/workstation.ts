@@ -1,17 +1,28 @@
-import type { HostKind } from '@common/contract';
+import type { HostKind, RecoveryReport, SheetStatus } from '@common/contract';
+import { AssignmentList, Exam, ExamList } from '@common/platform';
 import { EventHub } from './contract/event-hub';
 import { createDispatcher, type Dispatch } from './contract/dispatcher';
 import type { WorkstationConfig } from './config';
 import type { Logger } from './log';
 import { PlatformClient } from './platform/client';
+import { PlatformCache } from './services/cache';
+import { CredentialStore, memoryOnlyBox, type SecretBox } from './services/credentials';
 import { PlatformHealthMonitor } from './services/health';
 import { SessionService } from './services/session';
+import { SheetService } from './services/sheets';
+import { SyncWorker, type SyncOptions } from './services/sync';
+import { verifyAudit } from './store/audit';
+import type { Store } from './store/connection';
+import { backupStore, openStore } from './store/database';
+import { sql } from './store/sql';
 import { APP_NAME, APP_VERSION } from './version';
 
 export interface Workstation {
   readonly dispatch: Dispatch;
   readonly events: EventHub;
   readonly health: PlatformHealthMonitor;
+  readonly sync: SyncWorker;
+  readonly store: Store;
   start(): void;
   stop(): void;
 }
@@ -20,7 +31,12 @@ export interface WorkstationOptions {
   readonly host: HostKind;
   readonly config: WorkstationConfig;
   readonly log: Logger;
+  /** Seals the token for storage; the browser host keeps it in memory only. */
+  readonly secretBox?: SecretBox;
   readonly healthIntervalMs?: { online: number; offline: number };
+  readonly sync?: SyncOptions;
+  /** How often to back up the database (default 10 minutes). */
+  readonly backupIntervalMs?: number;
 }
 
 /**
@@ -31,6 +47,11 @@ export interface WorkstationOptions {
 export function createWorkstation(options: WorkstationOptions): Workstation {
   const { config, log } = options;
   const events = new EventHub(log);
+  const opened = openStore(config.dataDir);
+  const store = opened.store;
+  const recovery = recoveryReport(store, opened.recovery);
+  if (recovery) log.error('the database was damaged and has been restored from a backup', { ...opened.recovery });
+
   const client = new PlatformClient(config.platformUrl);
   const health = new PlatformHealthMonitor(client, events, {
     ...(options.healthIntervalMs && {
@@ -38,7 +59,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       offlineIntervalMs: options.healthIntervalMs.offline,
     }),
   });
-  const session = new SessionService(client, events);
+  const session = new SessionService(client, events, new CredentialStore(store, options.secretBox ?? memoryOnlyBox));
+  session.restore();
+  const cache = new PlatformCache(store, client, session);
+  // The sync worker reports synced sheets through the sheet service, which kicks the worker on submit.
+  const sheetsRef: { current: SheetService | null } = { current: null };
+  const sync = new SyncWorker(store, client, session, health, () => sheetsRef.current as SheetService, events, log, options.sync);
+  const sheets = new SheetService(store, cache, session, events, () => sync.kick());
+  sheetsRef.current = sheets;
 
   const dispatch = createDispatcher(
     {
@@ -57,18 +85,92 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         session.logout();
         return null;
       },
+      'exams.list': async () => {
+        const { data, freshness } = await cache.fetch('exams', 'all', '/exams', ExamList);
+        return { exams: data.exams, freshness };
+      },
+      'exams.get': async ({ examId }) => {
+        const { data, freshness } = await cache.fetch('exam', examId, `/exams/${encodeURIComponent(examId)}`, Exam);
+        return { exam: data, freshness };
+      },
+      'assignments.list': async () => {
+        const { data, freshness } = await cache.fetch('assignments', 'all', '/assignments', AssignmentList);
+        // Grading must work offline later: make sure every rubric these assignments need is cached now.
+        const examinerId = session.requireExaminerId();
+        for (const examId of new Set(data.assignments.map((assignment) => assignment.examId))) {
+          if (cache.peek(examinerId, 'exam', examId, Exam) === null && freshness.fresh) {
+            await cache.fetch('exam', examId, `/exams/${encodeURIComponent(examId)}`, Exam).catch(() => undefined);
+          }
+        }
+        const statuses = new Map(
+          store.reader
+            .all<{ assignment_id: string; status: SheetStatus }>(sql`SELECT assignment_id, status FROM score_sheets WHERE examiner_id = ${examinerId}`)
+            .map((row) => [row.assignment_id, row.status]),
+        );
+        return {
+          assignments: data.assignments.map((assignment) => ({
+            assignment,
+            sheetStatus: statuses.get(assignment.assignmentId) ?? null,
+          })),
+          freshness,
+        };
+      },
+      'sheets.get': ({ assignmentId }) => sheets.get(assignmentId),
+      'sheets.save': (input) => sheets.save(input),
+      'sheets.submit': ({ assignmentId }) => sheets.submit(assignmentId),
+      'sheets.resolveConflict': (input) => sheets.resolveConflict(input),
+      'sync.getStatus': () => sync.status(),
+      'sync.now': async () => {
+        if (health.current.state !== 'online') await health.check();
+        sync.kick(true);
+        return sync.status();
+      },
+      'audit.verify': () => verifyAudit(store.reader),
+      'store.getRecovery': () => recovery,
     },
     log,
   );
+
+  let backupTimer: NodeJS.Timeout | null = null;
+  const backup = () => {
+    try {
+      backupStore(store, config.dataDir);
+    } catch (error) {
+      log.error('database backup failed', { error });
+    }
+  };
 
   return {
     dispatch,
     events,
     health,
-    start: () => health.start(),
+    sync,
+    store,
+    start: () => {
+      health.start();
+      sync.start();
+      backup();
+      backupTimer = setInterval(backup, options.backupIntervalMs ?? 10 * 60_000);
+      backupTimer.unref();
+    },
     stop: () => {
+      if (backupTimer) clearInterval(backupTimer);
+      sync.stop();
       health.stop();
       session.dispose();
+      store.close();
     },
+  };
+}
+
+function recoveryReport(store: Store, recovery: { backupTakenAt: string; reason: string } | null): RecoveryReport | null {
+  if (!recovery) return null;
+  const unsynced = store.reader.all<{ assignment_id: string; status: RecoveryReport['unsynced'][number]['status']; updated_at: string }>(
+    sql`SELECT assignment_id, status, updated_at FROM score_sheets WHERE status != 'accepted' ORDER BY updated_at`,
+  );
+  return {
+    backupTakenAt: recovery.backupTakenAt,
+    reason: recovery.reason,
+    unsynced: unsynced.map((row) => ({ assignmentId: row.assignment_id, status: row.status, updatedAt: row.updated_at })),
   };
 }

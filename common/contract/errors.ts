@@ -27,6 +27,16 @@ export const ErrorCode = z.enum([
   'platform_not_configured',
   /** The transport to the workstation's back end is gone (browser host stopped). */
   'host_unreachable',
+  /** No such assignment, exam or sheet for the signed-in examiner (or not cached yet). */
+  'not_found',
+  /** A value is outside the rubric (over the max, off the step, unknown criterion). */
+  'invalid_sheet',
+  /** The sheet is incomplete: a required criterion is missing, or a violation has no note. */
+  'incomplete_sheet',
+  /** The sheet is submitted or accepted and cannot be edited. */
+  'sheet_read_only',
+  /** The local database failed; details are in the main process log. */
+  'storage_error',
   /** A bug on our side; details are in the main process log. */
   'internal',
 ]);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { PlatformHealth, Session } from './schemas';
+import { SheetState, SyncStatus } from './store-schemas';
 
 /** Every event main pushes to the renderer, with its payload schema. */
 export const events = {
@@ -7,6 +8,10 @@ export const events = {
   'platform.health': PlatformHealth,
   /** An examiner signed in or out, or the token expired. */
   'session.changed': Session.nullable(),
+  /** Outbox or sync state changed. */
+  'sync.status': SyncStatus,
+  /** A sheet changed outside the form that shows it (accepted, conflict, restored…). */
+  'sheet.changed': SheetState,
 } as const;
 
 export type Events = typeof events;

@@ -5,3 +5,4 @@ export * from './events';
 export * from './guard';
 export * from './limits';
 export * from './schemas';
+export * from './store-schemas';

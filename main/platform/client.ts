@@ -12,11 +12,20 @@ export interface PlatformRequest<S extends z.ZodType> {
   readonly timeoutMs?: number;
   /** How a 401 reads to the user: a failed sign-in, or a session that has ended. */
   readonly unauthorizedAs?: 'invalid_credentials' | 'session_expired';
+  /** The ETag of what we hold: a 304 then answers `notModified` instead of a body. */
+  readonly etag?: string | null;
 }
 
 export interface PlatformResponse<T> {
   readonly status: number;
   readonly data: T;
+  readonly etag: string | null;
+}
+
+export interface CachedResponse<T> {
+  readonly notModified: boolean;
+  /** Undefined when notModified. */
+  readonly data: T | undefined;
   readonly etag: string | null;
 }
 
@@ -45,6 +54,7 @@ export class PlatformClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.token) headers.authorization = `Bearer ${request.token}`;
+    if (request.etag) headers['if-none-match'] = request.etag;
 
     let response: Response;
     try {
@@ -61,6 +71,10 @@ export class PlatformClient {
       });
     }
 
+    if (response.status === 304 && request.etag) {
+      await response.body?.cancel();
+      throw new NotModified(response.headers.get('etag') ?? request.etag);
+    }
     const text = await readBody(response, request);
     const json = parseJson(text);
     if (!response.ok) throw failureFor(response.status, json, request);
@@ -73,6 +87,24 @@ export class PlatformClient {
       );
     }
     return { status: response.status, data: parsed.data, etag: response.headers.get('etag') };
+  }
+}
+
+class NotModified {
+  constructor(readonly etag: string) {}
+}
+
+/** A GET that may be answered 304 against the ETag of what the caller holds. */
+export async function requestCached<S extends z.ZodType>(
+  client: PlatformClient,
+  request: PlatformRequest<S> & { method: 'GET' },
+): Promise<CachedResponse<z.output<S>>> {
+  try {
+    const response = await client.request(request);
+    return { notModified: false, data: response.data, etag: response.etag };
+  } catch (error) {
+    if (error instanceof NotModified) return { notModified: true, data: undefined, etag: error.etag };
+    throw error;
   }
 }
 

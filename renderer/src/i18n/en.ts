@@ -59,6 +59,11 @@ export const en: Messages = {
     platform_error: 'The exam platform returned an error. Please try again later.',
     platform_not_configured: 'No exam platform address is configured.',
     host_unreachable: 'The connection to the workstation was lost. Open the address printed at start again.',
+    not_found: 'Not found, or not downloaded from the platform yet.',
+    invalid_sheet: 'A score is outside the rubric (over the maximum, off the step, or an unknown criterion).',
+    incomplete_sheet: 'The score sheet is incomplete: fill in every required criterion, and add a note to a violation.',
+    sheet_read_only: 'This score sheet has been submitted and cannot be changed.',
+    storage_error: 'The local database failed. Please contact support.',
     internal: 'The workstation hit an internal error. Please contact support.',
   },
 };

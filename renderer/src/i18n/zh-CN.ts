@@ -12,6 +12,11 @@ const errors: Record<ErrorCode, string> = {
   platform_error: '考试平台返回错误，请稍后重试。',
   platform_not_configured: '尚未配置考试平台地址。',
   host_unreachable: '与工作台后台的连接已断开，请重新打开启动时给出的地址。',
+  not_found: '找不到该项目，或尚未从平台下载。',
+  invalid_sheet: '分数超出评分标准（超过满分、不符合步长或评分项不存在）。',
+  incomplete_sheet: '评分表未填写完整：请填写所有必填评分项；标记违纪时须填写说明。',
+  sheet_read_only: '评分表已提交，不能修改。',
+  storage_error: '本机数据库出错，请联系技术支持。',
   internal: '工作台内部错误，请联系技术支持。',
 };
 

@@ -9,6 +9,10 @@ const session: Session = {
   expiresAt: '2026-11-21T20:00:00.000Z',
 };
 
+const notUsed = (): never => {
+  throw new Error('not used in this test');
+};
+
 function setup(overrides: Partial<Handlers> = {}) {
   const calls: string[] = [];
   const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
@@ -26,6 +30,17 @@ function setup(overrides: Partial<Handlers> = {}) {
       return session;
     },
     'session.logout': () => null,
+    'exams.list': notUsed,
+    'exams.get': notUsed,
+    'assignments.list': notUsed,
+    'sheets.get': notUsed,
+    'sheets.save': notUsed,
+    'sheets.submit': notUsed,
+    'sheets.resolveConflict': notUsed,
+    'sync.getStatus': notUsed,
+    'sync.now': notUsed,
+    'audit.verify': notUsed,
+    'store.getRecovery': notUsed,
     ...overrides,
   };
   return { dispatch: createDispatcher(handlers, log), calls, log };

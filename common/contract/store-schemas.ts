@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { Assignment } from '../platform/assignments';
+import { Exam, ExamSummary, Id } from '../platform/exams';
+import { ScoreSheet } from '../platform/scores';
+
+/** Schemas of the offline-first store: cached platform data, score sheets, sync status, audit. */
+
+const Instant = z.iso.datetime();
+
+/** Where cached data came from and how old it is. */
+export const Freshness = z.strictObject({
+  fetchedAt: Instant.nullable(),
+  /** False when the platform could not be asked and this is what it said last. */
+  fresh: z.boolean(),
+});
+export type Freshness = z.infer<typeof Freshness>;
+
+export const ExamListView = z.strictObject({ exams: z.array(ExamSummary), freshness: Freshness });
+export type ExamListView = z.infer<typeof ExamListView>;
+
+export const ExamView = z.strictObject({ exam: Exam, freshness: Freshness });
+export type ExamView = z.infer<typeof ExamView>;
+
+export const SheetStatus = z.enum(['draft', 'submitted', 'accepted', 'conflict', 'rejected']);
+export type SheetStatus = z.infer<typeof SheetStatus>;
+
+export const AssignmentView = z.strictObject({
+  assignment: Assignment,
+  sheetStatus: SheetStatus.nullable(),
+});
+export type AssignmentView = z.infer<typeof AssignmentView>;
+
+export const AssignmentListView = z.strictObject({ assignments: z.array(AssignmentView), freshness: Freshness });
+export type AssignmentListView = z.infer<typeof AssignmentListView>;
+
+export const AssignmentRef = z.strictObject({ assignmentId: Id });
+
+export const ViolationInput = z.strictObject({
+  flagged: z.boolean(),
+  note: z.string().max(2000).nullable(),
+});
+
+/** What the grading form autosaves on every change. */
+export const SheetInput = z.strictObject({
+  assignmentId: Id,
+  values: z.record(Id, z.number().nonnegative().max(1000)),
+  comment: z.string().max(2000),
+  violation: ViolationInput,
+});
+export type SheetInput = z.infer<typeof SheetInput>;
+
+export const ValueProblem = z.strictObject({
+  criterionId: z.string(),
+  problem: z.enum(['missing', 'unknown_criterion', 'over_max', 'negative', 'off_step', 'not_finite']),
+});
+
+/** The platform's version of a sheet, shown beside ours in a conflict. */
+export const PlatformVersion = z.strictObject({
+  version: z.number().int().nonnegative(),
+  sheet: ScoreSheet.nullable(),
+  total: z.number().nullable(),
+  acceptedAt: Instant.nullable(),
+  locked: z.boolean(),
+});
+export type PlatformVersion = z.infer<typeof PlatformVersion>;
+
+export const SheetState = z.strictObject({
+  assignmentId: Id,
+  values: z.record(z.string(), z.number()),
+  comment: z.string(),
+  violation: z.strictObject({ flagged: z.boolean(), note: z.string().nullable() }),
+  /** Null while incomplete or invalid. */
+  total: z.number().nullable(),
+  /** What stands between this sheet and submission (missing required criteria…). */
+  problems: z.array(ValueProblem),
+  status: SheetStatus,
+  /** The platform version this sheet was based on (0: never accepted). */
+  baseVersion: z.number().int().nonnegative(),
+  acceptedVersion: z.number().int().positive().nullable(),
+  /** Local edit counter: grows with every autosave. */
+  revision: z.number().int().nonnegative(),
+  updatedAt: Instant,
+  submittedAt: Instant.nullable(),
+  acceptedAt: Instant.nullable(),
+  conflict: z.strictObject({ reason: z.enum(['version_conflict', 'locked']), platform: PlatformVersion }).nullable(),
+  /** Why the platform refused it outright (a bug to report, not retried). */
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+export type SheetState = z.infer<typeof SheetState>;
+
+export const ResolveConflictInput = z.strictObject({
+  assignmentId: Id,
+  /** mine: resubmit this workstation's version on top of the platform's; platform: take theirs. */
+  keep: z.enum(['mine', 'platform']),
+});
+export type ResolveConflictInput = z.infer<typeof ResolveConflictInput>;
+
+export const SyncState = z.enum(['idle', 'syncing', 'offline', 'backing_off', 'signed_out']);
+export const SyncStatus = z.strictObject({
+  state: SyncState,
+  /** Submissions waiting to reach the platform. */
+  pending: z.number().int().nonnegative(),
+  conflicts: z.number().int().nonnegative(),
+  /** Refused outright by the platform: a bug surfaced, not retried. */
+  rejected: z.number().int().nonnegative(),
+  lastSuccessAt: Instant.nullable(),
+  /** The current error in English for logs; the UI words it from `state`. */
+  lastError: z.string().nullable(),
+  nextAttemptAt: Instant.nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const AuditVerdictView = z.union([
+  z.strictObject({ ok: z.literal(true), count: z.number().int().nonnegative(), head: z.string().nullable() }),
+  z.strictObject({
+    ok: z.literal(false),
+    seq: z.number().int().positive(),
+    reason: z.enum(['altered', 'missing', 'out_of_order', 'tail_cut']),
+  }),
+]);
+
+/** Told once after start when the database was damaged and restored from a backup. */
+export const RecoveryReport = z.strictObject({
+  backupTakenAt: Instant,
+  reason: z.string(),
+  /** Sheets the restored backup still had unsynced: they will be sent; anything newer was lost. */
+  unsynced: z.array(z.strictObject({ assignmentId: Id, status: SheetStatus, updatedAt: Instant })),
+});
+export type RecoveryReport = z.infer<typeof RecoveryReport>;

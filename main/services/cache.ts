@@ -1,0 +1,88 @@
+import { ContractFailure, type Freshness } from '@common/contract';
+import type { z } from 'zod';
+import { requestCached, type PlatformClient } from '../platform/client';
+import type { Store } from '../store/connection';
+import { sql } from '../store/sql';
+import type { SessionService } from './session';
+
+interface CacheRow {
+  body: string;
+  etag: string | null;
+  fetched_at: string;
+}
+
+export type CacheKind = 'exams' | 'exam' | 'assignments' | 'queue';
+
+/**
+ * What the platform said last, per examiner, with its ETag and when it was fetched. Reads go to
+ * the platform when it answers (304 keeps what we have) and fall back to the cache when it does
+ * not, saying how old the answer is: the workstation opens and works offline.
+ */
+export class PlatformCache {
+  constructor(
+    private readonly store: Store,
+    private readonly client: PlatformClient,
+    private readonly session: SessionService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async fetch<S extends z.ZodType>(kind: CacheKind, key: string, path: string, schema: S): Promise<{ data: z.output<S>; freshness: Freshness }> {
+    const examinerId = this.session.requireExaminerId();
+    const cached = this.#row(examinerId, kind, key);
+    let response;
+    try {
+      response = await requestCached(this.client, {
+        method: 'GET',
+        path,
+        schema,
+        token: this.session.requireToken(),
+        etag: cached?.etag ?? null,
+      });
+    } catch (error) {
+      const offline = error instanceof ContractFailure && (error.code === 'platform_unreachable' || error.code === 'platform_error');
+      if (offline && cached) {
+        const data = schema.safeParse(JSON.parse(cached.body));
+        if (data.success) return { data: data.data, freshness: { fetchedAt: cached.fetched_at, fresh: false } };
+      }
+      throw error;
+    }
+    const fetchedAt = this.now().toISOString();
+    if (response.notModified && cached) {
+      this.store.transaction((db) =>
+        db.run(sql`UPDATE cache_entries SET fetched_at = ${fetchedAt} WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`),
+      );
+      const data = schema.safeParse(JSON.parse(cached.body));
+      if (data.success) return { data: data.data, freshness: { fetchedAt, fresh: true } };
+    }
+    if (response.data === undefined) {
+      // A 304 for something we no longer hold: ask again without the ETag.
+      this.forget(examinerId, kind, key);
+      return this.fetch(kind, key, path, schema);
+    }
+    const body = JSON.stringify(response.data);
+    this.store.transaction((db) =>
+      db.run(sql`INSERT INTO cache_entries (examiner_id, kind, key, body, etag, fetched_at)
+                 VALUES (${examinerId}, ${kind}, ${key}, ${body}, ${response.etag}, ${fetchedAt})
+                 ON CONFLICT (examiner_id, kind, key) DO UPDATE SET body = excluded.body, etag = excluded.etag, fetched_at = excluded.fetched_at`),
+    );
+    return { data: response.data, freshness: { fetchedAt, fresh: true } };
+  }
+
+  /** What is cached, without asking the platform; null when nothing valid is. */
+  peek<S extends z.ZodType>(examinerId: string, kind: CacheKind, key: string, schema: S): z.output<S> | null {
+    const row = this.#row(examinerId, kind, key);
+    if (!row) return null;
+    const parsed = schema.safeParse(JSON.parse(row.body));
+    return parsed.success ? parsed.data : null;
+  }
+
+  forget(examinerId: string, kind: CacheKind, key: string): void {
+    this.store.transaction((db) => db.run(sql`DELETE FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`));
+  }
+
+  #row(examinerId: string, kind: CacheKind, key: string): CacheRow | undefined {
+    return this.store.reader.get<CacheRow>(
+      sql`SELECT body, etag, fetched_at FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import { PlatformVersion, type SheetState, type SheetStatus } from '@common/contract';
+import type { Rubric } from '@common/platform';
+import { checkValues } from '@common/scoring/rubric';
+import { z } from 'zod';
+
+export interface SheetRow {
+  assignment_id: string;
+  examiner_id: string;
+  rubric_id: string;
+  rubric_version: number;
+  sheet_values: string;
+  comment: string;
+  violation: number;
+  violation_note: string | null;
+  total: number | null;
+  status: SheetStatus;
+  base_version: number;
+  accepted_version: number | null;
+  revision: number;
+  updated_at: string;
+  submitted_at: string | null;
+  accepted_at: string | null;
+  conflict: string | null;
+  error: string | null;
+}
+
+const Values = z.record(z.string(), z.number());
+export const StoredConflict = z.strictObject({ reason: z.enum(['version_conflict', 'locked']), platform: PlatformVersion });
+export const StoredError = z.strictObject({ code: z.string(), message: z.string() });
+
+/** A stored sheet as the renderer sees it, with what still stands between it and submission. */
+export function rowToState(row: SheetRow, rubric: Rubric): SheetState {
+  const values = Values.parse(JSON.parse(row.sheet_values));
+  const check = checkValues(rubric, values);
+  return {
+    assignmentId: row.assignment_id,
+    values,
+    comment: row.comment,
+    violation: { flagged: row.violation === 1, note: row.violation_note },
+    total: check.total,
+    problems: [...check.problems],
+    status: row.status,
+    baseVersion: row.base_version,
+    acceptedVersion: row.accepted_version,
+    revision: row.revision,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    acceptedAt: row.accepted_at,
+    conflict: row.conflict === null ? null : StoredConflict.parse(JSON.parse(row.conflict)),
+    error: row.error === null ? null : StoredError.parse(JSON.parse(row.error)),
+  };
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { ContractFailure, type ResolveConflictInput, type SheetInput, type SheetState } from '@common/contract';
+import { AssignmentList, Exam, type Rubric, type ScoreSheet } from '@common/platform';
+import { checkValues } from '@common/scoring/rubric';
+import type { EventHub } from '../contract/event-hub';
+import { appendAudit, auditHead } from '../store/audit';
+import type { ReadableDb, Store, WritableDb } from '../store/connection';
+import { sql } from '../store/sql';
+import type { PlatformCache } from './cache';
+import type { SessionService } from './session';
+import { rowToState, type SheetRow } from './sheet-row';
+
+/**
+ * Score sheets: one per (assignment, examiner), autosaved as a draft on every change, checked
+ * against the subject's rubric, submitted into the outbox with an idempotency key fixed for
+ * every retry. Every change goes into the audit trail in the same transaction.
+ */
+export class SheetService {
+  readonly #rubrics = new Map<string, Rubric>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly cache: PlatformCache,
+    private readonly session: SessionService,
+    private readonly events: EventHub,
+    private readonly onSubmitted: () => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get(assignmentId: string): SheetState | null {
+    const examinerId = this.session.requireExaminerId();
+    const row = readSheet(this.store.reader, assignmentId, examinerId);
+    return row ? rowToState(row, this.#rubricFor(examinerId, assignmentId)) : null;
+  }
+
+  save(input: SheetInput): SheetState {
+    const examinerId = this.session.requireExaminerId();
+    const rubric = this.#rubricFor(examinerId, input.assignmentId);
+    const check = checkValues(rubric, input.values);
+    const refused = check.problems.filter((problem) => problem.problem !== 'missing');
+    if (refused.length > 0) {
+      throw new ContractFailure('invalid_sheet', refused.map((problem) => `${problem.criterionId}: ${problem.problem}`).join('; '));
+    }
+    const at = this.now().toISOString();
+    return this.store.transaction((db) => {
+      const existing = readSheet(db, input.assignmentId, examinerId);
+      if (existing && (existing.status === 'submitted' || existing.status === 'accepted')) {
+        throw new ContractFailure('sheet_read_only', `the sheet is ${existing.status}`);
+      }
+      // A refused sheet that is edited becomes a draft again; a conflict stays one until resolved.
+      const status = existing?.status === 'conflict' ? 'conflict' : 'draft';
+      const values = JSON.stringify(input.values);
+      const note = input.violation.flagged ? input.violation.note : null;
+      db.run(sql`INSERT INTO score_sheets (assignment_id, examiner_id, rubric_id, rubric_version, sheet_values, comment,
+                   violation, violation_note, total, status, revision, updated_at)
+                 VALUES (${input.assignmentId}, ${examinerId}, ${rubric.id}, ${rubric.version}, ${values}, ${input.comment},
+                   ${input.violation.flagged ? 1 : 0}, ${note}, ${check.total}, ${status}, 1, ${at})
+                 ON CONFLICT (assignment_id, examiner_id) DO UPDATE SET
+                   sheet_values = excluded.sheet_values, comment = excluded.comment, violation = excluded.violation,
+                   violation_note = excluded.violation_note, total = excluded.total, status = excluded.status,
+                   revision = score_sheets.revision + 1, updated_at = excluded.updated_at, error = NULL`);
+      appendAudit(db, {
+        actor: examinerId,
+        action: 'sheet.saved',
+        assignmentId: input.assignmentId,
+        payload: { values: input.values, comment: input.comment, violation: { flagged: input.violation.flagged, note } },
+        at,
+      });
+      return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
+    });
+  }
+
+  submit(assignmentId: string): SheetState {
+    const examinerId = this.session.requireExaminerId();
+    const rubric = this.#rubricFor(examinerId, assignmentId);
+    const state = this.store.transaction((db) => {
+      const row = readSheet(db, assignmentId, examinerId);
+      if (!row) throw new ContractFailure('incomplete_sheet', 'nothing has been scored yet');
+      if (row.status === 'submitted' || row.status === 'accepted') throw new ContractFailure('sheet_read_only', `the sheet is ${row.status}`);
+      if (row.status === 'conflict') throw new ContractFailure('sheet_read_only', 'resolve the conflict first');
+      this.#enqueue(db, row, rubric, examinerId, row.base_version, 'sheet.submitted');
+      return rowToState(mustRead(db, assignmentId, examinerId), rubric);
+    });
+    this.onSubmitted();
+    return state;
+  }
+
+  resolveConflict(input: ResolveConflictInput): SheetState {
+    const examinerId = this.session.requireExaminerId();
+    const rubric = this.#rubricFor(examinerId, input.assignmentId);
+    const at = this.now().toISOString();
+    const state = this.store.transaction((db) => {
+      const row = readSheet(db, input.assignmentId, examinerId);
+      if (!row || row.status !== 'conflict' || row.conflict === null) throw new ContractFailure('not_found', 'no conflict on this sheet');
+      const conflict = rowToState(row, rubric).conflict;
+      if (!conflict) throw new ContractFailure('not_found', 'no conflict on this sheet');
+      const platform = conflict.platform;
+      if (input.keep === 'mine') {
+        if (platform.locked) throw new ContractFailure('sheet_read_only', 'the chief examiner has locked this sheet');
+        // Our version again, now based on the platform's: a new request, so a new key.
+        this.#enqueue(db, row, rubric, examinerId, platform.version, 'sheet.resolved');
+      } else {
+        const sheet = platform.sheet;
+        db.run(sql`UPDATE score_sheets SET
+                     sheet_values = ${JSON.stringify(sheet?.values ?? {})}, comment = ${sheet?.comment ?? ''},
+                     violation = ${sheet?.violation.flagged ? 1 : 0}, violation_note = ${sheet?.violation.note ?? null},
+                     total = ${platform.total}, status = ${sheet ? 'accepted' : 'draft'}, base_version = ${platform.version},
+                     accepted_version = ${sheet ? platform.version : null}, accepted_at = ${platform.acceptedAt},
+                     conflict = NULL, revision = revision + 1, updated_at = ${at}
+                   WHERE assignment_id = ${input.assignmentId} AND examiner_id = ${examinerId}`);
+        appendAudit(db, { actor: examinerId, action: 'sheet.resolved', assignmentId: input.assignmentId, payload: { keep: 'platform', version: platform.version }, at });
+      }
+      return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
+    });
+    if (input.keep === 'mine') this.onSubmitted();
+    this.events.emit('sheet.changed', state);
+    return state;
+  }
+
+  /** Freezes the sheet into the outbox: this exact body and key are what every retry sends. */
+  #enqueue(db: WritableDb, row: SheetRow, rubric: Rubric, examinerId: string, baseVersion: number, action: 'sheet.submitted' | 'sheet.resolved'): void {
+    const state = rowToState(row, rubric);
+    if (state.problems.length > 0 || state.total === null) {
+      throw new ContractFailure('incomplete_sheet', state.problems.map((problem) => `${problem.criterionId}: ${problem.problem}`).join('; '));
+    }
+    if (state.violation.flagged && !state.violation.note?.trim()) {
+      throw new ContractFailure('incomplete_sheet', 'a flagged violation needs a note');
+    }
+    const at = this.now().toISOString();
+    const key = randomUUID();
+    appendAudit(db, {
+      actor: examinerId,
+      action,
+      assignmentId: row.assignment_id,
+      payload: { idempotencyKey: key, baseVersion, total: state.total, revision: row.revision },
+      at,
+    });
+    const sheet: ScoreSheet = {
+      values: state.values,
+      comment: state.comment,
+      violation: { flagged: state.violation.flagged, note: state.violation.flagged ? state.violation.note : null },
+      auditHead: auditHead(db),
+    };
+    db.run(sql`INSERT INTO outbox (assignment_id, examiner_id, idempotency_key, base_version, payload, created_at)
+               VALUES (${row.assignment_id}, ${examinerId}, ${key}, ${baseVersion}, ${JSON.stringify(sheet)}, ${at})`);
+    db.run(sql`UPDATE score_sheets SET status = 'submitted', submitted_at = ${at}, base_version = ${baseVersion},
+                 conflict = NULL, error = NULL
+               WHERE assignment_id = ${row.assignment_id} AND examiner_id = ${examinerId}`);
+  }
+
+  /** The rubric of the assignment's subject, from the cached assignments and exam. */
+  #rubricFor(examinerId: string, assignmentId: string): Rubric {
+    const memo = `${examinerId}\u0000${assignmentId}`;
+    const known = this.#rubrics.get(memo);
+    if (known) return known;
+    const assignment = this.cache
+      .peek(examinerId, 'assignments', 'all', AssignmentList)
+      ?.assignments.find((candidate) => candidate.assignmentId === assignmentId);
+    if (!assignment) throw new ContractFailure('not_found', `no assignment ${assignmentId} (list assignments while online first)`);
+    const exam = this.cache.peek(examinerId, 'exam', assignment.examId, Exam);
+    const rubric = exam?.subjects.find((subject) => subject.id === assignment.subjectId)?.rubric;
+    if (!rubric) throw new ContractFailure('not_found', `the rubric of ${assignment.subjectId} is not cached (open the exam while online first)`);
+    this.#rubrics.set(memo, rubric);
+    return rubric;
+  }
+}
+
+export function readSheet(db: ReadableDb, assignmentId: string, examinerId: string): SheetRow | undefined {
+  return db.get<SheetRow>(sql`SELECT * FROM score_sheets WHERE assignment_id = ${assignmentId} AND examiner_id = ${examinerId}`);
+}
+
+function mustRead(db: ReadableDb, assignmentId: string, examinerId: string): SheetRow {
+  const row = readSheet(db, assignmentId, examinerId);
+  if (!row) throw new Error(`sheet ${assignmentId} vanished inside its own transaction`);
+  return row;
+}
