@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, parseFlags, resolveConfig } from '../main/config';
 import { startBrowserHost } from '../main/host/browser-host';
 import { createLogger } from '../main/log';
+import { StoreError } from '../main/store/database';
 import { createWorkstation } from '../main/workstation';
 import { startPlatform } from '../platform/server';
 import { buildElectron } from './build-electron';
@@ -65,6 +66,10 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Examiner Workstation: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof StoreError) {
+    process.stderr.write(`Examiner Workstation cannot open its data: ${error.message}\n`);
+    process.exit(3);
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     process.stderr.write(`Examiner Workstation: the port is taken; start with --port N (or EXAMINER_PORT=N)\n`);

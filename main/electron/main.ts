@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, webContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, webContents } from 'electron';
 import { ConfigError, resolveConfig } from '../config';
 import { createLogger } from '../log';
-import { createWorkstation } from '../workstation';
+import { createWorkstation, type Workstation } from '../workstation';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ENTRY_URL } from './app-url';
 import { forwardEvents, registerContractIpc } from './ipc';
+import { keychainBox } from './secret-box';
 import { hardenWebContents, installPermissionHandlers, secureWebPreferences } from './security';
 
 export interface ShellPaths {
@@ -39,9 +40,19 @@ export function runElectronApp(paths: ShellPaths): void {
     app.exit(2);
     return;
   }
-  const workstation = createWorkstation({ host: 'electron', config, log });
+  // After ready: safeStorage (the keychain box) cannot be used before.
+  let workstation: Workstation | null = null;
 
   void app.whenReady().then(() => {
+    try {
+      workstation = createWorkstation({ host: 'electron', config, log, secretBox: keychainBox() });
+    } catch (error) {
+      // A database from a newer version, or damaged with no healthy backup: say so, never start empty.
+      log.error('the workstation cannot open its data', { error });
+      dialog.showErrorBox('Examiner Workstation', error instanceof Error ? error.message : String(error));
+      app.exit(3);
+      return;
+    }
     installPermissionHandlers(session.defaultSession);
     serveRenderer(protocol, paths.rendererDir);
     registerContractIpc(ipcMain, workstation.dispatch);
@@ -55,7 +66,7 @@ export function runElectronApp(paths: ShellPaths): void {
   });
 
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => workstation.stop());
+  app.on('will-quit', () => workstation?.stop());
 }
 
 export function createMainWindow(preloadPath: string): BrowserWindow {

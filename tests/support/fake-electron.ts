@@ -430,6 +430,39 @@ export class FakeIpcRenderer extends FakeEmitter {
   }
 }
 
+/**
+ * safeStorage with a chosen backend. It "encrypts" by reversing and tagging the bytes: enough
+ * to show that what is stored is not the plain text and that it round-trips.
+ */
+export class FakeSafeStorage {
+  available = true;
+  backend = 'gnome_libsecret';
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  }
+
+  encryptString(plain: string): Buffer {
+    if (!this.available) throw new Error('encryption is not available');
+    return Buffer.concat([Buffer.from('sealed:'), Buffer.from(plain).reverse()]);
+  }
+
+  decryptString(sealed: Buffer): string {
+    const prefix = Buffer.from('sealed:');
+    if (!sealed.subarray(0, prefix.length).equals(prefix)) throw new Error('not sealed by this keychain');
+    return Buffer.from(sealed.subarray(prefix.length)).reverse().toString();
+  }
+
+  reset(): void {
+    this.available = true;
+    this.backend = 'gnome_libsecret';
+  }
+}
+
 // ---- shared state ----
 
 interface FakeElectronState {
@@ -444,6 +477,7 @@ interface FakeElectronState {
   readonly defaultSession: FakeSession;
   readonly contextBridge: FakeContextBridge;
   readonly ipcRenderer: FakeIpcRenderer;
+  readonly safeStorage: FakeSafeStorage;
 }
 
 const STATE_KEY = Symbol.for('examiner-workstation.fake-electron');
@@ -466,6 +500,7 @@ function shared(): FakeElectronState {
     defaultSession: new FakeSession(),
     contextBridge: new FakeContextBridge(),
     ipcRenderer: new FakeIpcRenderer(),
+    safeStorage: new FakeSafeStorage(),
   });
 }
 
@@ -486,6 +521,12 @@ export const webContents = {
 };
 export const contextBridge = shared().contextBridge;
 export const ipcRenderer = shared().ipcRenderer;
+export const safeStorage = shared().safeStorage;
+export const dialog = {
+  showErrorBox(title: string, content: string): void {
+    shared().journal.push(`dialog.showErrorBox:${title}:${content}`);
+  },
+};
 
 // ---- helpers for the tests ----
 
@@ -506,4 +547,5 @@ export function resetFakeElectron(): void {
   state.defaultSession.reset();
   state.contextBridge.reset();
   state.ipcRenderer.reset();
+  state.safeStorage.reset();
 }
