@@ -5,13 +5,16 @@ import { Id } from './exams';
  * Score intake. A sheet is submitted for an assignment with an `Idempotency-Key` header (the
  * same key on every retry of one submission) and `If-Match: "<version>"` naming the version it
  * was based on (`If-Match: "0"` for the first submission). The platform answers:
- *   201 accepted (or 200 with the original response again for a repeated key + same body);
+ *   201 accepted (a repeated key + same body gets the original status and body again, with
+ *   the header `idempotent-replayed: true`, even if the score changed since);
  *   422 same key, different body; 409 same key still in flight; 412 stale base version, with
  *   the current record; 423 locked by the chief examiner, with the current record;
- *   400 values outside the rubric.
+ *   400 values outside the rubric (`problems` lists them). A missing If-Match is a 428, a
+ *   missing or malformed Idempotency-Key or a malformed If-Match a 400.
  */
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 export const IdempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
 
 export const ScoreSheet = z.strictObject({
@@ -56,6 +59,10 @@ export const ScoreErrorCode = z.enum([
   'locked',
   'not_found',
   'forbidden',
+  'idempotency_key_required',
+  'bad_idempotency_key',
+  'precondition_required',
+  'bad_if_match',
 ]);
 export type ScoreErrorCode = z.infer<typeof ScoreErrorCode>;
 

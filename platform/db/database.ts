@@ -36,6 +36,7 @@ CREATE TABLE assignments (
   exam_id TEXT NOT NULL, subject_id TEXT NOT NULL, slot_id TEXT NOT NULL, entry_id TEXT, due_at TEXT NOT NULL,
   UNIQUE (examiner_id, candidate_id, subject_id)) STRICT;
 CREATE INDEX assignments_by_examiner ON assignments (examiner_id);
+CREATE INDEX assignments_by_candidate ON assignments (candidate_id, subject_id);
 CREATE TABLE recordings (
   id TEXT PRIMARY KEY, candidate_id TEXT NOT NULL REFERENCES candidates(id), slot_id TEXT NOT NULL,
   angle TEXT NOT NULL CHECK (angle IN ('main', 'side')), path TEXT NOT NULL, content_type TEXT NOT NULL,
@@ -49,6 +50,7 @@ CREATE TABLE idempotency (
 CREATE TABLE re_reviews (
   id TEXT PRIMARY KEY, assignment_id TEXT NOT NULL REFERENCES assignments(id), deviation REAL NOT NULL,
   threshold REAL NOT NULL, requested_at TEXT NOT NULL, resolved_at TEXT) STRICT;
+CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
 `;
 
 export class PlatformDataError extends Error {

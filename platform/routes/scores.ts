@@ -1,7 +1,121 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  BatchRequest,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotencyKey,
+  MAX_BATCH,
+  ScoreSheet,
+  type BatchResponse,
+  type ReReviewRequest,
+} from '@common/platform/scores';
 import type { PlatformContext } from '../context';
+import { HttpError, parseBody, requireExaminer, sendCached } from '../http';
+import type { ReReviewPush } from '../state/panel-scores';
+import { ScoreIntake, requestHash, type Answer, type Processed } from '../state/scores';
 
-/** Score intake. */
-export function scoreRoutes(_app: FastifyInstance, _ctx: PlatformContext): void {
-  // Filled in by the commit that builds this part of the platform.
+export interface ScoreRouteOptions {
+  /** Test knob (PlatformOptions.scoreProcessingDelayMs): a pause between reserving a key and deciding. */
+  readonly processingDelayMs?: number;
+}
+
+// A full batch of the longest sheets the schema allows (two 2,000-character texts, CJK in UTF-8)
+// must not be refused for its size.
+const BATCH_BODY_LIMIT = MAX_BATCH * 16 * 1024;
+
+type AssignmentParams = { Params: { assignmentId: string } };
+
+/** The Idempotency-Key header, or a 400 saying what is wrong with it. */
+export function idempotencyKeyOf(header: string | string[] | undefined): string {
+  if (header === undefined) throw new HttpError(400, 'idempotency_key_required', 'an Idempotency-Key header is required');
+  const parsed = IdempotencyKey.safeParse(header);
+  if (!parsed.success) {
+    throw new HttpError(400, 'bad_idempotency_key', 'the Idempotency-Key must be one value of 8-128 characters [A-Za-z0-9_.:-]');
+  }
+  return parsed.data;
+}
+
+/** The base version an If-Match header names (`"3"`), or a 428/400. */
+export function baseVersionOf(header: string | string[] | undefined): number {
+  if (header === undefined) {
+    throw new HttpError(428, 'precondition_required', 'an If-Match header naming the base version ("0" for a first submission) is required');
+  }
+  const digits = typeof header === 'string' ? /^\s*"(0|[1-9][0-9]{0,14})"\s*$/.exec(header)?.[1] : undefined;
+  if (digits === undefined) throw new HttpError(400, 'bad_if_match', 'If-Match must be one quoted version number, e.g. "3"');
+  return Number(digits);
+}
+
+/** Score intake: the examiner's sheets, the chief examiner's lock and re-review requests. */
+export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options: ScoreRouteOptions = {}): void {
+  const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog);
+  const delayMs = options.processingDelayMs ?? 0;
+
+  const push = (pushes: readonly ReReviewPush[]) => {
+    for (const { examinerId, request } of pushes) ctx.notifier.toExaminer(examinerId, { type: 're_review', request });
+  };
+  const send = (reply: FastifyReply, answer: Answer) => {
+    if (answer.replayed) reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return reply.code(answer.status).send(answer.body);
+  };
+  const notFound = () => new HttpError(404, 'not_found', 'no such assignment');
+
+  app.get<AssignmentParams>('/assignments/:assignmentId/score', async (request, reply) => {
+    const examiner = requireExaminer(request, ctx.accounts);
+    const assignment = intake.assignmentOf(examiner.id, request.params.assignmentId);
+    if (!assignment) throw notFound();
+    return sendCached(request, reply, intake.record(assignment.id));
+  });
+
+  app.post<AssignmentParams>('/assignments/:assignmentId/score', async (request, reply) => {
+    const examiner = requireExaminer(request, ctx.accounts);
+    const idempotencyKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
+    const baseVersion = baseVersionOf(request.headers['if-match']);
+    const sheet = parseBody(ScoreSheet, request.body);
+    const assignment = intake.assignmentOf(examiner.id, request.params.assignmentId);
+    if (!assignment) throw notFound();
+
+    const submission = { assignmentId: assignment.id, idempotencyKey, baseVersion, sheet };
+    const hash = requestHash(submission);
+    // Two transactions with the key reserved between them, so a retry that arrives while this
+    // request is still being worked on is told so (409) instead of being processed twice.
+    const claim = intake.reserve(examiner.id, submission, hash);
+    if (claim.kind === 'answered') return send(reply, claim.answer);
+    let processed: Processed;
+    try {
+      if (delayMs > 0) await new Promise<void>((resolve) => ctx.clock.schedule(delayMs, resolve));
+      processed = intake.complete(assignment, submission, hash, claim.reservedAt);
+    } catch (error) {
+      intake.release(examiner.id, idempotencyKey, claim.reservedAt);
+      throw error;
+    }
+    push(processed.pushes);
+    return send(reply, processed.answer);
+  });
+
+  app.post('/scores/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (request): Promise<BatchResponse> => {
+    const examiner = requireExaminer(request, ctx.accounts);
+    const { items } = parseBody(BatchRequest, request.body);
+    const { results, pushes } = intake.submitBatch(examiner.id, items);
+    push(pushes);
+    return { results };
+  });
+
+  const lock = (locked: boolean) => async (request: FastifyRequest<AssignmentParams>, reply: FastifyReply) => {
+    const examiner = requireExaminer(request, ctx.accounts);
+    if (!examiner.roles.includes('chief')) throw new HttpError(403, 'forbidden', 'only a chief examiner locks scores');
+    const assignment = intake.assignment(request.params.assignmentId);
+    // Another panel's assignment looks like none at all.
+    if (!assignment || !ctx.catalog.sitsOn(examiner.id, assignment.slot_id)) throw notFound();
+    intake.setLocked(assignment.id, locked);
+    // No body: the chief sees that the lock took, never the examiner's sheet.
+    return reply.code(204).send();
+  };
+  app.post<AssignmentParams>('/assignments/:assignmentId/lock', lock(true));
+  app.delete<AssignmentParams>('/assignments/:assignmentId/lock', lock(false));
+
+  app.get('/re-reviews', async (request, reply) => {
+    const examiner = requireExaminer(request, ctx.accounts);
+    const body: { requests: ReReviewRequest[] } = { requests: intake.openReReviews(examiner.id) };
+    return sendCached(request, reply, body);
+  });
 }
