@@ -79,3 +79,10 @@ export type QueueSnapshot = z.infer<typeof QueueSnapshot>;
 /** Candidate-side actions (from the candidate's main device). */
 export const FaceAttempt = z.strictObject({ matched: z.boolean() });
 export type FaceAttempt = z.infer<typeof FaceAttempt>;
+
+/** A chief examiner's decision on a candidate in manual review of face verification. */
+export const ReviewDecision = z.strictObject({ approve: z.boolean() });
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+/** The body of queue actions that carry nothing (call, finish, check-in…): none, or `{}`. */
+export const NoBody = z.strictObject({}).optional();
