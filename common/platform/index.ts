@@ -1,3 +1,4 @@
+export * from './admin';
 export * from './assignments';
 export * from './exams';
 export * from './queue';
