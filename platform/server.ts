@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo, Socket } from 'node:net';
+import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { API_PREFIX, type HealthResponse } from '@common/platform/wire';
 import { systemClock, type Clock } from './clock';
-import type { PlatformContext } from './context';
+import type { Notifier, PlatformContext } from './context';
 import { openPlatformDb } from './db/database';
-import { ensureDemoRecordings } from './demo/media';
+import { ensureDemoRecordings, type DemoMediaOptions } from './demo/media';
 import { seedDemo, type DemoSeedOptions } from './demo/seed';
 import { installFaults, type FaultSettings } from './faults';
 import { HttpError, sendError } from './http';
@@ -24,6 +26,9 @@ import { Accounts } from './state/accounts';
 import { Catalog } from './state/catalog';
 import { BlindCodes } from './state/codes';
 
+/** The simulated candidate page (platform/web), built by `npm run build:platform-web`. */
+export const CANDIDATE_PAGE_DIR = fileURLToPath(new URL('../dist/platform-web', import.meta.url));
+
 export const PLATFORM_SERVICE = 'reference-exam-platform';
 export const PLATFORM_VERSION = '0.2.0';
 
@@ -36,14 +41,21 @@ export interface PlatformOptions {
   readonly dataDir?: string | null;
   /** Seed the demo exam (default true); an object tunes its size. */
   readonly demo?: boolean | Omit<DemoSeedOptions, 'now'>;
-  /** Generate the demo recordings with ffmpeg (default false; needs dataDir). */
-  readonly demoMedia?: boolean;
+  /** Generate the demo recordings with ffmpeg (default false; needs dataDir); an object sets their length (tests: short clips). */
+  readonly demoMedia?: boolean | Omit<DemoMediaOptions, 'tools'>;
   readonly clock?: Clock;
   readonly tokenTtlMs?: number;
   /** Faults from the start (tests); otherwise set through the admin endpoint. */
   readonly faults?: FaultSettings | null;
   /** Guards the admin endpoints besides loopback; default: a random one, see RunningPlatform. */
   readonly adminSecret?: string;
+  /**
+   * Test knob: hold each single score submission this long (on `clock`) between reserving its
+   * idempotency key and deciding it, so a test can catch a request in flight. Default 0.
+   */
+  readonly scoreProcessingDelayMs?: number;
+  /** Replaces the realtime hub as the way pushes leave the platform (tests that watch them). */
+  readonly notifier?: Notifier;
 }
 
 export interface RunningPlatform {
@@ -52,6 +64,8 @@ export interface RunningPlatform {
   /** The platform's state, for tests and tools that need to look behind the API. */
   readonly ctx: PlatformContext;
   readonly adminSecret: string;
+  /** The server itself, for tests that need `inject` (e.g. a request from a non-loopback peer). */
+  readonly app: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -74,14 +88,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     accounts,
     catalog,
     codes: new BlindCodes(db),
-    notifier: hub,
+    notifier: options.notifier ?? hub,
     mediaDir: dataDir === null ? null : join(dataDir, 'media'),
     adminSecret,
   };
   if (options.demo !== false) {
     seedDemo(db, catalog, accounts, { now: clock.now(), ...(typeof options.demo === 'object' ? options.demo : {}) });
   }
-  if (options.demoMedia) await ensureDemoRecordings(ctx);
+  if (options.demoMedia) await ensureDemoRecordings(ctx, typeof options.demoMedia === 'object' ? options.demoMedia : {});
 
   // forceCloseConnections: a stopped platform is gone at once, as a real outage would be.
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
@@ -97,6 +111,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'no such endpoint'));
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  // No auth on the page itself: its device token travels in the URL fragment, which never
+  // reaches the server (nor its logs), and the page sends it only to the API.
+  await app.register(fastifyStatic, { root: CANDIDATE_PAGE_DIR, prefix: '/candidate/' });
   installFaults(app, ctx, options.faults ?? null);
   await app.register(
     (api, _opts, done) => {
@@ -112,7 +129,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       candidateRoutes(api, ctx);
       assignmentRoutes(api, ctx);
       recordingRoutes(api, ctx);
-      scoreRoutes(api, ctx);
+      scoreRoutes(api, ctx, { processingDelayMs: options.scoreProcessingDelayMs ?? 0 });
       adminRoutes(api, ctx);
       hub.register(api, () => ctx);
       done();
@@ -135,6 +152,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     port,
     ctx,
     adminSecret,
+    app,
     close: () => {
       closed ??= (async () => {
         hub.closeAll();

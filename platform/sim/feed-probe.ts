@@ -1,0 +1,67 @@
+import { decodeFrameStamp, type FrameStamp } from '@common/media/frame-stamp';
+import { wrtc, type WrtcTrack } from './wrtc';
+
+/** One received video frame, with the stamp read from it (null: none readable). */
+export interface ReceivedFrame {
+  readonly stamp: FrameStamp | null;
+  readonly width: number;
+  readonly height: number;
+  /** Date.now() when the frame came out of the decoder. */
+  readonly receivedAt: number;
+}
+
+/**
+ * Watches a received video track: decodes every frame's stamp as it arrives, so tests and the
+ * load benchmark can check what came through (which device, in order, how late). Keeps the
+ * first `keep` frames, so a feed watched for hours does not grow without bound; the counts go on.
+ */
+export class FeedProbe {
+  readonly frames: ReceivedFrame[] = [];
+  #received = 0;
+  #stamped = 0;
+  readonly #keep: number;
+  readonly #sink;
+  #waiters: { count: number; resolve: (frames: ReceivedFrame[]) => void }[] = [];
+
+  constructor(track: WrtcTrack, keep = 1000) {
+    this.#keep = keep;
+    this.#sink = new wrtc.nonstandard.RTCVideoSink(track);
+    this.#sink.onframe = ({ frame }) => {
+      const stamp = decodeFrameStamp({ width: frame.width, height: frame.height, data: frame.data });
+      this.#received++;
+      if (stamp) this.#stamped++;
+      if (this.frames.length < this.#keep) this.frames.push({ stamp, width: frame.width, height: frame.height, receivedAt: Date.now() });
+      this.#notify();
+    };
+  }
+
+  /** Frames received so far, and how many of them carried a readable stamp. */
+  counts(): { readonly received: number; readonly stamped: number } {
+    return { received: this.#received, stamped: this.#stamped };
+  }
+
+  /** The kept frames whose stamp decoded. */
+  stamped(): ReceivedFrame[] {
+    return this.frames.filter((frame) => frame.stamp !== null);
+  }
+
+  /** Resolves with the kept stamped frames once at least `count` arrived (count ≤ keep). */
+  waitForStamped(count: number): Promise<ReceivedFrame[]> {
+    return new Promise((resolve) => {
+      this.#waiters.push({ count: Math.min(count, this.#keep), resolve });
+      this.#notify();
+    });
+  }
+
+  stop(): void {
+    this.#sink.stop();
+  }
+
+  #notify(): void {
+    if (this.#waiters.length === 0) return;
+    const stamped = this.stamped();
+    const due = this.#waiters.filter((waiter) => stamped.length >= waiter.count);
+    this.#waiters = this.#waiters.filter((waiter) => stamped.length < waiter.count);
+    for (const waiter of due) waiter.resolve(stamped);
+  }
+}
