@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseFlags, resolveConfig } from '../main/config';
 import { startBrowserHost } from '../main/host/browser-host';
@@ -23,7 +24,13 @@ async function main(): Promise<void> {
 
   const closers: (() => Promise<void>)[] = [];
   if (config.platformUrl === null) {
-    const platform = await startPlatform({ port: 0 });
+    // Its state and demo recordings live beside the workstation's data: ffmpeg makes them on the first start only.
+    const platformDir = join(config.dataDir, 'reference-platform');
+    const platform = await startPlatform({ port: 0, dataDir: platformDir, demoMedia: true }).catch(async (error: unknown) => {
+      // The demo's recordings need ffmpeg; without it the workstation still runs, with no recordings to review.
+      say(`Demo recordings could not be made (${(error as Error).message}); starting without them.`);
+      return startPlatform({ port: 0, dataDir: platformDir, demoMedia: false });
+    });
     closers.push(platform.close);
     config = { ...config, platformUrl: platform.url, demo: true };
     say(`Embedded reference platform with demo data at ${platform.url} (sign in as examiner1 / demo1234)`);

@@ -22,7 +22,10 @@ const id = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
  */
 export function seedDemo(db: PlatformDb, catalog: Catalog, accounts: Accounts, options: DemoSeedOptions): boolean {
   accounts.seed(DEMO_ACCOUNTS);
-  if (catalog.all().length > 0) return false;
+  if (catalog.all().length > 0) {
+    refreshDemoDay(db, catalog, options.now);
+    return false;
+  }
   const exam = demoExam(options.now);
   catalog.add(exam);
 
@@ -71,6 +74,36 @@ export function seedDemo(db: PlatformDb, catalog: Catalog, accounts: Accounts, o
         }
       }
     }
+  })();
+  return true;
+}
+
+/**
+ * A demo platform kept in a data folder outlives the day it was seeded on: when its live slot
+ * is over, move it to now and let its candidates queue again, so `npm start` always shows a
+ * live slot today. Scores already given are kept.
+ */
+export function refreshDemoDay(db: PlatformDb, catalog: Catalog, now: Date): boolean {
+  const exam = catalog.all().find((candidate) => candidate.slots.some((slot) => slot.id === DEMO_LIVE_SLOT_ID));
+  const live = exam?.slots.find((slot) => slot.id === DEMO_LIVE_SLOT_ID);
+  if (!exam || !live || Date.parse(live.endsAt) > now.getTime()) return false;
+  const fresh = demoExam(now);
+  const freshLive = fresh.slots.find((slot) => slot.id === DEMO_LIVE_SLOT_ID);
+  if (!freshLive) return false;
+  const start = Date.parse(freshLive.startsAt);
+  db.transaction(() => {
+    catalog.add({
+      ...exam,
+      startsOn: fresh.startsOn,
+      slots: exam.slots.map((slot) => (slot.id === DEMO_LIVE_SLOT_ID ? { ...slot, startsAt: freshLive.startsAt, endsAt: freshLive.endsAt } : slot)),
+    });
+    const entries = db.prepare('SELECT id FROM queue_entries WHERE slot_id = ? ORDER BY appointment_at, id').all(DEMO_LIVE_SLOT_ID) as { id: string }[];
+    const reset = db.prepare(
+      `UPDATE queue_entries SET appointment_at = ?, state = 'scheduled', face_attempts = 0, interruptions = 0, interrupted_at = NULL,
+         checked_in_at = NULL, called_at = NULL, called_by = NULL, entered_at = NULL, finished_at = NULL, failure_reason = NULL,
+         revision = revision + 1 WHERE id = ?`,
+    );
+    entries.forEach((entry, index) => reset.run(new Date(start + index * 5 * 60_000).toISOString(), entry.id));
   })();
   return true;
 }
