@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 const alias = { '@common': fileURLToPath(new URL('./common', import.meta.url)) };
 
 /**
- * Three projects: unit (pure code, fake electron), integration (real servers on loopback,
- * real files), e2e (real Chromium against the browser host). `npm test` runs all three.
+ * Four projects: unit (pure code, fake electron), integration (real servers on loopback,
+ * real files), e2e (real Chromium against the browser host), which `npm test` runs, and
+ * reliability (long stress runs), which `npm run test:reliability` runs.
  */
 export default defineConfig({
   resolve: { alias },
@@ -26,6 +27,17 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Long stress runs (kill -9 loops, faulty platforms): `npm run test:reliability`, not `npm test`.
+        resolve: { alias },
+        test: {
+          name: 'reliability',
+          include: ['tests/reliability/**/*.test.ts'],
+          testTimeout: 20 * 60_000,
+          hookTimeout: 5 * 60_000,
           fileParallelism: false,
         },
       },
