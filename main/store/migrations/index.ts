@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { m0001Initial } from './0001-initial';
+import { m0002SyncIndexes } from './0002-sync-indexes';
 
 export interface Migration {
   /** The user_version after it runs; versions go up by one. */
@@ -13,4 +14,4 @@ export interface Migration {
  * next version, appended here, and a test in tests/integration/store-migrations.test.ts that
  * migrates to N−1, inserts, migrates to N and compares. Never edit a migration that shipped.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial];
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002SyncIndexes];

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Exam, ScoreSheet } from '@common/platform';
+import { startPlatform, type RunningPlatform } from '../../platform/server';
+import { startWorkstation, valuesFor } from '../support/workstation';
+import { bench, note, percentile } from './report';
+
+const SHEETS = 10_000;
+const AUTOSAVES = 2_000;
+
+/**
+ * (a) Durable autosaves: sheets.save through the real dispatcher into SQLite with WAL and
+ *     synchronous=FULL, one at a time as a grader types.
+ * (b) 10,000 sheets queued while the platform is down, then the platform comes back: time until
+ *     all are accepted, against a naive client that sends one request per sheet, in turn, to the
+ *     same platform in the same run.
+ */
+export async function run(): Promise<void> {
+  const platformDir = mkdtempSync(join(tmpdir(), 'bench-platform-'));
+  let platform: RunningPlatform = await startPlatform({ dataDir: platformDir, demo: { liveCandidates: SHEETS, recordedPerSlot: 1 } });
+  const ws = startWorkstation(platform.url, { sync: { baseDelayMs: 50, maxDelayMs: 500 } });
+  try {
+    await ws.call('session.login', { username: 'examiner1', password: 'demo1234' });
+    const { assignments } = await ws.call('assignments.list', {});
+    const live = assignments.filter((item) => item.assignment.kind === 'live').map((item) => item.assignment);
+    const { exam } = await ws.call('exams.get', { examId: live[0]?.examId ?? '' });
+    const criteria = (exam as Exam).subjects.find((subject) => subject.id === live[0]?.subjectId)?.rubric.criteria ?? [];
+
+    // (a) autosave latency: the same sheet edited again and again, like keystrokes.
+    const target = live[0]?.assignmentId ?? '';
+    const latencies: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < AUTOSAVES; i++) {
+      const t0 = performance.now();
+      await ws.call('sheets.save', { assignmentId: target, values: valuesFor(criteria, (i % 100) / 100), comment: `第${i}次`, violation: { flagged: false, note: null } });
+      latencies.push(performance.now() - t0);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    bench('sync.autosave_per_s', AUTOSAVES / seconds, 'saves/s');
+    bench('sync.autosave_p50_ms', percentile(latencies, 50), 'ms');
+    bench('sync.autosave_p99_ms', percentile(latencies, 99), 'ms');
+
+    // (b) fill the outbox while the platform is down.
+    await platform.close();
+    await ws.call('platform.checkNow', {});
+    note(`queueing ${SHEETS} submissions offline…`);
+    for (const [index, assignment] of live.slice(0, SHEETS).entries()) {
+      const input = { assignmentId: assignment.assignmentId, values: valuesFor(criteria, 0.5 + (index % 50) / 100), comment: '', violation: { flagged: false, note: null } };
+      await ws.call('sheets.save', input);
+      await ws.call('sheets.submit', { assignmentId: assignment.assignmentId });
+    }
+    const pending = (await ws.call('sync.getStatus', {})).pending;
+    note(`${pending} submissions pending; the platform comes back`);
+    const drained = ws.waitFor('sync.status', (status) => status.pending === 0 && status.state === 'idle');
+    const backAt = performance.now();
+    platform = await startPlatform({ dataDir: platformDir, port: platform.port });
+    await drained;
+    const syncSeconds = (performance.now() - backAt) / 1000;
+    bench('sync.sync_10k_s', syncSeconds, 's');
+
+    // The naive baseline: examiner2's 10,000 sheets, one request each, one after another.
+    const naiveSeconds = await naiveClient(platform, criteria);
+    bench('sync.naive_10k_s', naiveSeconds, 's');
+    bench('sync.speedup_vs_naive', naiveSeconds / syncSeconds, 'x');
+  } finally {
+    ws.stop();
+    await platform.close();
+    rmSync(platformDir, { recursive: true, force: true });
+  }
+}
+
+async function naiveClient(platform: RunningPlatform, criteria: readonly { id: string; max: number; step: number }[]): Promise<number> {
+  const login = (await (
+    await fetch(`${platform.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'examiner2', password: 'demo1234' }),
+    })
+  ).json()) as { token: string };
+  const list = (await (await fetch(`${platform.url}/api/v1/assignments`, { headers: { authorization: `Bearer ${login.token}` } })).json()) as {
+    assignments: { assignmentId: string; kind: string }[];
+  };
+  const ids = list.assignments.filter((assignment) => assignment.kind === 'live').map((assignment) => assignment.assignmentId).slice(0, SHEETS);
+  const started = performance.now();
+  for (const [index, id] of ids.entries()) {
+    const sheet: ScoreSheet = { values: valuesFor(criteria, 0.5 + (index % 50) / 100), comment: '', violation: { flagged: false, note: null }, auditHead: null };
+    const response = await fetch(`${platform.url}/api/v1/assignments/${id}/score`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'if-match': '"0"' },
+      body: JSON.stringify(sheet),
+    });
+    if (response.status !== 201) throw new Error(`naive client: HTTP ${response.status} for ${id}`);
+    await response.arrayBuffer();
+  }
+  return (performance.now() - started) / 1000;
+}
