@@ -118,7 +118,9 @@ export function verifyAudit(db: ReadableDb): AuditVerdict {
   const head = rows.length > 0 ? `${rows.length}:${prevHash}` : null;
   if (recorded !== head) {
     const recordedCount = Number(recorded?.split(':')[0] ?? 0);
-    return { ok: false, seq: rows.length < recordedCount ? rows.length + 1 : Math.max(1, recordedCount), reason: 'tail_cut' };
+    if (rows.length < recordedCount) return { ok: false, seq: rows.length + 1, reason: 'tail_cut' };
+    // As many entries as recorded, or more, yet another head: the chain was rewritten from its end.
+    return { ok: false, seq: Math.max(1, Math.min(rows.length, recordedCount || rows.length)), reason: 'altered' };
   }
   return { ok: true, count: rows.length, head: rows.length > 0 ? prevHash : null };
 }

@@ -80,7 +80,12 @@ export function openChecked(file: string, migrations: readonly Migration[] = MIG
     if (error instanceof StoreError) throw error;
     throw new StoreError('damaged', `cannot open ${basename(file)}: ${(error as Error).message}`, { cause: error });
   }
-  migrate(db, migrations);
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
@@ -99,12 +104,19 @@ export function openStore(dataDir: string): OpenedStore {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, DATABASE_FILE);
   try {
+    // An empty or missing database beside backups is lost data, not a first start.
+    const missing = !existsSync(file) || statSync(file).size === 0;
+    if (missing && listBackups(dataDir).length > 0) throw new StoreError('damaged', `${basename(file)} is missing or empty`);
     return { store: new Store(openChecked(file)), recovery: null };
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'damaged') throw error;
     const damagedFile = `${file}.damaged-${Date.now()}`;
+    const moved: string[] = [];
     for (const suffix of ['', '-wal', '-shm']) {
-      if (existsSync(file + suffix)) renameSync(file + suffix, damagedFile + suffix);
+      if (existsSync(file + suffix)) {
+        renameSync(file + suffix, damagedFile + suffix);
+        moved.push(suffix);
+      }
     }
     for (const backup of listBackups(dataDir)) {
       try {
@@ -118,7 +130,9 @@ export function openStore(dataDir: string): OpenedStore {
         rmSync(file, { force: true });
       }
     }
-    throw new StoreError('no_backup', `${error.message}; no healthy backup to restore (damaged file kept at ${damagedFile})`, {
+    // Put the damaged file back: the next start must fail the same way, not start empty.
+    for (const suffix of moved) renameSync(damagedFile + suffix, file + suffix);
+    throw new StoreError('no_backup', `${error.message}; no healthy backup to restore (the damaged file is left in place)`, {
       cause: error,
     });
   }
@@ -129,10 +143,10 @@ export function listBackups(dataDir: string): { file: string; takenAt: string }[
   const dir = join(dataDir, BACKUP_DIR);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => /^workstation-\d+\.sqlite$/.test(name))
-    .map((name) => ({ file: join(dir, name), takenAt: new Date(statSync(join(dir, name)).mtimeMs).toISOString(), name }))
+    .map((name) => ({ name, time: /^workstation-(\d+)\.sqlite$/.exec(name)?.[1] }))
+    .filter((entry): entry is { name: string; time: string } => entry.time !== undefined)
     .sort((a, b) => b.name.localeCompare(a.name))
-    .map(({ file, takenAt }) => ({ file, takenAt }));
+    .map(({ name, time }) => ({ file: join(dir, name), takenAt: new Date(Number(time)).toISOString() }));
 }
 
 /**
@@ -143,10 +157,15 @@ export function backupStore(store: Store, dataDir: string, now: Date = new Date(
   const dir = join(dataDir, BACKUP_DIR);
   mkdirSync(dir, { recursive: true });
   const name = `workstation-${String(now.getTime()).padStart(15, '0')}.sqlite`;
+  // A crash mid-backup leaves a .partial behind: never a backup, always safe to remove.
+  for (const leftover of readdirSync(dir).filter((entry) => entry.endsWith('.partial'))) rmSync(join(dir, leftover), { force: true });
   const partial = join(dir, `${name}.partial`);
-  rmSync(partial, { force: true });
-  store.raw.prepare('VACUUM INTO ?').run(partial);
-  renameSync(partial, join(dir, name));
+  try {
+    store.raw.prepare('VACUUM INTO ?').run(partial);
+    renameSync(partial, join(dir, name));
+  } finally {
+    rmSync(partial, { force: true });
+  }
   for (const old of listBackups(dataDir).slice(keep)) rmSync(old.file, { force: true });
   return join(dir, name);
 }

@@ -99,6 +99,8 @@ describe('audit trail: tampering with the file', () => {
     ['the actor of the last entry edited', () => run(`UPDATE audit_log SET actor = 'ex-99' WHERE seq = ?`, LAST), { ok: false, seq: LAST, reason: 'altered' }],
     ['entries 2 and 5 edited', () => run(`UPDATE audit_log SET actor = 'ex-99' WHERE seq IN (2, 5)`), { ok: false, seq: 2, reason: 'altered' }],
     ['entry 3 edited and re-hashed', () => rewriteAndRehash(3), { ok: false, seq: 4, reason: 'out_of_order' }],
+    // Nothing follows the last entry to notice; the recorded head does.
+    ['the last entry edited and re-hashed', () => rewriteAndRehash(LAST), { ok: false, seq: LAST, reason: 'altered' }],
     ['the first entry deleted', () => run('DELETE FROM audit_log WHERE seq = 1'), { ok: false, seq: 1, reason: 'missing' }],
     ['entry 3 deleted', () => run('DELETE FROM audit_log WHERE seq = 3'), { ok: false, seq: 3, reason: 'missing' }],
     // With nothing after it, a deleted last entry is a cut tail.

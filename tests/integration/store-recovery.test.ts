@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -226,7 +226,7 @@ describe('store recovery at start', () => {
   it.each([
     ['no backup at all', 0],
     ['only corrupted backups', 2],
-  ])('refuses to start with no_backup when there is %s, keeping the damaged file', (_label, backups) => {
+  ])('refuses to start with no_backup when there is %s, leaving the damaged file in place', (_label, backups) => {
     const { sheets, store } = bench();
     sheets.save(completeSheet(at(0), 0));
     const taken = Array.from({ length: backups }, (_, index) => backupStore(store, dataDir, new Date(T_BACKUP.getTime() + index * 60_000)));
@@ -237,11 +237,41 @@ describe('store recovery at start', () => {
 
     const error = storeErrorOf(() => openStore(dataDir));
     expect(error.code).toBe('no_backup');
-    const [damaged, ...more] = damagedFiles();
-    expect(more).toEqual([]);
-    expect(error.message).toContain(join(dataDir, damaged ?? expect.unreachable()));
-    expect(readFileSync(join(dataDir, damaged ?? ''))).toEqual(damagedBytes);
+    expect(damagedFiles()).toEqual([]);
+    expect(readFileSync(file)).toEqual(damagedBytes);
     for (const backup of taken) expect(existsSync(backup)).toBe(true);
+    // And the next start refuses in the same way: it must never come up with an empty database.
+    expect(storeErrorOf(() => openStore(dataDir)).code).toBe('no_backup');
+    expect(readFileSync(file)).toEqual(damagedBytes);
+  });
+
+  it.each([
+    ['deleted', (path: string) => rmSync(path)],
+    ['emptied', (path: string) => writeFileSync(path, '')],
+  ])('restores from the backup when the database was %s but backups exist', (_label, lose) => {
+    const { sheets, store } = bench();
+    sheets.save(completeSheet(at(0), 0));
+    backupStore(store, dataDir, T_BACKUP);
+    closeAll();
+    for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+    lose(file);
+    const opened = openStore(dataDir);
+    try {
+      expect(opened.recovery?.reason).toMatch(/missing or empty/);
+      expect(opened.store.reader.get<{ n: number }>({ text: 'SELECT COUNT(*) AS n FROM score_sheets', params: [] })?.n).toBe(1);
+    } finally {
+      opened.store.close();
+    }
+  });
+
+  it('removes a .partial left by a crash mid-backup and dates backups by their name', () => {
+    const { store } = bench();
+    const dir = join(dataDir, 'backups');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'workstation-000000000000001.sqlite.partial'), 'half a backup');
+    const taken = backupStore(store, dataDir, T_BACKUP);
+    expect(readdirSync(dir)).toEqual([basename(taken)]);
+    expect(listBackups(dataDir)[0]?.takenAt).toBe(T_BACKUP.toISOString());
   });
 
   it('keeps only the newest 5 backups, each a complete copy of its moment, and never a .partial file', () => {
