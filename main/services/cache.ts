@@ -68,13 +68,29 @@ export class PlatformCache {
     return { data: response.data, freshness: { fetchedAt, fresh: true } };
   }
 
-  /** What is cached, without asking the platform; null when nothing valid is. */
+  /**
+   * What is cached, without asking the platform; null when nothing valid is. Parsed bodies are
+   * remembered until the row changes: a grader's assignment list can be megabytes, and grading
+   * looks things up in it on every first touch of a sheet.
+   */
   peek<S extends z.ZodType>(examinerId: string, kind: CacheKind, key: string, schema: S): z.output<S> | null {
+    const memoKey = `${examinerId}\u0000${kind}\u0000${key}`;
+    const stamp = this.store.reader.get<{ fetched_at: string; etag: string | null }>(
+      sql`SELECT fetched_at, etag FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`,
+    );
+    if (!stamp) return null;
+    const version = `${stamp.fetched_at}\u0000${stamp.etag ?? ''}`;
+    const memo = this.#parsed.get(memoKey);
+    if (memo && memo.version === version && memo.schema === schema) return memo.data as z.output<S>;
     const row = this.#row(examinerId, kind, key);
     if (!row) return null;
     const parsed = schema.safeParse(JSON.parse(row.body));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    this.#parsed.set(memoKey, { version, schema, data: parsed.data });
+    return parsed.data;
   }
+
+  readonly #parsed = new Map<string, { version: string; schema: z.ZodType; data: unknown }>();
 
   forget(examinerId: string, kind: CacheKind, key: string): void {
     this.store.transaction((db) => db.run(sql`DELETE FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`));
