@@ -1,34 +1,16 @@
 import { z } from 'zod';
-import { Id } from '../platform/exams';
+import { command } from './command';
+import { liveCommands } from './live-commands';
+import { mediaCommands } from './media-commands';
 import { AppInfo, LoginInput, NoInput, PlatformHealth, Session } from './schemas';
-import {
-  AssignmentListView,
-  AssignmentRef,
-  AuditVerdictView,
-  ExamListView,
-  ExamView,
-  RecoveryReport,
-  ResolveConflictInput,
-  SheetInput,
-  SheetState,
-  SyncStatus,
-} from './store-schemas';
-
-interface CommandSpec<I extends z.ZodType, O extends z.ZodType> {
-  readonly summary: string;
-  readonly input: I;
-  readonly output: O;
-}
-
-function command<I extends z.ZodType, O extends z.ZodType>(spec: CommandSpec<I, O>): CommandSpec<I, O> {
-  return spec;
-}
+import { storeCommands } from './store-commands';
 
 /**
  * Every command the renderer may call, defined once: name, input schema, output schema.
  * main/contract/dispatcher.ts validates against these; both transports (Electron IPC and the
  * browser host's WebSocket) and both bridges build `window.examiner` from this list.
- * To add a command, see common/contract/README.md.
+ * Each area keeps its commands in its own file (store-commands.ts, live-commands.ts,
+ * media-commands.ts); names are prefixed by area. To add a command, see common/contract/README.md.
  */
 export const commands = {
   'app.getInfo': command({
@@ -61,61 +43,9 @@ export const commands = {
     input: NoInput,
     output: z.null(),
   }),
-  'exams.list': command({
-    summary: "The signed-in examiner's exams: from the platform when it answers, else as it said last.",
-    input: NoInput,
-    output: ExamListView,
-  }),
-  'exams.get': command({
-    summary: 'One exam with its subjects, rubrics and slots, cached for offline use.',
-    input: z.strictObject({ examId: Id }),
-    output: ExamView,
-  }),
-  'assignments.list': command({
-    summary: "The examiner's assignments (live and recorded) with each sheet's status, cached.",
-    input: NoInput,
-    output: AssignmentListView,
-  }),
-  'sheets.get': command({
-    summary: "This examiner's score sheet for an assignment, or null if never touched.",
-    input: AssignmentRef,
-    output: SheetState.nullable(),
-  }),
-  'sheets.save': command({
-    summary: 'Autosave a draft: values outside the rubric are refused; the save is durable when it returns.',
-    input: SheetInput,
-    output: SheetState,
-  }),
-  'sheets.submit': command({
-    summary: 'Submit a complete sheet: it becomes read-only and goes into the outbox.',
-    input: AssignmentRef,
-    output: SheetState,
-  }),
-  'sheets.resolveConflict': command({
-    summary: "Resolve a conflict by keeping this workstation's version (resubmitted) or the platform's.",
-    input: ResolveConflictInput,
-    output: SheetState,
-  }),
-  'sync.getStatus': command({
-    summary: 'Outbox and sync state: pending count, last success, current error.',
-    input: NoInput,
-    output: SyncStatus,
-  }),
-  'sync.now': command({
-    summary: 'Try to send the outbox now (skipping the back-off wait).',
-    input: NoInput,
-    output: SyncStatus,
-  }),
-  'audit.verify': command({
-    summary: 'Check the hash chain of the audit trail; names the first broken entry.',
-    input: NoInput,
-    output: AuditVerdictView,
-  }),
-  'store.getRecovery': command({
-    summary: 'Set when the database was damaged at start and restored from a backup.',
-    input: NoInput,
-    output: RecoveryReport.nullable(),
-  }),
+  ...storeCommands,
+  ...liveCommands,
+  ...mediaCommands,
 } as const;
 
 export type Commands = typeof commands;

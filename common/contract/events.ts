@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { liveEvents } from './live-events';
+import { mediaEvents } from './media-events';
 import { PlatformHealth, Session } from './schemas';
 import { SheetState, SyncStatus } from './store-schemas';
 
@@ -12,6 +14,8 @@ export const events = {
   'sync.status': SyncStatus,
   /** A sheet changed outside the form that shows it (accepted, conflict, restored…). */
   'sheet.changed': SheetState,
+  ...liveEvents,
+  ...mediaEvents,
 } as const;
 
 export type Events = typeof events;
