@@ -1,4 +1,4 @@
-import type { HostKind, RecoveryReport, SheetStatus } from '@common/contract';
+import { ContractFailure, type HostKind, type RecoveryReport, type SheetStatus } from '@common/contract';
 import { AssignmentList, Exam, ExamList } from '@common/platform';
 import { EventHub } from './contract/event-hub';
 import { createDispatcher, type Dispatch } from './contract/dispatcher';
@@ -8,6 +8,7 @@ import { PlatformClient } from './platform/client';
 import { PlatformCache } from './services/cache';
 import { CredentialStore, memoryOnlyBox, type SecretBox } from './services/credentials';
 import { PlatformHealthMonitor } from './services/health';
+import { LiveService } from './services/live';
 import { SessionService } from './services/session';
 import { SheetService } from './services/sheets';
 import { SyncWorker, type SyncOptions } from './services/sync';
@@ -67,6 +68,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sync = new SyncWorker(store, client, session, health, () => sheetsRef.current as SheetService, events, log, options.sync);
   const sheets = new SheetService(store, cache, session, events, () => sync.kick());
   sheetsRef.current = sheets;
+  const live = new LiveService(client, session, health, cache, events, log);
 
   const dispatch = createDispatcher(
     {
@@ -127,6 +129,26 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       },
       'audit.verify': () => verifyAudit(store.reader),
       'store.getRecovery': () => recovery,
+      'sheets.reopen': async ({ assignmentId }) => {
+        const request = (await live.reReviews()).requests.find((candidate) => candidate.assignmentId === assignmentId);
+        if (!request) throw new ContractFailure('not_found', 'no open re-review request for this sheet');
+        return sheets.reopen(assignmentId, request.requestId);
+      },
+      'live.getQueue': ({ slotId }) => live.getQueue(slotId),
+      'live.call': ({ slotId, entryId }) => live.call(slotId, entryId),
+      'live.callNext': ({ slotId }) => live.callNext(slotId),
+      'live.finish': ({ slotId, entryId }) => live.finish(slotId, entryId),
+      'live.markAbsent': ({ slotId, entryId }) => live.markAbsent(slotId, entryId),
+      'live.signal': (signal) => {
+        live.signal(signal);
+        return null;
+      },
+      'live.prompt': ({ entryId, text }) => {
+        live.prompt(entryId, text);
+        return null;
+      },
+      'live.getConnection': () => live.connection(),
+      'reReviews.list': () => live.reReviews(),
     },
     log,
   );
@@ -149,12 +171,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     start: () => {
       health.start();
       sync.start();
+      live.start();
       backup();
       backupTimer = setInterval(backup, options.backupIntervalMs ?? 10 * 60_000);
       backupTimer.unref();
     },
     stop: () => {
       if (backupTimer) clearInterval(backupTimer);
+      live.stop();
       sync.stop();
       health.stop();
       session.dispose();

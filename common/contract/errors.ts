@@ -35,6 +35,8 @@ export const ErrorCode = z.enum([
   'incomplete_sheet',
   /** The sheet is submitted or accepted and cannot be edited. */
   'sheet_read_only',
+  /** The candidate's queue state changed meanwhile (e.g. no longer waiting): look again. */
+  'queue_changed',
   /** The local database failed; details are in the main process log. */
   'storage_error',
   /** A bug on our side; details are in the main process log. */

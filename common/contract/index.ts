@@ -6,3 +6,4 @@ export * from './guard';
 export * from './limits';
 export * from './schemas';
 export * from './store-schemas';
+export * from './live-schemas';

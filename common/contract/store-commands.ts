@@ -47,6 +47,11 @@ export const storeCommands = {
     input: AssignmentRef,
     output: SheetState,
   }),
+  'sheets.reopen': command({
+    summary: 'Reopen an accepted sheet that has an open re-review request, so it can be scored again.',
+    input: AssignmentRef,
+    output: SheetState,
+  }),
   'sheets.resolveConflict': command({
     summary: "Resolve a conflict by keeping this workstation's version (resubmitted) or the platform's.",
     input: ResolveConflictInput,

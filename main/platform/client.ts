@@ -127,13 +127,26 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The platform refused a request; keeps its HTTP status and error code for callers that handle some. */
+export class PlatformRefusal extends ContractFailure {
+  constructor(
+    code: ContractFailure['code'],
+    message: string,
+    readonly status: number,
+    readonly platformCode: string | null,
+  ) {
+    super(code, message);
+  }
+}
+
 function failureFor(status: number, json: unknown, request: PlatformRequest<z.ZodType>): ContractFailure {
   const body = ErrorBody.safeParse(json);
+  const platformCode = body.success ? body.data.error.code : null;
   const detail = body.success ? `${body.data.error.code}: ${body.data.error.message}` : `HTTP ${status}`;
   const where = `${request.method} ${request.path}`;
-  if (status === 401) return new ContractFailure(request.unauthorizedAs ?? 'session_expired', `${where}: ${detail}`);
-  if (status >= 500) return new ContractFailure('platform_error', `${where}: platform failed (${detail})`);
-  return new ContractFailure('platform_error', `${where}: refused (${detail})`);
+  if (status === 401) return new PlatformRefusal(request.unauthorizedAs ?? 'session_expired', `${where}: ${detail}`, status, platformCode);
+  if (status >= 500) return new PlatformRefusal('platform_error', `${where}: platform failed (${detail})`, status, platformCode);
+  return new PlatformRefusal('platform_error', `${where}: refused (${detail})`, status, platformCode);
 }
 
 function reason(error: unknown): string {

@@ -85,6 +85,28 @@ export class SheetService {
     return state;
   }
 
+  /**
+   * Opens an accepted sheet again because the platform asked for a re-review: it becomes a
+   * draft based on the accepted version, so its resubmission replaces that version.
+   */
+  reopen(assignmentId: string, requestId: string): SheetState {
+    const examinerId = this.session.requireExaminerId();
+    const rubric = this.#rubricFor(examinerId, assignmentId);
+    const at = this.now().toISOString();
+    const state = this.store.transaction((db) => {
+      const row = readSheet(db, assignmentId, examinerId);
+      if (!row || row.status !== 'accepted' || row.accepted_version === null) {
+        throw new ContractFailure('not_found', 'only an accepted sheet can be reopened for a re-review');
+      }
+      db.run(sql`UPDATE score_sheets SET status = 'draft', base_version = ${row.accepted_version}, revision = revision + 1, updated_at = ${at}
+                 WHERE assignment_id = ${assignmentId} AND examiner_id = ${examinerId}`);
+      appendAudit(db, { actor: examinerId, action: 'sheet.reopened', assignmentId, payload: { requestId, acceptedVersion: row.accepted_version }, at });
+      return rowToState(mustRead(db, assignmentId, examinerId), rubric);
+    });
+    this.events.emit('sheet.changed', state);
+    return state;
+  }
+
   resolveConflict(input: ResolveConflictInput): SheetState {
     const examinerId = this.session.requireExaminerId();
     const rubric = this.#rubricFor(examinerId, input.assignmentId);

@@ -63,6 +63,7 @@ export const en: Messages = {
     invalid_sheet: 'A score is outside the rubric (over the maximum, off the step, or an unknown criterion).',
     incomplete_sheet: 'The score sheet is incomplete: fill in every required criterion, and add a note to a violation.',
     sheet_read_only: 'This score sheet has been submitted and cannot be changed.',
+    queue_changed: "The candidate's state has changed meanwhile. Please look again.",
     storage_error: 'The local database failed. Please contact support.',
     internal: 'The workstation hit an internal error. Please contact support.',
   },

@@ -16,6 +16,7 @@ const errors: Record<ErrorCode, string> = {
   invalid_sheet: '分数超出评分标准（超过满分、不符合步长或评分项不存在）。',
   incomplete_sheet: '评分表未填写完整：请填写所有必填评分项；标记违纪时须填写说明。',
   sheet_read_only: '评分表已提交，不能修改。',
+  queue_changed: '该考生的候考状态已变化，请刷新后再操作。',
   storage_error: '本机数据库出错，请联系技术支持。',
   internal: '工作台内部错误，请联系技术支持。',
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ContractFailure, type Session } from '@common/contract';
+import { commandNames, ContractFailure, type Session } from '@common/contract';
 import { createDispatcher, type Handlers } from '../../../main/contract/dispatcher';
 import type { Logger } from '../../../main/log';
 
@@ -16,7 +16,9 @@ const notUsed = (): never => {
 function setup(overrides: Partial<Handlers> = {}) {
   const calls: string[] = [];
   const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  // Every command not under test refuses to be called: the dispatcher must route by name.
   const handlers: Handlers = {
+    ...(Object.fromEntries(commandNames.map((name) => [name, notUsed])) as unknown as Handlers),
     'app.getInfo': () => ({ name: 'EW', version: '1.0.0', host: 'browser', platformOrigin: null, demo: false }),
     'platform.getHealth': () => {
       throw new Error('not used');
@@ -30,17 +32,6 @@ function setup(overrides: Partial<Handlers> = {}) {
       return session;
     },
     'session.logout': () => null,
-    'exams.list': notUsed,
-    'exams.get': notUsed,
-    'assignments.list': notUsed,
-    'sheets.get': notUsed,
-    'sheets.save': notUsed,
-    'sheets.submit': notUsed,
-    'sheets.resolveConflict': notUsed,
-    'sync.getStatus': notUsed,
-    'sync.now': notUsed,
-    'audit.verify': notUsed,
-    'store.getRecovery': notUsed,
     ...overrides,
   };
   return { dispatch: createDispatcher(handlers, log), calls, log };
