@@ -14,6 +14,8 @@ import type { SheetService } from './sheets';
 export interface SyncOptions {
   /** Sheets per request (the platform takes up to 500). */
   readonly batchSize?: number;
+  /** Batches in flight at once (default 2). */
+  readonly concurrency?: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly requestTimeoutMs?: number;
@@ -128,38 +130,72 @@ export class SyncWorker {
     };
   }
 
+  /**
+   * Keeps up to `concurrency` batches in flight, so the platform works on one batch while this
+   * workstation records the answer to the previous one. Batches never share a sheet: a sheet in
+   * flight is skipped until its batch has been answered.
+   */
   async #run(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    const claimed = new Set<number>();
+    const running = new Set<Promise<void>>();
+    let halted: (() => void) | null = null;
+    const batchSize = this.options.batchSize ?? 500;
     for (;;) {
-      if (this.#stopped) return;
-      const examinerId = this.session.session?.examiner.id;
-      if (!examinerId) return this.#settle('signed_out');
-      if (this.health.current.state === 'offline') return this.#settle('offline');
-      const now = this.#now();
-      const due = this.store.reader.all<OutboxRow>(sql`
-        SELECT id, assignment_id, examiner_id, idempotency_key, base_version, payload, attempts FROM outbox
-        WHERE examiner_id = ${examinerId} AND next_attempt_at <= ${now} ORDER BY id LIMIT ${this.options.batchSize ?? 500}`);
-      if (due.length === 0) return this.#scheduleNext(examinerId);
-      this.#state = 'syncing';
-      this.#publish();
-      let results: BatchResult[];
-      try {
-        results = await this.#send(due);
-      } catch (error) {
-        if (error instanceof ContractFailure && error.code === 'session_expired') {
-          this.session.expire();
-          return this.#settle('signed_out', error.message);
+      while (halted === null && running.size < (this.options.concurrency ?? 2)) {
+        const examinerId = this.session.session?.examiner.id;
+        if (this.#stopped) halted = () => undefined;
+        else if (!examinerId) halted = () => this.#settle('signed_out');
+        else if (this.health.current.state === 'offline') halted = () => this.#settle('offline');
+        if (halted !== null || !examinerId) break;
+        const due = this.store.reader
+          .all<OutboxRow>(sql`
+            SELECT id, assignment_id, examiner_id, idempotency_key, base_version, payload, attempts FROM outbox
+            WHERE examiner_id = ${examinerId} AND next_attempt_at <= ${this.#now()} ORDER BY id LIMIT ${batchSize + claimed.size}`)
+          .filter((row) => !claimed.has(row.id))
+          .slice(0, batchSize);
+        if (due.length === 0) {
+          if (running.size === 0) halted = () => this.#scheduleNext(examinerId);
+          break;
         }
-        this.#lastError = error instanceof Error ? error.message : String(error);
-        this.#backOff(due, this.#lastError);
-        if (error instanceof ContractFailure && error.code === 'platform_unreachable') void this.health.check();
-        continue;
+        for (const row of due) claimed.add(row.id);
+        if (this.#state !== 'syncing') {
+          this.#state = 'syncing';
+          this.#publish();
+        }
+        const batch: Promise<void> = this.#sendBatch(due).then((outcome) => {
+          if (outcome === 'signed_out') halted ??= () => undefined;
+          for (const row of due) claimed.delete(row.id);
+          running.delete(batch);
+        });
+        running.add(batch);
       }
-      this.#apply(due, results);
-      this.#lastSuccessAt = new Date(this.#now()).toISOString();
-      this.#lastError = null;
+      if (running.size === 0) return (halted ?? (() => undefined))();
+      await Promise.race(running);
     }
+  }
+
+  /** Sends one batch and records its answers; a failed request puts its sheets back to wait. */
+  async #sendBatch(rows: readonly OutboxRow[]): Promise<'sent' | 'failed' | 'signed_out'> {
+    let results: BatchResult[];
+    try {
+      results = await this.#send(rows);
+    } catch (error) {
+      if (error instanceof ContractFailure && error.code === 'session_expired') {
+        this.session.expire();
+        this.#settle('signed_out', error.message);
+        return 'signed_out';
+      }
+      this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#backOff(rows, this.#lastError);
+      if (error instanceof ContractFailure && error.code === 'platform_unreachable') void this.health.check();
+      return 'failed';
+    }
+    this.#apply(rows, results);
+    this.#lastSuccessAt = new Date(this.#now()).toISOString();
+    this.#lastError = null;
+    return 'sent';
   }
 
   async #send(rows: readonly OutboxRow[]): Promise<BatchResult[]> {
