@@ -22,6 +22,7 @@ export const CONNECTION_ZH: Record<Connection, string> = {
   dropped: '已断开（模拟中断）',
   reconnecting: '连接中断，正在重新连接…',
   replaced: '此设备已在另一处登录，本页面已停止',
+  stopped: '已停止',
 };
 
 export const PEER_ZH: Record<PeerState, string> = {

@@ -1,8 +1,7 @@
 import type { QueueState } from '@common/platform/queue';
 import type { QuickMessageId } from '@common/platform/realtime';
-import { CandidateApi } from './api';
 import { startCameraFeed } from './camera';
-import { CandidateDevice } from './device';
+import { openPageDevice } from './device';
 import { readSettings, type PageSettings } from './settings';
 import { renderDevicePage, renderProblem } from './view';
 
@@ -29,7 +28,7 @@ function start(root: HTMLElement, settings: PageSettings): void {
   const canvas = document.createElement('canvas');
   canvas.dataset.testid = 'camera';
   const feed = startCameraFeed(canvas, settings);
-  const device = new CandidateDevice(settings, new CandidateApi(settings.platformOrigin, settings.token), feed.stream);
+  const device = openPageDevice(settings, feed.stream);
   renderDevicePage(root, canvas, settings, device);
   const ready = Promise.all([feed.started, device.start()]).then(() => {
     document.documentElement.dataset.candidateReady = 'true';
