@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import type { Exam } from '@common/platform';
 import { slotCandidates } from '../../platform/sim/admin';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
-import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
+import { startWorkstation, valuesFor } from '../support/workstation';
 
 const SLOT = 'slot-vocal-live';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -34,7 +34,10 @@ async function candidate(platform: RunningPlatform, index = 0) {
     new Promise<{ socket: WebSocket; messages: Record<string, unknown>[] }>((resolve, reject) => {
       const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/api/v1/realtime?token=${token}`);
       const messages: Record<string, unknown>[] = [];
-      socket.on('message', (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+      socket.on('message', (data) => {
+        messages.push(JSON.parse(data.toString()) as Record<string, unknown>);
+        socket.emit('examiner-test:message');
+      });
       socket.once('open', () => resolve({ socket, messages }));
       socket.once('error', reject);
     });
@@ -52,14 +55,18 @@ async function candidate(platform: RunningPlatform, index = 0) {
     });
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
   };
-  const untilMessage = async (device: { messages: Record<string, unknown>[] }, type: string) => {
-    for (let i = 0; i < 500; i++) {
-      const found = device.messages.find((message) => message.type === type);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`no ${type} message`);
-  };
+  /** The first message of that type the device received, waiting for it if it has not come yet. */
+  const untilMessage = (device: { socket: WebSocket; messages: Record<string, unknown>[] }, type: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const look = () => {
+        const found = device.messages.find((message) => message.type === type);
+        if (!found) return;
+        device.socket.off('examiner-test:message', look);
+        resolve(found);
+      };
+      device.socket.on('examiner-test:message', look);
+      look();
+    });
   return { entryId: me.entryId, main, side, act, untilMessage };
 }
 
