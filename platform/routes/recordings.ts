@@ -1,10 +1,10 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { planFileResponse } from '@common/http/byte-ranges';
 import { SHA256_HEADER } from '@common/platform/assignments';
 import { Id } from '@common/platform/exams';
 import type { PlatformContext } from '../context';
 import { HttpError, requireExaminer, sendError } from '../http';
-import { planFileResponse } from '../media/byte-ranges';
 import { recordingFile, recordingForExaminer, type RecordingRow } from '../state/recordings';
 
 /**

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseByteRange, type ByteRange } from '@common/http/byte-ranges';
 import { AssignmentList, SHA256_HEADER, type Assignment } from '@common/platform/assignments';
 import { LoginResponse } from '@common/platform/wire';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
-import { parseByteRange, type ByteRange } from '../../platform/media/byte-ranges';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { recordingFile, type RecordingRow } from '../../platform/state/recordings';
 

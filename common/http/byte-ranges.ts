@@ -1,6 +1,8 @@
 /**
  * How to answer a GET or HEAD of a stored file, from its size, its strong ETag and the request's
  * Range, If-Range and If-None-Match headers (RFC 9110 §13-14). Pure, so each rule has a test.
+ * Shared by the platform (recordings for download) and the workstation (media served to the
+ * renderer's player, which seeks by range), so both speak HTTP ranges the same way.
  *
  * Requests for several satisfiable ranges (`bytes=0-1,5-6`) are answered with the whole file (200): RFC 9110 lets a
  * server ignore Range, the workstation only ever asks for one range to resume a download, and a
