@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command } from './command';
+import { evidenceCommands } from './evidence-commands';
 import { liveCommands } from './live-commands';
 import { mediaCommands } from './media-commands';
 import { AppInfo, LoginInput, NoInput, PlatformHealth, Session } from './schemas';
@@ -46,6 +47,7 @@ export const commands = {
   ...storeCommands,
   ...liveCommands,
   ...mediaCommands,
+  ...evidenceCommands,
 } as const;
 
 export type Commands = typeof commands;

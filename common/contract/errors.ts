@@ -37,6 +37,32 @@ export const ErrorCode = z.enum([
   'sheet_read_only',
   /** The candidate's queue state changed meanwhile (e.g. no longer waiting): look again. */
   'queue_changed',
+  /** The recording is not downloaded yet (or was purged): download it first. */
+  'not_downloaded',
+  /** A downloaded recording did not match the platform's sha256; it was discarded, not kept. */
+  'recording_corrupt',
+  /** The media cache is full of recordings still needed for scoring; nothing can be evicted. */
+  'quota_exceeded',
+  /** The disk is full (a download or a media job could not write). */
+  'disk_full',
+  /** No ffmpeg was found (configured path, bundled binary, PATH); the message says what was tried. */
+  'ffmpeg_missing',
+  /** ffmpeg cannot read the recording: truncated, damaged, empty, or not a media file. */
+  'media_corrupt_input',
+  /** The recording uses a codec or container this workstation cannot decode, or has no video. */
+  'media_unsupported',
+  /** The media job was cancelled. */
+  'media_cancelled',
+  /** The media job took longer than its time limit and was stopped. */
+  'media_timed_out',
+  /** ffmpeg failed for another reason; details are in the main process log. */
+  'media_failed',
+  /** An evidence chunk came after a gap in the sequence (one was lost): the recording cannot go on. */
+  'evidence_chunk_gap',
+  /** An evidence chunk came again (its sequence number was already written); nothing was appended. */
+  'evidence_chunk_duplicate',
+  /** The evidence recording is finished, failed or unknown: it takes no more chunks. */
+  'evidence_closed',
   /** The local database failed; details are in the main process log. */
   'storage_error',
   /** A bug on our side; details are in the main process log. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { evidenceEvents } from './evidence-events';
 import { liveEvents } from './live-events';
 import { mediaEvents } from './media-events';
 import { PlatformHealth, Session } from './schemas';
@@ -16,6 +17,7 @@ export const events = {
   'sheet.changed': SheetState,
   ...liveEvents,
   ...mediaEvents,
+  ...evidenceEvents,
 } as const;
 
 export type Events = typeof events;

@@ -7,3 +7,5 @@ export * from './limits';
 export * from './schemas';
 export * from './store-schemas';
 export * from './live-schemas';
+export * from './media-schemas';
+export * from './evidence-schemas';

@@ -1,5 +1,68 @@
-import type { z } from 'zod';
-import type { CommandSpec } from './command';
+import { z } from 'zod';
+import { command, type CommandSpec } from './command';
+import {
+  AssignmentMediaRef,
+  AssignmentRecordings,
+  ExportClipInput,
+  ExportSideBySideInput,
+  JobRef,
+  JobStarted,
+  PrepareInput,
+  RecordingArtefacts,
+  RecordingsOverview,
+} from './media-schemas';
+import { NoInput } from './schemas';
 
-/** Recordings: downloads, media jobs, review artefacts (see main/media). */
-export const mediaCommands = {} as const satisfies Record<string, CommandSpec<z.ZodType, z.ZodType>>;
+/** Recordings: downloads, media jobs, review artefacts (see main/downloads and main/media). */
+export const mediaCommands = {
+  'recordings.overview': command({
+    summary: "Download state of every recorded assignment of the examiner, and how full the media cache is.",
+    input: NoInput,
+    output: RecordingsOverview,
+  }),
+  'recordings.state': command({
+    summary: "One assignment's recordings (main and side): download state, progress, error, media id when ready.",
+    input: AssignmentMediaRef,
+    output: AssignmentRecordings,
+  }),
+  'recordings.download': command({
+    summary: "Download an assignment's recordings into the cache (a few at once, resumable, sha256-verified).",
+    input: AssignmentMediaRef,
+    output: AssignmentRecordings,
+  }),
+  'recordings.pause': command({
+    summary: "Pause an assignment's downloads; what has arrived is kept.",
+    input: AssignmentMediaRef,
+    output: AssignmentRecordings,
+  }),
+  'recordings.resume': command({
+    summary: "Resume an assignment's paused or failed downloads from where they stopped.",
+    input: AssignmentMediaRef,
+    output: AssignmentRecordings,
+  }),
+  'recordings.cancel': command({
+    summary: "Stop an assignment's downloads and discard what has arrived (ready recordings stay).",
+    input: AssignmentMediaRef,
+    output: AssignmentRecordings,
+  }),
+  'media.prepare': command({
+    summary: 'Derive what review needs of a downloaded recording; the rest arrives as media.artefacts events.',
+    input: PrepareInput,
+    output: RecordingArtefacts,
+  }),
+  'media.exportSideBySide': command({
+    summary: "Export an assignment's main and side angles side by side (audio from the main); done arrives as media.job.",
+    input: ExportSideBySideInput,
+    output: JobStarted,
+  }),
+  'media.exportClip': command({
+    summary: 'Export a marked range of a recording: stream copy when it starts on a keyframe, re-encoded otherwise.',
+    input: ExportClipInput,
+    output: JobStarted,
+  }),
+  'media.cancelJob': command({
+    summary: 'Cancel a queued or running media job; its ffmpeg process is stopped.',
+    input: JobRef,
+    output: z.null(),
+  }),
+} as const satisfies Record<string, CommandSpec<z.ZodType, z.ZodType>>;
