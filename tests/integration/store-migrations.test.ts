@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPragmas, checkRegistry, DATABASE_FILE, migrate, openChecked, openStore, StoreError } from '../../main/store/database';
 import { MIGRATIONS, type Migration } from '../../main/store/migrations/index';
 import { m0001Initial } from '../../main/store/migrations/0001-initial';
+import { checkEvidenceMigration } from '../support/evidence-migration';
+import { checkMediaCacheMigration } from '../support/media-migration';
 import { makeDataDir, removeDataDir } from '../support/store-fixtures';
 
 let dataDir: string;
@@ -136,6 +138,8 @@ interface MigrationCase {
 const CASES: ReadonlyMap<number, MigrationCase> = new Map<number, MigrationCase>([
   [1, { seed: () => undefined /* version 0 has no tables yet */, check: checkInitialSchema }],
   [2, { seed: insertInitialRows, check: checkSyncIndexes }],
+  [3, { seed: insertInitialRows, check: checkEvidenceMigration }],
+  [4, { seed: insertInitialRows, check: checkMediaCacheMigration }],
 ]);
 
 describe('store migrations', () => {
