@@ -11,6 +11,8 @@ export interface WorkstationConfig {
   readonly dataDir: string;
   /** True when `npm start` embedded the reference platform with demo data. */
   readonly demo: boolean;
+  /** The ffmpeg to run (ffprobe is looked for beside it); null or absent: ffmpeg-static's binary, else PATH. */
+  readonly ffmpegPath?: string | null;
 }
 
 const PlatformUrl = z
@@ -20,6 +22,7 @@ const PlatformUrl = z
 /** `config.json` in the data folder: what a user of the packaged app edits. */
 const ConfigFile = z.strictObject({
   platformUrl: PlatformUrl.optional(),
+  ffmpegPath: z.string().min(1).max(4096).optional(),
 });
 
 export class ConfigError extends Error {
@@ -50,7 +53,8 @@ export function resolveConfig(sources: ConfigSources = {}): WorkstationConfig {
     if (!parsed.success) throw new ConfigError(`platform URL ${JSON.stringify(rawUrl)}: ${parsed.error.issues[0]?.message}`);
     platformUrl = parsed.data;
   }
-  return { platformUrl, dataDir, demo: env.EXAMINER_DEMO === '1' };
+  const ffmpegPath = nonEmpty(flags['ffmpeg-path']) ?? nonEmpty(env.EXAMINER_FFMPEG_PATH) ?? file.ffmpegPath;
+  return { platformUrl, dataDir, demo: env.EXAMINER_DEMO === '1', ...(ffmpegPath === undefined ? {} : { ffmpegPath }) };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -79,10 +83,12 @@ function readConfigFile(path: string): z.infer<typeof ConfigFile> {
   return parsed.data;
 }
 
-const KNOWN_FLAGS = new Set(['platform-url', 'data-dir', 'port']);
+const KNOWN_FLAGS = new Set(['platform-url', 'data-dir', 'port', 'ffmpeg-path']);
+
+const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
 /** `--name value` or `--name=value`, for the flags this app knows; anything else is an error. */
-export function parseFlags(argv: readonly string[]): Partial<Record<'platform-url' | 'data-dir' | 'port', string>> {
+export function parseFlags(argv: readonly string[]): Partial<Record<'platform-url' | 'data-dir' | 'port' | 'ffmpeg-path', string>> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';

@@ -1,0 +1,117 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import ffmpegStaticPath from 'ffmpeg-static';
+
+/** The ffmpeg and ffprobe this workstation runs, and where each was found. */
+export interface FfmpegTools {
+  readonly ffmpeg: string;
+  readonly ffprobe: string;
+  readonly source: 'configured' | 'bundled' | 'path';
+}
+
+export interface ToolSearch {
+  /** --ffmpeg-path / EXAMINER_FFMPEG_PATH / config.json "ffmpegPath"; null when not set. */
+  readonly configuredPath: string | null;
+  /** What `require('ffmpeg-static')` says; its binary is only there once its install script ran. */
+  readonly bundledPath?: string | null;
+  /** Electron's process.resourcesPath in a packaged app; undefined in development and the browser host. */
+  readonly resourcesPath?: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly platform?: NodeJS.Platform;
+}
+
+/** No usable ffmpeg (or ffprobe): names every place that was tried, so the fix is obvious. */
+export class FfmpegNotFoundError extends Error {
+  override readonly name = 'FfmpegNotFoundError';
+  constructor(
+    readonly tool: 'ffmpeg' | 'ffprobe',
+    readonly tried: readonly string[],
+  ) {
+    super(
+      `${tool} was not found; tried ${tried.join(', ')}. Install ffmpeg, or set its path with --ffmpeg-path, ` +
+        'EXAMINER_FFMPEG_PATH or "ffmpegPath" in config.json',
+    );
+  }
+}
+
+/**
+ * Finds ffmpeg: the configured path, else ffmpeg-static's binary if its file exists (inside a
+ * packaged app the asar archive cannot be executed from, so the unpacked copy is used), else
+ * `ffmpeg` on PATH. ffprobe: the configured one's sibling, else the one next to ffmpeg, else PATH
+ * (ffmpeg-static ships no ffprobe). Throws FfmpegNotFoundError naming what was tried.
+ */
+export function resolveFfmpegTools(search: ToolSearch): FfmpegTools {
+  const env = search.env ?? process.env;
+  const platform = search.platform ?? process.platform;
+  const exe = (name: string) => (platform === 'win32' ? `${name}.exe` : name);
+  const tried: string[] = [];
+
+  let ffmpeg: string | null = null;
+  let source: FfmpegTools['source'] = 'path';
+  if (search.configuredPath !== null && search.configuredPath !== '') {
+    tried.push(`the configured path ${search.configuredPath}`);
+    // A configured path is a promise: if it is wrong, say so rather than quietly running another ffmpeg.
+    if (!isExecutableFile(search.configuredPath)) throw new FfmpegNotFoundError('ffmpeg', tried);
+    ffmpeg = search.configuredPath;
+    source = 'configured';
+  }
+  if (ffmpeg === null) {
+    for (const candidate of bundledCandidates(search, exe('ffmpeg'))) {
+      tried.push(`ffmpeg-static's binary ${candidate}`);
+      if (isExecutableFile(candidate)) {
+        ffmpeg = candidate;
+        source = 'bundled';
+        break;
+      }
+    }
+  }
+  if (ffmpeg === null) {
+    tried.push('ffmpeg on PATH');
+    ffmpeg = onPath(exe('ffmpeg'), env);
+  }
+  if (ffmpeg === null) throw new FfmpegNotFoundError('ffmpeg', tried);
+
+  const probeTried: string[] = [];
+  const sibling = join(dirname(ffmpeg), exe('ffprobe'));
+  probeTried.push(`next to ffmpeg (${sibling})`);
+  let ffprobe: string | null = isExecutableFile(sibling) ? sibling : null;
+  if (ffprobe === null) {
+    probeTried.push('ffprobe on PATH');
+    ffprobe = onPath(exe('ffprobe'), env);
+  }
+  if (ffprobe === null) throw new FfmpegNotFoundError('ffprobe', probeTried);
+  return { ffmpeg, ffprobe, source };
+}
+
+/** ffmpeg-static's own answer, and where electron-builder's asarUnpack puts the binary in a packaged app. */
+function bundledCandidates(search: ToolSearch, exeName: string): string[] {
+  const candidates: string[] = [];
+  const bundled = search.bundledPath === undefined ? ffmpegStaticPath : search.bundledPath;
+  if (bundled) candidates.push(unpackedFromAsar(bundled));
+  if (search.resourcesPath) candidates.push(join(search.resourcesPath, 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', exeName));
+  return [...new Set(candidates)];
+}
+
+/** A path inside app.asar names a file that child_process cannot run; its unpacked twin can be. */
+export function unpackedFromAsar(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const file = join(dir, name);
+    if (isExecutableFile(file)) return file;
+  }
+  return null;
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,489 @@
+import { existsSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import {
+  ContractFailure,
+  type JobPriority,
+  type MediaFailure,
+  type MediaJob,
+  type MediaJobKind,
+  type Playback,
+  type RecordingArtefacts,
+  type ThumbnailStrip,
+  type Waveform,
+} from '@common/contract';
+import type { EventHub } from '../contract/event-hub';
+import type { DownloadService } from '../downloads/download-service';
+import { linksOfAssignment } from '../downloads/recording-rows';
+import type { Logger } from '../log';
+import type { SessionService } from '../services/session';
+import type { Store, WritableDb } from '../store/connection';
+import { findArtefact, saveArtefact, type ArtefactRow } from './artefact-rows';
+import { FfmpegNotFoundError } from './binaries';
+import type { MediaCacheFolder } from './cache-folder';
+import { failureOf } from './failures';
+import { probeRecording, type ProbedRecording } from './probe';
+import { MediaJobQueue, type JobContext, type JobSnapshot } from './queue';
+import type { FfmpegRunner } from './runner';
+import { makeStrip, type StripResult } from './strip';
+import { clipArgs, planClip, proxyArgs, requireVideo, sideBySideArgs, sideBySideLayout } from './transcode';
+import { makeWaveform } from './waveform';
+
+export interface MediaOptions {
+  /** Media jobs at once (default: cores − 1, at least 1). */
+  readonly concurrency?: number;
+  /** Fixed time limits per job kind (tests); otherwise each grows with the recording's length. */
+  readonly timeoutsMs?: Partial<Record<MediaJobKind, number>>;
+  readonly now?: () => number;
+}
+
+export interface MediaDeps {
+  readonly store: Store;
+  readonly folder: MediaCacheFolder;
+  readonly runner: FfmpegRunner;
+  readonly downloads: DownloadService;
+  readonly session: SessionService;
+  readonly events: EventHub;
+  readonly log: Logger;
+}
+
+type Slot<T> =
+  | { readonly state: 'pending'; readonly jobId: string | null; readonly progress: number | null }
+  | { readonly state: 'ready'; readonly value: T }
+  | { readonly state: 'failed'; readonly error: MediaFailure };
+
+type SlotName = 'probe' | 'strip' | 'waveform' | 'playback';
+
+interface Preparation {
+  readonly recordingId: string;
+  readonly file: string;
+  readonly originalMediaId: string;
+  readonly durationMs: number;
+  priority: JobPriority;
+  tiles: number;
+  peaks: number;
+  probe: Slot<ProbedRecording>;
+  strip: Slot<ThumbnailStrip>;
+  waveform: Slot<Waveform>;
+  playback: Slot<Playback>;
+}
+
+const PENDING = { state: 'pending', jobId: null, progress: null } as const;
+const PROBE_VARIANT = 'v1';
+const PROXY_VARIANT = 'h264-aac-v1';
+const stripVariant = (tiles: number) => `tiles=${String(tiles)}`;
+const waveformVariant = (peaks: number) => `peaks=${String(peaks)}`;
+
+/**
+ * What review needs of each downloaded recording, made by ffmpeg jobs in the queue: the probe
+ * first, then the thumbnail strip, the waveform with its silent gaps, and a playback proxy when
+ * Chromium cannot play the original. Each part is stored when done (a reopened recording is
+ * ready at once) and announced as `media.artefacts`; every job is announced as `media.job`.
+ * Exports (side by side, clip) are jobs too, and their files are served by media id.
+ */
+export class MediaService {
+  readonly queue: MediaJobQueue;
+  readonly #preps = new Map<string, Preparation>();
+  readonly #results = new Map<string, string>();
+  readonly #now: () => number;
+
+  constructor(
+    private readonly deps: MediaDeps,
+    private readonly options: MediaOptions = {},
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.queue = new MediaJobQueue({
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      onChange: (job) => this.#onJob(job),
+    });
+  }
+
+  prepare(input: { recordingId: string; priority: JobPriority; tiles: number; peaks: number }): RecordingArtefacts {
+    const examinerId = this.deps.session.requireExaminerId();
+    const { row, file } = this.deps.downloads.readyRecording(input.recordingId, examinerId);
+    this.#requireTools();
+    let prep = this.#preps.get(input.recordingId);
+    if (!prep || prep.file !== file) {
+      prep = this.#load(input.recordingId, file, row.media_id, row.duration_ms, input);
+      this.#preps.set(input.recordingId, prep);
+    }
+    if (input.priority === 'now') prep.priority = 'now';
+    if (prep.tiles !== input.tiles) {
+      prep.tiles = input.tiles;
+      prep.strip = this.#stored(input.recordingId, 'strip', stripVariant(input.tiles), readStrip) ?? PENDING;
+    }
+    if (prep.peaks !== input.peaks) {
+      prep.peaks = input.peaks;
+      prep.waveform = this.#stored(input.recordingId, 'waveform', waveformVariant(input.peaks), readWaveform) ?? PENDING;
+    }
+    // Opening a recording again tries again what failed (a cancelled job, a full disk since freed…).
+    for (const name of ['probe', 'strip', 'waveform', 'playback'] as const) {
+      if (prep[name].state === 'failed') prep[name] = PENDING;
+    }
+    this.#advance(prep);
+    if (input.priority === 'now') {
+      for (const name of ['probe', 'strip', 'waveform', 'playback'] as const) {
+        const slot = prep[name];
+        if (slot.state === 'pending' && slot.jobId !== null) this.queue.prioritise(slot.jobId);
+      }
+    }
+    return this.#snapshot(prep);
+  }
+
+  exportSideBySide(input: { assignmentId: string; height: number }): { jobId: string } {
+    const examinerId = this.deps.session.requireExaminerId();
+    const links = linksOfAssignment(this.deps.store.reader, examinerId, input.assignmentId);
+    const main = links.find((link) => link.angle === 'main');
+    const side = links.find((link) => link.angle === 'side');
+    if (!main || !side) throw new ContractFailure('not_downloaded', `assignment ${input.assignmentId} needs both a main and a side recording downloaded`);
+    const mainFile = this.deps.downloads.readyRecording(main.recording_id, examinerId);
+    const sideFile = this.deps.downloads.readyRecording(side.recording_id, examinerId);
+    this.#requireTools();
+    const durationMs = Math.max(mainFile.row.duration_ms, sideFile.row.duration_ms);
+    const { jobId } = this.queue.enqueue({
+      kind: 'side_by_side',
+      priority: 'background',
+      timeoutMs: this.#timeout('side_by_side', durationMs),
+      recordingId: main.recording_id,
+      assignmentId: input.assignmentId,
+      run: async (context) => {
+        const [mainProbe, sideProbe] = await Promise.all([
+          this.#probeOf(main.recording_id, mainFile.file, context),
+          this.#probeOf(side.recording_id, sideFile.file, context),
+        ]);
+        const layout = sideBySideLayout(requireVideo(mainProbe), requireVideo(sideProbe), input.height);
+        const audioFrom = mainProbe.summary.audio ? 0 : sideProbe.summary.audio ? 1 : null;
+        const longest = Math.max(mainProbe.summary.durationMs, sideProbe.summary.durationMs);
+        const row = { recording_id: main.recording_id, other_recording_id: side.recording_id, kind: 'side_by_side', variant: `${side.recording_id}:h=${String(layout.height)}` } as const;
+        const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
+          await this.#ffmpeg(context, sideBySideArgs(mainFile.file, sideFile.file, output, layout, audioFrom), longest, this.#timeout('side_by_side', longest));
+          return JSON.stringify(layout);
+        });
+        this.#results.set(context.jobId, mediaId);
+        return mediaId;
+      },
+    });
+    return { jobId };
+  }
+
+  exportClip(input: { recordingId: string; startMs: number; endMs: number }): { jobId: string } {
+    const examinerId = this.deps.session.requireExaminerId();
+    const { file } = this.deps.downloads.readyRecording(input.recordingId, examinerId);
+    this.#requireTools();
+    const { jobId } = this.queue.enqueue({
+      kind: 'clip',
+      priority: 'background',
+      timeoutMs: this.#timeout('clip', input.endMs - input.startMs),
+      recordingId: input.recordingId,
+      assignmentId: null,
+      run: async (context) => {
+        const probe = await this.#probeOf(input.recordingId, file, context);
+        const plan = await planClip(this.deps.runner, file, probe, input, context.signal);
+        const row = { recording_id: input.recordingId, other_recording_id: null, kind: 'clip', variant: `${String(input.startMs)}-${String(input.endMs)}` } as const;
+        const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
+          const ms = plan.durationSeconds * 1000;
+          await this.#ffmpeg(context, clipArgs(file, output, plan.startSeconds, plan.durationSeconds, plan.mode), ms, this.#timeout('clip', ms));
+          return JSON.stringify(plan);
+        });
+        this.#results.set(context.jobId, mediaId);
+        return mediaId;
+      },
+    });
+    return { jobId };
+  }
+
+  cancelJob(jobId: string): void {
+    if (!this.queue.cancel(jobId)) throw new ContractFailure('not_found', `no media job ${jobId} is queued or running`);
+  }
+
+  /** The recording left the cache: its jobs stop and nothing of it is kept in memory. */
+  forget(recordingId: string): void {
+    const prep = this.#preps.get(recordingId);
+    if (!prep) return;
+    this.#preps.delete(recordingId);
+    for (const name of ['probe', 'strip', 'waveform', 'playback'] as const) {
+      const slot = prep[name];
+      if (slot.state === 'pending' && slot.jobId !== null) this.queue.cancel(slot.jobId);
+    }
+  }
+
+  stop(): void {
+    this.queue.abortAll();
+    this.deps.runner.abortAll();
+  }
+
+  /** Enqueues whatever is still missing and has what it needs. */
+  #advance(prep: Preparation): void {
+    if (prep.probe.state === 'pending' && prep.probe.jobId === null) {
+      prep.probe = this.#job(prep, 'probe', 'probe', async (context) => {
+        const probe = await probeRecording(this.deps.runner, prep.file, context.signal, this.#timeout('probe', prep.durationMs));
+        this.#write((db) =>
+          saveArtefact(db, this.#row(prep.recordingId, { kind: 'probe', variant: PROBE_VARIANT, data: JSON.stringify(probe), path: null, content_type: null, bytes: 0 })),
+        );
+        return probe;
+      });
+      return;
+    }
+    if (prep.probe.state === 'failed') {
+      for (const name of ['strip', 'waveform', 'playback'] as const) prep[name] = { state: 'failed', error: prep.probe.error };
+      return;
+    }
+    if (prep.probe.state !== 'ready') return;
+    const probe = prep.probe.value;
+
+    if (prep.strip.state === 'pending' && prep.strip.jobId === null) {
+      const tiles = prep.tiles;
+      prep.strip = this.#job(prep, 'strip', 'strip', async (context) => {
+        let made: StripResult | null = null;
+        const row = { recording_id: prep.recordingId, other_recording_id: null, kind: 'strip', variant: stripVariant(tiles) } as const;
+        const mediaId = await this.#writeFile(context, '.jpg', 'image/jpeg', row, async (output) => {
+          made = await makeStrip(this.deps.runner, prep.file, output, probe, tiles, context, this.#timeout('strip', prep.durationMs));
+          return JSON.stringify(made);
+        });
+        if (made === null) throw new Error('the strip job finished without a strip');
+        return stripOf(mediaId, made);
+      });
+    }
+    if (prep.waveform.state === 'pending' && prep.waveform.jobId === null) {
+      const peaks = prep.peaks;
+      prep.waveform = this.#job(prep, 'waveform', 'waveform', async (context) => {
+        const waveform = await makeWaveform(this.deps.runner, prep.file, probe.summary.audio !== null, peaks, probe.summary.durationMs, context, this.#timeout('waveform', prep.durationMs));
+        this.#write((db) =>
+          saveArtefact(db, this.#row(prep.recordingId, { kind: 'waveform', variant: waveformVariant(peaks), data: JSON.stringify(waveform), path: null, content_type: null, bytes: 0 })),
+        );
+        return waveform;
+      });
+    }
+    if (prep.playback.state === 'pending' && prep.playback.jobId === null) {
+      const reason = probe.proxyReason;
+      if (reason === null) {
+        prep.playback = { state: 'ready', value: { kind: 'original', mediaId: prep.originalMediaId } };
+      } else {
+        prep.playback = this.#job(prep, 'proxy', 'playback', async (context) => {
+          const row = { recording_id: prep.recordingId, other_recording_id: null, kind: 'proxy', variant: PROXY_VARIANT } as const;
+          const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
+            await this.#ffmpeg(context, proxyArgs(prep.file, output), probe.summary.durationMs, this.#timeout('proxy', prep.durationMs));
+            return JSON.stringify({ reason });
+          });
+          return { kind: 'proxy', mediaId, reason } satisfies Playback;
+        });
+      }
+    }
+  }
+
+  /** Enqueues one part of a preparation; its outcome lands in the slot, if the preparation is still current. */
+  #job<N extends SlotName>(
+    prep: Preparation,
+    kind: MediaJobKind,
+    slot: N,
+    run: (context: JobContext) => Promise<Preparation[N] extends Slot<infer T> ? T : never>,
+  ): Slot<never> {
+    const { jobId, done } = this.queue.enqueue({
+      kind,
+      priority: prep.priority,
+      timeoutMs: this.#timeout(kind, prep.durationMs),
+      recordingId: prep.recordingId,
+      assignmentId: null,
+      run,
+    });
+    done.then(
+      (value) => {
+        if (this.#preps.get(prep.recordingId) !== prep) return;
+        (prep as unknown as Record<SlotName, Slot<unknown>>)[slot] = { state: 'ready', value };
+        this.#advance(prep);
+        this.#emit(prep);
+      },
+      (error: unknown) => {
+        if (this.#preps.get(prep.recordingId) !== prep) return;
+        prep[slot] = { state: 'failed', error: failureOf(error) };
+        this.#advance(prep);
+        this.#emit(prep);
+      },
+    );
+    return { state: 'pending', jobId, progress: null };
+  }
+
+  /**
+   * Runs a job that writes one file: `produce` writes `<file>.partial` (and returns the row's
+   * data), which is renamed into place and recorded only when complete; a failed or cancelled
+   * run leaves nothing behind.
+   */
+  async #writeFile(
+    context: JobContext,
+    extension: string,
+    contentType: string,
+    row: Pick<ArtefactRow, 'recording_id' | 'other_recording_id' | 'kind' | 'variant'>,
+    produce: (output: string) => Promise<string | null>,
+  ): Promise<string> {
+    const target = this.deps.folder.artefactFile(extension);
+    const partial = `${target.absolute}.partial`;
+    try {
+      const data = await produce(partial);
+      context.signal.throwIfAborted();
+      const { size } = await stat(partial);
+      await rename(partial, target.absolute);
+      const at = this.#now();
+      const old = this.#write((db) =>
+        saveArtefact(db, { ...row, data, media_id: target.mediaId, path: target.relative, content_type: contentType, bytes: size, created_at: at, last_used_at: at }),
+      );
+      const oldFile = old === null ? null : this.deps.folder.resolve(old);
+      if (oldFile !== null) await rm(oldFile, { force: true });
+      return target.mediaId;
+    } catch (error) {
+      await rm(partial, { force: true });
+      await rm(target.absolute, { force: true });
+      throw error;
+    }
+  }
+
+  #ffmpeg(context: JobContext, args: string[], durationMs: number, timeoutMs: number): Promise<unknown> {
+    return this.deps.runner.run({
+      tool: 'ffmpeg',
+      args,
+      timeoutMs,
+      signal: context.signal,
+      durationMs,
+      refuseTruncatedInput: true,
+      onProgress: (fraction) => context.progress(fraction),
+    });
+  }
+
+  /** The probe of a recording: stored, or run now inside the calling job. */
+  async #probeOf(recordingId: string, file: string, context: JobContext): Promise<ProbedRecording> {
+    const stored = findArtefact(this.deps.store.reader, recordingId, 'probe', PROBE_VARIANT);
+    const parsed = stored?.data ? readProbe(stored.data) : null;
+    if (parsed) return parsed;
+    const probe = await probeRecording(this.deps.runner, file, context.signal, this.#timeout('probe', 0));
+    this.#write((db) =>
+      saveArtefact(db, this.#row(recordingId, { kind: 'probe', variant: PROBE_VARIANT, data: JSON.stringify(probe), path: null, content_type: null, bytes: 0 })),
+    );
+    return probe;
+  }
+
+  #load(recordingId: string, file: string, originalMediaId: string, durationMs: number, input: { priority: JobPriority; tiles: number; peaks: number }): Preparation {
+    const probe = this.#stored(recordingId, 'probe', PROBE_VARIANT, readProbe);
+    const proxy = this.#stored(recordingId, 'proxy', PROXY_VARIANT, (data, row) => {
+      const reason = (JSON.parse(data) as { reason?: unknown }).reason;
+      return { kind: 'proxy', mediaId: row.media_id, reason: typeof reason === 'string' ? reason : '' } satisfies Playback;
+    });
+    return {
+      recordingId,
+      file,
+      originalMediaId,
+      durationMs,
+      priority: input.priority,
+      tiles: input.tiles,
+      peaks: input.peaks,
+      probe: probe ?? PENDING,
+      strip: this.#stored(recordingId, 'strip', stripVariant(input.tiles), readStrip) ?? PENDING,
+      waveform: this.#stored(recordingId, 'waveform', waveformVariant(input.peaks), readWaveform) ?? PENDING,
+      playback: proxy ?? PENDING,
+    };
+  }
+
+  /** A stored artefact as a ready slot; null when there is none (or its file went missing). */
+  #stored<T>(recordingId: string, kind: MediaJobKind, variant: string, read: (data: string, row: ArtefactRow) => T | null): Slot<T> | null {
+    const row = findArtefact(this.deps.store.reader, recordingId, kind, variant);
+    if (!row?.data) return null;
+    if (row.path !== null) {
+      const file = this.deps.folder.resolve(row.path);
+      if (file === null || !existsSync(file)) return null;
+    }
+    try {
+      const value = read(row.data, row);
+      return value === null ? null : { state: 'ready', value };
+    } catch {
+      return null;
+    }
+  }
+
+  #row(recordingId: string, fields: Pick<ArtefactRow, 'kind' | 'variant' | 'data' | 'path' | 'content_type' | 'bytes'>): ArtefactRow {
+    const at = this.#now();
+    return { media_id: this.deps.folder.artefactFile('').mediaId, recording_id: recordingId, other_recording_id: null, created_at: at, last_used_at: at, ...fields };
+  }
+
+  #snapshot(prep: Preparation): RecordingArtefacts {
+    const progressOf = <T>(slot: Slot<T>) => (slot.state === 'pending' && slot.jobId !== null ? (this.queue.snapshot(slot.jobId)?.progress ?? null) : null);
+    const view = <T, V>(slot: Slot<T>, map: (value: T) => V) => {
+      if (slot.state === 'ready') return { state: 'ready' as const, value: map(slot.value) };
+      if (slot.state === 'failed') return slot;
+      return { state: 'pending' as const, jobId: slot.jobId, progress: progressOf(slot) };
+    };
+    return {
+      recordingId: prep.recordingId,
+      probe: view(prep.probe, (probe) => probe.summary),
+      strip: view(prep.strip, (strip) => strip),
+      waveform: view(prep.waveform, (waveform) => waveform),
+      playback: view(prep.playback, (playback) => playback),
+    };
+  }
+
+  #emit(prep: Preparation): void {
+    if (this.deps.session.session === null) return;
+    this.deps.events.emit('media.artefacts', this.#snapshot(prep));
+  }
+
+  #onJob(job: JobSnapshot): void {
+    const mediaId = this.#results.get(job.jobId);
+    const payload: MediaJob = { ...job, result: job.state === 'done' && mediaId !== undefined ? { mediaId } : null };
+    if (job.state === 'done' || job.state === 'failed') this.#results.delete(job.jobId);
+    if (this.deps.session.session !== null) this.deps.events.emit('media.job', payload);
+  }
+
+  #timeout(kind: MediaJobKind, durationMs: number): number {
+    const fixed = this.options.timeoutsMs?.[kind];
+    if (fixed !== undefined) return fixed;
+    const seconds = durationMs / 1000;
+    switch (kind) {
+      case 'probe':
+        return 30_000;
+      case 'strip':
+        return 60_000 + seconds * 50;
+      case 'waveform':
+        return 60_000 + seconds * 200;
+      case 'proxy':
+        return 120_000 + seconds * 4_000;
+      case 'side_by_side':
+        return 120_000 + seconds * 6_000;
+      case 'clip':
+        return 60_000 + seconds * 4_000;
+    }
+  }
+
+  #requireTools(): void {
+    try {
+      this.deps.runner.tools();
+    } catch (error) {
+      if (error instanceof FfmpegNotFoundError) throw new ContractFailure('ffmpeg_missing', error.message);
+      throw error;
+    }
+  }
+
+  #write<T>(work: (db: WritableDb) => T): T {
+    return this.deps.store.transaction(work);
+  }
+}
+
+function stripOf(mediaId: string, made: Pick<StripResult, 'layout' | 'tileTimesMs'>): ThumbnailStrip {
+  return {
+    mediaId,
+    tileWidth: made.layout.tileWidth,
+    tileHeight: made.layout.tileHeight,
+    columns: made.layout.columns,
+    rows: made.layout.rows,
+    tileTimesMs: [...made.tileTimesMs],
+  };
+}
+
+function readProbe(data: string): ProbedRecording | null {
+  const value = JSON.parse(data) as ProbedRecording;
+  return value.summary ? value : null;
+}
+
+function readStrip(data: string, row: ArtefactRow): ThumbnailStrip | null {
+  return stripOf(row.media_id, JSON.parse(data) as StripResult);
+}
+
+function readWaveform(data: string): Waveform | null {
+  return JSON.parse(data) as Waveform;
+}
+

@@ -1,0 +1,97 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FfmpegNotFoundError, resolveFfmpegTools, unpackedFromAsar } from '../../../main/media/binaries';
+
+let root: string;
+const dir = (...parts: string[]) => join(root, ...parts);
+
+/** An executable file (a shell script) where a binary would be. */
+function tool(path: string, executable = true): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, '#!/bin/sh\nexit 0\n');
+  chmodSync(path, executable ? 0o755 : 0o644);
+  return path;
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ffmpeg-resolution-'));
+  tool(dir('configured', 'ffmpeg'));
+  tool(dir('configured', 'ffprobe'));
+  tool(dir('lonely', 'ffmpeg'));
+  tool(dir('static', 'ffmpeg'));
+  tool(dir('path-a', 'ffprobe'));
+  tool(dir('path-b', 'ffmpeg'));
+  tool(dir('path-b', 'ffprobe'));
+  tool(dir('not-executable', 'ffmpeg'), false);
+  tool(dir('Resources', 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', 'ffmpeg'));
+  mkdirSync(dir('a-directory', 'ffmpeg'), { recursive: true });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const env = (...dirs: string[]) => ({ PATH: dirs.map((name) => dir(name)).join(delimiter) });
+
+describe('resolveFfmpegTools', () => {
+  it('takes the configured ffmpeg first, with the ffprobe beside it', () => {
+    const tools = resolveFfmpegTools({ configuredPath: dir('configured', 'ffmpeg'), bundledPath: dir('static', 'ffmpeg'), env: env('path-b') });
+    expect(tools).toEqual({ ffmpeg: dir('configured', 'ffmpeg'), ffprobe: dir('configured', 'ffprobe'), source: 'configured' });
+  });
+
+  it("takes ffmpeg-static's binary when its file exists, and ffprobe from PATH (ffmpeg-static has none)", () => {
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static', 'ffmpeg'), env: env('path-a', 'path-b') });
+    expect(tools).toEqual({ ffmpeg: dir('static', 'ffmpeg'), ffprobe: dir('path-a', 'ffprobe'), source: 'bundled' });
+  });
+
+  it("falls back to PATH when ffmpeg-static's binary was never downloaded (as on this machine)", () => {
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static-missing', 'ffmpeg'), env: env('path-a', 'path-b') });
+    // The ffprobe beside the ffmpeg found wins over one earlier on PATH: a matching pair.
+    expect(tools).toEqual({ ffmpeg: dir('path-b', 'ffmpeg'), ffprobe: dir('path-b', 'ffprobe'), source: 'path' });
+  });
+
+  it('uses the unpacked copy of a binary that ffmpeg-static places inside app.asar, in a packaged app', () => {
+    const inAsar = dir('Resources', 'app.asar', 'node_modules', 'ffmpeg-static', 'ffmpeg');
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: inAsar, env: env('path-a') });
+    expect(tools.ffmpeg).toBe(dir('Resources', 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', 'ffmpeg'));
+    expect(tools.source).toBe('bundled');
+    // Also found from process.resourcesPath when the bundler hid ffmpeg-static's own answer.
+    const fromResources = resolveFfmpegTools({ configuredPath: null, bundledPath: null, resourcesPath: dir('Resources'), env: env('path-a') });
+    expect(fromResources.ffmpeg).toBe(tools.ffmpeg);
+  });
+
+  it.each([
+    ['a path inside app.asar', '/opt/App/resources/app.asar/node_modules/ffmpeg-static/ffmpeg', '/opt/App/resources/app.asar.unpacked/node_modules/ffmpeg-static/ffmpeg'],
+    ['a Windows path', 'C:\\App\\resources\\app.asar\\node_modules\\ffmpeg-static\\ffmpeg.exe', 'C:\\App\\resources\\app.asar.unpacked\\node_modules\\ffmpeg-static\\ffmpeg.exe'],
+    ['a development path', '/work/node_modules/ffmpeg-static/ffmpeg', '/work/node_modules/ffmpeg-static/ffmpeg'],
+    ['an already unpacked path', '/x/app.asar.unpacked/ffmpeg', '/x/app.asar.unpacked/ffmpeg'],
+  ])('unpackedFromAsar: %s', (_label, path, expected) => {
+    expect(unpackedFromAsar(path)).toBe(expected);
+  });
+
+  it('refuses a configured path that is not an executable file, rather than quietly running another ffmpeg', () => {
+    for (const bad of [dir('not-executable', 'ffmpeg'), dir('a-directory', 'ffmpeg'), dir('nowhere', 'ffmpeg')]) {
+      expect(() => resolveFfmpegTools({ configuredPath: bad, bundledPath: null, env: env('path-b') })).toThrow(FfmpegNotFoundError);
+      expect(() => resolveFfmpegTools({ configuredPath: bad, bundledPath: null, env: env('path-b') })).toThrow(bad);
+    }
+  });
+
+  it('names everything it tried when there is no ffmpeg at all', () => {
+    let error: unknown;
+    try {
+      resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static-missing', 'ffmpeg'), env: env('path-a') });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(FfmpegNotFoundError);
+    const missing = error as FfmpegNotFoundError;
+    expect(missing.tool).toBe('ffmpeg');
+    expect(missing.tried).toEqual([`ffmpeg-static's binary ${dir('static-missing', 'ffmpeg')}`, 'ffmpeg on PATH']);
+    expect(missing.message).toContain('--ffmpeg-path');
+  });
+
+  it('says ffprobe is missing when ffmpeg is found but no ffprobe is', () => {
+    expect(() => resolveFfmpegTools({ configuredPath: dir('lonely', 'ffmpeg'), bundledPath: null, env: env('path-b-missing') })).toThrow(
+      expect.objectContaining({ tool: 'ffprobe', tried: [`next to ffmpeg (${dir('lonely', 'ffprobe')})`, 'ffprobe on PATH'] }) as Error,
+    );
+  });
+});
