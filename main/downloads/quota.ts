@@ -1,0 +1,60 @@
+import type { ReadableDb } from '../store/connection';
+import { sql } from '../store/sql';
+
+/**
+ * What the cache holds and what may go. A recording is "scored" for an assignment once that
+ * examiner's sheet is submitted or accepted; one linked to any unscored assignment is never
+ * evicted, whatever the quota says. Purge is stricter: every sheet accepted and the grading
+ * window (dueAt plus the configured extra days) over.
+ */
+
+/** Bytes the cache holds or has promised: every recording not failed (reserved at its full size) and every artefact. */
+export function cacheUsage(db: ReadableDb, exceptRecordingId: string | null = null): number {
+  const recordings =
+    db.get<{ total: number | null }>(
+      sql`SELECT SUM(expected_bytes) AS total FROM media_recordings WHERE state != 'failed' AND recording_id IS NOT ${exceptRecordingId}`,
+    )?.total ?? 0;
+  const artefacts = db.get<{ total: number | null }>(sql`SELECT SUM(bytes) AS total FROM media_artefacts`)?.total ?? 0;
+  return recordings + artefacts;
+}
+
+export interface EvictionCandidate {
+  readonly recording_id: string;
+  readonly bytes: number;
+}
+
+/**
+ * Ready recordings every one of whose assignments is scored, those fully accepted first, then
+ * the least recently used; with the bytes their removal frees (artefacts included).
+ */
+export function evictionCandidates(db: ReadableDb, spare: readonly string[]): EvictionCandidate[] {
+  const rows = db.all<EvictionCandidate & { all_accepted: number }>(sql`
+    SELECT r.recording_id,
+           r.expected_bytes + COALESCE((SELECT SUM(a.bytes) FROM media_artefacts a
+                                        WHERE a.recording_id = r.recording_id OR a.other_recording_id = r.recording_id), 0) AS bytes,
+           NOT EXISTS (SELECT 1 FROM media_recording_assignments l
+                       LEFT JOIN score_sheets s ON s.assignment_id = l.assignment_id AND s.examiner_id = l.examiner_id
+                       WHERE l.recording_id = r.recording_id AND (s.status IS NULL OR s.status != 'accepted')) AS all_accepted
+    FROM media_recordings r
+    WHERE r.state = 'ready'
+      AND NOT EXISTS (SELECT 1 FROM media_recording_assignments l
+                      LEFT JOIN score_sheets s ON s.assignment_id = l.assignment_id AND s.examiner_id = l.examiner_id
+                      WHERE l.recording_id = r.recording_id AND (s.status IS NULL OR s.status NOT IN ('submitted', 'accepted')))
+    ORDER BY all_accepted DESC, r.last_used_at ASC, r.recording_id ASC`);
+  const spared = new Set(spare);
+  return rows.filter((row) => !spared.has(row.recording_id)).map(({ recording_id, bytes }) => ({ recording_id, bytes }));
+}
+
+/** Recordings whose every assignment is accepted and whose grading window closed before `cutoffMs`. */
+export function purgeCandidates(db: ReadableDb, cutoffMs: number): string[] {
+  return db
+    .all<{ recording_id: string }>(sql`
+      SELECT r.recording_id FROM media_recordings r
+      WHERE EXISTS (SELECT 1 FROM media_recording_assignments l WHERE l.recording_id = r.recording_id)
+        AND NOT EXISTS (SELECT 1 FROM media_recording_assignments l
+                        LEFT JOIN score_sheets s ON s.assignment_id = l.assignment_id AND s.examiner_id = l.examiner_id
+                        WHERE l.recording_id = r.recording_id
+                          AND (s.status IS NULL OR s.status != 'accepted' OR l.due_at > ${cutoffMs}))
+      ORDER BY r.recording_id`)
+    .map((row) => row.recording_id);
+}
