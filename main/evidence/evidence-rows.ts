@@ -1,0 +1,46 @@
+import type { EvidenceMimeType, EvidenceRecording, EvidenceState } from '@common/contract';
+import type { Device } from '@common/platform';
+
+/** A row of evidence_recordings (migration 0003), as SQLite returns it. */
+export interface EvidenceRow {
+  id: string;
+  assignment_id: string;
+  examiner_id: string;
+  device: Device;
+  mime_type: EvidenceMimeType;
+  state: EvidenceState;
+  partial_file: string;
+  final_file: string | null;
+  media_id: string;
+  bytes: number;
+  chunks: number;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  video_codec: string | null;
+  video_width: number | null;
+  video_height: number | null;
+  audio_codec: string | null;
+  recovered: 0 | 1;
+  error: string | null;
+}
+
+export function recordingOf(row: EvidenceRow): EvidenceRecording {
+  return {
+    recordingId: row.id,
+    assignmentId: row.assignment_id,
+    device: row.device,
+    mimeType: row.mime_type,
+    state: row.state,
+    bytes: row.bytes,
+    chunks: row.chunks,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms,
+    video: row.video_codec === null ? null : { codec: row.video_codec, width: row.video_width ?? 0, height: row.video_height ?? 0 },
+    audio: row.audio_codec === null ? null : { codec: row.audio_codec },
+    mediaId: row.state === 'finished' ? row.media_id : null,
+    recovered: row.recovered === 1,
+    error: row.error,
+  };
+}

@@ -1,0 +1,320 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ContractFailure,
+  EVIDENCE_LIMITS,
+  type EvidenceChunkAck,
+  type EvidenceChunkInput,
+  type EvidenceMimeType,
+  type EvidenceRecording,
+} from '@common/contract';
+import { AssignmentList, type Assignment, type Device } from '@common/platform';
+import type { EventHub } from '../contract/event-hub';
+import type { Logger } from '../log';
+import type { MediaLookup, ServedMedia } from '../media/serve-media';
+import type { PlatformCache } from '../services/cache';
+import type { SessionService } from '../services/session';
+import type { Store } from '../store/connection';
+import { sql } from '../store/sql';
+import { AppendOnlyFile } from './evidence-file';
+import { recordingOf, type EvidenceRow } from './evidence-rows';
+import { ToolRunError, type ToolRunner } from './remux';
+
+/** The folder inside the data folder that holds evidence files. */
+export const EVIDENCE_DIR = 'evidence';
+
+/** A recording that receives no chunk for this long was abandoned (the renderer went away): finish it from its file. */
+const ABANDONED_AFTER_MS = 2 * 60_000;
+
+interface OpenRecording {
+  readonly id: string;
+  readonly assignmentId: string;
+  readonly device: Device;
+  readonly file: AppendOnlyFile;
+  nextSeq: number;
+  closed: boolean;
+  /** Chunks are written one after another, in the order the calls arrived. */
+  chain: Promise<unknown>;
+  idle: NodeJS.Timeout | null;
+}
+
+export interface EvidenceFile {
+  readonly path: string;
+  readonly contentType: string;
+  readonly bytes: number;
+}
+
+/**
+ * Evidence recordings of live interviews, in main: one file per camera, grown chunk by chunk
+ * (each synced before it is acknowledged) and remuxed by ffmpeg when the recording ends, so the
+ * review player can seek in it. Rows in evidence_recordings link each file to the examiner's
+ * assignment. A recording cut short by a crash is finished at the next start from what reached
+ * the disk, and marked recovered.
+ */
+export class EvidenceService implements MediaLookup {
+  readonly #open = new Map<string, OpenRecording>();
+  readonly #dir: string;
+  #stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly session: SessionService,
+    private readonly cache: PlatformCache,
+    private readonly runner: ToolRunner,
+    private readonly events: EventHub,
+    private readonly log: Logger,
+    dataDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.#dir = join(dataDir, EVIDENCE_DIR);
+  }
+
+  async start(input: { assignmentId: string; device: Device; mimeType: EvidenceMimeType }): Promise<{ recordingId: string }> {
+    const examinerId = this.session.requireExaminerId();
+    const assignment = await this.#liveAssignment(examinerId, input.assignmentId);
+    const id = `ev-${randomUUID()}`;
+    const partial = `${id}.part.webm`;
+    mkdirSync(this.#dir, { recursive: true });
+    const file = await AppendOnlyFile.create(join(this.#dir, partial)).catch((error: unknown) => {
+      throw storageFailure(error, 'cannot create the evidence file');
+    });
+    const startedAt = this.now().toISOString();
+    // The same shape as the media library's ids, so the review player opens evidence like any recording.
+    const mediaId = `m${randomBytes(12).toString('hex')}`;
+    this.store.transaction((db) =>
+      db.run(sql`INSERT INTO evidence_recordings (id, assignment_id, examiner_id, device, mime_type, state, partial_file, media_id, started_at)
+                 VALUES (${id}, ${assignment.assignmentId}, ${examinerId}, ${input.device}, ${input.mimeType}, 'recording', ${partial}, ${mediaId}, ${startedAt})`),
+    );
+    const recording: OpenRecording = { id, assignmentId: assignment.assignmentId, device: input.device, file, nextSeq: 0, closed: false, chain: Promise.resolve(), idle: null };
+    this.#open.set(id, recording);
+    this.#touch(recording);
+    this.#announce(id);
+    return { recordingId: id };
+  }
+
+  chunk(input: EvidenceChunkInput): Promise<EvidenceChunkAck> {
+    const recording = this.#openRecording(input.recordingId);
+    const write = recording.chain.then(async (): Promise<EvidenceChunkAck> => {
+      if (recording.closed) throw new ContractFailure('evidence_closed', 'the recording has ended');
+      if (input.seq < recording.nextSeq) {
+        throw new ContractFailure('evidence_chunk_duplicate', `chunk ${input.seq} was already written (next is ${recording.nextSeq})`);
+      }
+      if (input.seq > recording.nextSeq) {
+        throw new ContractFailure('evidence_chunk_gap', `chunk ${input.seq} came before chunk ${recording.nextSeq}`);
+      }
+      const data = Buffer.from(input.data, 'base64');
+      if (data.byteLength > EVIDENCE_LIMITS.maxChunkBytes) {
+        throw new ContractFailure('invalid_input', `a chunk holds at most ${EVIDENCE_LIMITS.maxChunkBytes} bytes`);
+      }
+      let bytes: number;
+      try {
+        bytes = await recording.file.append(data);
+      } catch (error) {
+        // A half-written chunk would corrupt every later one: the recording ends here.
+        recording.closed = true;
+        await this.#fail(recording, error);
+        throw storageFailure(error, 'cannot write the evidence file');
+      }
+      recording.nextSeq++;
+      this.#touch(recording);
+      this.events.emit('evidence.progress', {
+        recordingId: recording.id,
+        assignmentId: recording.assignmentId,
+        device: recording.device,
+        bytes,
+        chunks: recording.nextSeq,
+      });
+      return { recordingId: recording.id, seq: input.seq, bytes };
+    });
+    recording.chain = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Ends a recording and remuxes it; finishing one that is already finished answers it again. */
+  async finish(recordingId: string): Promise<EvidenceRecording> {
+    const recording = this.#open.get(recordingId);
+    if (!recording) {
+      const row = this.#row(recordingId, this.session.requireExaminerId());
+      if (row?.state === 'finished') return recordingOf(row);
+      throw new ContractFailure(row ? 'evidence_closed' : 'not_found', row ? `the recording is ${row.state}` : 'no such evidence recording');
+    }
+    return this.#close(recording, false);
+  }
+
+  list(assignmentId: string): EvidenceRecording[] {
+    const examinerId = this.session.requireExaminerId();
+    return this.store.reader
+      .all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE examiner_id = ${examinerId} AND assignment_id = ${assignmentId} ORDER BY started_at, id`)
+      .map(recordingOf);
+  }
+
+  /** The finished file of one of the signed-in examiner's recordings, for the review player; null otherwise. */
+  fileFor(recordingId: string): EvidenceFile | null {
+    const examinerId = this.session.session?.examiner.id;
+    if (examinerId === undefined) return null;
+    const row = this.#row(recordingId, examinerId);
+    if (row?.state !== 'finished' || row.final_file === null) return null;
+    const path = join(this.#dir, row.final_file);
+    if (!existsSync(path)) return null;
+    return { path, contentType: row.mime_type, bytes: statSync(path).size };
+  }
+
+  /** The media library's view of evidence: a finished file of the signed-in examiner by its media id, for /media/<id>. */
+  lookup(mediaId: string): ServedMedia | null {
+    const examinerId = this.session.session?.examiner.id;
+    if (examinerId === undefined) return null;
+    const row = this.store.reader.get<EvidenceRow>(
+      sql`SELECT * FROM evidence_recordings WHERE media_id = ${mediaId} AND examiner_id = ${examinerId} AND state = 'finished'`,
+    );
+    const file = row ? this.fileFor(row.id) : null;
+    return file ? { file: file.path, size: file.bytes, contentType: file.contentType, etag: `"${mediaId}"` } : null;
+  }
+
+  /** At start: finishes every recording a crash (or a kill) left unfinished, from what reached the disk. */
+  async recover(): Promise<void> {
+    const rows = this.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state IN ('recording', 'finishing') ORDER BY started_at`);
+    for (const row of rows) {
+      if (this.#stopped) return;
+      if (this.#open.has(row.id)) continue;
+      try {
+        await this.#finalise(row, true);
+      } catch (error) {
+        this.log.warn('evidence: an unfinished recording could not be recovered', { recordingId: row.id, error });
+      }
+    }
+  }
+
+  /** Closes the open files; their rows stay unfinished and are recovered at the next start. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.runner.abortAll();
+    const open = [...this.#open.values()];
+    this.#open.clear();
+    for (const recording of open) {
+      recording.closed = true;
+      if (recording.idle) clearTimeout(recording.idle);
+    }
+    await Promise.all(open.map(async (recording) => {
+      await recording.chain;
+      await recording.file.close().catch(() => undefined);
+    }));
+  }
+
+  async #close(recording: OpenRecording, abandoned: boolean): Promise<EvidenceRecording> {
+    if (recording.idle) clearTimeout(recording.idle);
+    recording.closed = true;
+    this.#open.delete(recording.id);
+    await recording.chain;
+    await recording.file.close().catch(() => undefined);
+    const chunks = recording.nextSeq;
+    const bytes = recording.file.bytes;
+    this.store.transaction((db) =>
+      db.run(sql`UPDATE evidence_recordings SET state = 'finishing', bytes = ${bytes}, chunks = ${chunks}
+                 WHERE id = ${recording.id} AND state = 'recording'`),
+    );
+    this.#announce(recording.id);
+    const row = this.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${recording.id}`);
+    if (!row) throw new Error(`evidence recording ${recording.id} vanished`);
+    return this.#finalise(row, abandoned);
+  }
+
+  /** Remuxes the grown file into one that seeks, probes it and records what it holds. */
+  async #finalise(row: EvidenceRow, recovered: boolean): Promise<EvidenceRecording> {
+    const partial = join(this.#dir, row.partial_file);
+    const finalName = `${row.id}.webm`;
+    const final = join(this.#dir, finalName);
+    const remuxing = join(this.#dir, `${row.id}.remux.webm`);
+    try {
+      const partialBytes = existsSync(partial) ? statSync(partial).size : 0;
+      if (partialBytes > 0) {
+        await this.runner.remux(partial, remuxing);
+        renameSync(remuxing, final);
+      } else if (!existsSync(final)) {
+        throw new ContractFailure('media_corrupt_input', 'nothing of this recording reached the disk');
+      }
+      const probe = await this.runner.probe(final);
+      if (probe.video === null && probe.audio === null) throw new ContractFailure('media_corrupt_input', 'the recording holds no audio or video');
+      const finishedAt = this.now().toISOString();
+      const bytes = statSync(final).size;
+      this.store.transaction((db) =>
+        db.run(sql`UPDATE evidence_recordings
+                   SET state = 'finished', final_file = ${finalName}, bytes = ${bytes}, finished_at = ${finishedAt},
+                       duration_ms = ${probe.durationMs}, video_codec = ${probe.video?.codec ?? null},
+                       video_width = ${probe.video?.width ?? null}, video_height = ${probe.video?.height ?? null},
+                       audio_codec = ${probe.audio?.codec ?? null}, recovered = ${recovered ? 1 : 0}, error = NULL
+                   WHERE id = ${row.id}`),
+      );
+      rmSync(partial, { force: true });
+      return this.#announce(row.id);
+    } catch (error) {
+      rmSync(remuxing, { force: true });
+      // Without ffmpeg nothing is wrong with the recording: it stays unfinished and is finished
+      // at a later start. Otherwise the grown file stays too: it is the evidence.
+      if (error instanceof ContractFailure && error.code === 'ffmpeg_missing') throw error;
+      this.#markFailed(row.id, error);
+      if (error instanceof ContractFailure) throw error;
+      if (error instanceof ToolRunError) throw new ContractFailure('media_failed', error.message);
+      throw error;
+    }
+  }
+
+  async #fail(recording: OpenRecording, error: unknown): Promise<void> {
+    this.#open.delete(recording.id);
+    if (recording.idle) clearTimeout(recording.idle);
+    await recording.file.close().catch(() => undefined);
+    this.#markFailed(recording.id, error);
+  }
+
+  #markFailed(id: string, error: unknown): void {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+    this.log.error('evidence: a recording failed', { recordingId: id, error });
+    this.store.transaction((db) => db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${message} WHERE id = ${id}`));
+    this.#announce(id);
+  }
+
+  #announce(id: string): EvidenceRecording {
+    const row = this.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${id}`);
+    if (!row) throw new Error(`evidence recording ${id} vanished`);
+    const recording = recordingOf(row);
+    this.events.emit('evidence.recording', recording);
+    return recording;
+  }
+
+  #touch(recording: OpenRecording): void {
+    if (recording.idle) clearTimeout(recording.idle);
+    recording.idle = setTimeout(() => {
+      if (this.#open.get(recording.id) !== recording) return;
+      this.log.warn('evidence: a recording received nothing for a while; finishing it from its file', { recordingId: recording.id });
+      this.#close(recording, true).catch(() => undefined);
+    }, ABANDONED_AFTER_MS);
+    recording.idle.unref();
+  }
+
+  #openRecording(recordingId: string): OpenRecording {
+    const recording = this.#open.get(recordingId);
+    if (recording) return recording;
+    const row = this.#row(recordingId, this.session.requireExaminerId());
+    throw new ContractFailure(row ? 'evidence_closed' : 'not_found', row ? `the recording is ${row.state}` : 'no such evidence recording');
+  }
+
+  #row(recordingId: string, examinerId: string): EvidenceRow | undefined {
+    return this.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${recordingId} AND examiner_id = ${examinerId}`);
+  }
+
+  async #liveAssignment(examinerId: string, assignmentId: string): Promise<Assignment> {
+    const find = (list: AssignmentList | null) => list?.assignments.find((assignment) => assignment.assignmentId === assignmentId && assignment.kind === 'live');
+    let found = find(this.cache.peek(examinerId, 'assignments', 'all', AssignmentList));
+    if (!found) {
+      const fetched = await this.cache.fetch('assignments', 'all', '/assignments', AssignmentList).catch(() => null);
+      found = find(fetched?.data ?? null);
+    }
+    if (!found) throw new ContractFailure('not_found', 'no live assignment of this examiner has that id');
+    return found;
+  }
+}
+
+function storageFailure(error: unknown, what: string): ContractFailure {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new ContractFailure(code === 'ENOSPC' ? 'disk_full' : 'storage_error', `${what}: ${(error as Error).message}`, { cause: error });
+}
