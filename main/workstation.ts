@@ -2,8 +2,11 @@ import { ContractFailure, type HostKind, type RecoveryReport, type SheetStatus }
 import { AssignmentList, Exam, ExamList } from '@common/platform';
 import { EventHub } from './contract/event-hub';
 import { createDispatcher, type Dispatch } from './contract/dispatcher';
+import { createEvidenceService, type EvidenceService } from './evidence';
 import type { WorkstationConfig } from './config';
 import type { Logger } from './log';
+import { createMediaStack, type MediaStackOptions } from './media';
+import type { MediaLookup } from './media/serve-media';
 import { PlatformClient } from './platform/client';
 import { PlatformCache } from './services/cache';
 import { CredentialStore, memoryOnlyBox, type SecretBox } from './services/credentials';
@@ -24,6 +27,10 @@ export interface Workstation {
   readonly health: PlatformHealthMonitor;
   readonly sync: SyncWorker;
   readonly store: Store;
+  /** Evidence recordings of live interviews (files by id for the review player). */
+  readonly evidence: EvidenceService;
+  /** Downloaded recordings and review artefacts by media id, for the /media route and the app:// protocol. */
+  readonly media: MediaLookup;
   start(): void;
   stop(): void;
 }
@@ -38,6 +45,8 @@ export interface WorkstationOptions {
   readonly sync?: SyncOptions;
   /** How often to back up the database (default 10 minutes). */
   readonly backupIntervalMs?: number;
+  /** Downloads (concurrency, quota, purge) and media jobs (concurrency, time limits). */
+  readonly media?: MediaStackOptions;
 }
 
 /**
@@ -69,6 +78,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sheets = new SheetService(store, cache, session, events, () => sync.kick());
   sheetsRef.current = sheets;
   const live = new LiveService(client, session, health, cache, events, log);
+  const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir });
+  const media = createMediaStack(
+    { store, dataDir: config.dataDir, ffmpegPath: config.ffmpegPath ?? null, session, cache, health, origin: client.origin, events, log },
+    options.media,
+  );
 
   const dispatch = createDispatcher(
     {
@@ -148,7 +162,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         return null;
       },
       'live.getConnection': () => live.connection(),
+      'evidence.start': (input) => evidence.start(input),
+      'evidence.chunk': (input) => evidence.chunk(input),
+      'evidence.finish': ({ recordingId }) => evidence.finish(recordingId),
+      'evidence.list': ({ assignmentId }) => ({ recordings: evidence.list(assignmentId) }),
       'reReviews.list': () => live.reReviews(),
+      ...media.handlers,
     },
     log,
   );
@@ -168,10 +187,15 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     health,
     sync,
     store,
+    evidence,
+    // Evidence recordings open in the review player like downloaded recordings, by media id.
+    media: { lookup: (mediaId) => media.library.lookup(mediaId) ?? evidence.lookup(mediaId) },
     start: () => {
       health.start();
       sync.start();
       live.start();
+      void evidence.recover();
+      media.start();
       backup();
       backupTimer = setInterval(backup, options.backupIntervalMs ?? 10 * 60_000);
       backupTimer.unref();
@@ -179,6 +203,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     stop: () => {
       if (backupTimer) clearInterval(backupTimer);
       live.stop();
+      void evidence.stop();
+      // Before the store closes: no download or ffmpeg job may outlive the workstation.
+      media.stop();
       sync.stop();
       health.stop();
       session.dispose();

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Protocol } from 'electron';
+import { mediaProtocolResponse } from '../media/protocol-response';
+import { mediaIdFromPath, type MediaLookup } from '../media/serve-media';
 import { SECURITY_HEADERS } from '../security/csp';
-import { APP_SCHEME, contentTypeOf, resolveAppFile } from './app-url';
+import { APP_SCHEME, contentTypeOf, isAppUrl, resolveAppFile } from './app-url';
 
 /** Must run before the app is ready: app:// is a standard, secure scheme with fetch and streaming. */
 export function registerAppScheme(protocol: Protocol): void {
@@ -10,9 +12,14 @@ export function registerAppScheme(protocol: Protocol): void {
   ]);
 }
 
-/** Serves the built renderer under app://workstation/, with the app's security headers. */
-export function serveRenderer(protocol: Protocol, rendererDir: string): void {
+/**
+ * Serves the built renderer under app://workstation/, with the app's security headers, and the
+ * review player's media by id under app://workstation/media/<id>, with byte ranges.
+ */
+export function serveRenderer(protocol: Protocol, rendererDir: string, media?: MediaLookup): void {
   protocol.handle(APP_SCHEME, async (request) => {
+    const mediaId = media && isAppUrl(request.url) ? mediaIdFromPath(new URL(request.url).pathname) : null;
+    if (media && mediaId !== null) return mediaProtocolResponse(media, mediaId, request);
     const file = resolveAppFile(rendererDir, request.url);
     if (file === null) return new Response('not found', { status: 404 });
     try {

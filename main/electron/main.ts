@@ -54,7 +54,7 @@ export function runElectronApp(paths: ShellPaths): void {
       return;
     }
     installPermissionHandlers(session.defaultSession);
-    serveRenderer(protocol, paths.rendererDir);
+    serveRenderer(protocol, paths.rendererDir, workstation.media);
     registerContractIpc(ipcMain, workstation.dispatch);
     forwardEvents(workstation.events, () => webContents.getAllWebContents());
     workstation.start();

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { WebSocket } from 'ws';
 import { CONTRACT_LIMITS } from '@common/contract';
 import type { Logger } from '../log';
+import { registerMediaRoute } from '../media/http-route';
 import { SECURITY_HEADERS } from '../security/csp';
 import { isLoopbackAddress, secretsEqual } from '../security/loopback';
 import type { Workstation } from '../workstation';
@@ -85,6 +86,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   app.get(CONTRACT_PATH, { websocket: true }, (socket: WebSocket) => {
     handleContractSocket(socket, options.workstation, options.log);
   });
+  // Recordings and review artefacts by media id, with byte ranges, behind the same checks as every route.
+  registerMediaRoute(app, options.workstation.media);
   await app.register(fastifyStatic, {
     root: options.rendererDir,
     index: 'index.html',
