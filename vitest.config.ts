@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 const alias = { '@common': fileURLToPath(new URL('./common', import.meta.url)) };
 
 /**
- * Four projects: unit (pure code, fake electron), integration (real servers on loopback,
- * real files), e2e (real Chromium against the browser host), which `npm test` runs, and
+ * Five projects: unit (pure code, fake electron), components (the renderer's React components in
+ * happy-dom), integration (real servers on loopback, real files), e2e (real Chromium against the
+ * browser host), which `npm test` runs, and
  * reliability (long stress runs), which `npm run test:reliability` runs.
  */
 export default defineConfig({
@@ -15,6 +16,17 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node' },
+      },
+      {
+        // The renderer's components in a simulated DOM, against a fake window.examiner.
+        resolve: { alias },
+        test: {
+          name: 'components',
+          include: ['tests/components/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['tests/components/setup.ts'],
+          testTimeout: 20_000,
+        },
       },
       {
         resolve: { alias },

@@ -1,51 +1,59 @@
-import { Button, Card, Descriptions, Flex, Layout, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Empty, Flex, Layout, Select, Space, Spin, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, PlatformHealth, Session } from '@common/contract';
-import { call } from './call';
+import { ToneTag } from '../theme/ToneTag';
+import { ExamDesk } from '../exams/ExamDesk';
+import { useExamList } from '../exams/useExams';
+import { LiveInterviewHost } from '../live/LiveInterviewHost';
+import { SyncStatusBar } from '../sync/SyncStatusBar';
 import { HealthBadge } from './HealthBadge';
 import { LanguageSwitch } from './LanguageSwitch';
+import { requestLogout } from './session-intent';
 
-/** The frame every screen of a signed-in examiner lives in: who, which platform, its state. */
+/** The frame every screen of a signed-in examiner lives in: who, which platform, its state, and the sync status below. */
 export function AppShell({ info, health, session }: { info: AppInfo; health: PlatformHealth | undefined; session: Session }) {
   const { t, i18n } = useTranslation();
   const name = session.examiner.displayName;
+  const exams = useExamList();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const list = exams.value?.exams ?? [];
+  const examId = chosen ?? list[0]?.id ?? null;
   return (
-    <Layout style={{ minHeight: '100vh' }} data-testid="app-shell">
-      <Layout.Header style={{ background: '#fff', borderBottom: '1px solid #e5e7eb', paddingInline: 24 }}>
-        <Flex align="center" justify="space-between" style={{ height: '100%' }}>
+    <Layout style={{ height: '100vh' }} data-testid="app-shell">
+      <Layout.Header style={{ background: '#fff', borderBottom: '1px solid #e5e7eb', paddingInline: 24, height: 56, lineHeight: 'normal' }}>
+        <Flex align="center" justify="space-between" style={{ height: '100%' }} gap={16}>
           <Space size="middle">
-            <Typography.Title level={4} style={{ margin: 0 }}>
+            <Typography.Title level={1} style={{ margin: 0, fontSize: 20 }}>
               {t('app.title')}
             </Typography.Title>
-            {info.demo && <Tag color="gold">{t('app.demo')}</Tag>}
+            {info.demo && <ToneTag tone="attention">{t('app.demo')}</ToneTag>}
+            {list.length > 1 && examId && (
+              <Select
+                aria-label={t('desk.exam')}
+                value={examId}
+                onChange={setChosen}
+                style={{ width: 260 }}
+                options={list.map((exam) => ({ value: exam.id, label: i18n.language === 'en' ? exam.name.en : exam.name.zh }))}
+              />
+            )}
           </Space>
           <Space size="large">
             <HealthBadge health={health} />
             <Typography.Text data-testid="signed-in-as">{t('shell.signedInAs', { name })}</Typography.Text>
             <LanguageSwitch />
-            <Button onClick={() => void call('session.logout', {}).catch(() => undefined)}>{t('shell.logout')}</Button>
+            <Button onClick={() => void requestLogout()}>{t('shell.logout')}</Button>
           </Space>
         </Flex>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>
-        <Card title={t('shell.welcome', { name })} style={{ maxWidth: 720 }}>
-          <Descriptions column={1} size="small">
-            <Descriptions.Item label={t('shell.roles')}>
-              {session.examiner.roles.map((role) => (
-                <Tag key={role}>{t(`roles.${role}`)}</Tag>
-              ))}
-            </Descriptions.Item>
-            <Descriptions.Item label={t('shell.platform')}>{info.platformOrigin ?? t('health.unconfigured')}</Descriptions.Item>
-            <Descriptions.Item label={t('shell.host')}>
-              {info.host === 'electron' ? t('shell.hostElectron') : t('shell.hostBrowser')}
-            </Descriptions.Item>
-            <Descriptions.Item label={t('shell.version')}>{info.version}</Descriptions.Item>
-            <Descriptions.Item label={t('shell.sessionExpires')}>
-              {new Date(session.expiresAt).toLocaleString(i18n.language)}
-            </Descriptions.Item>
-          </Descriptions>
-        </Card>
+      <Layout.Content style={{ padding: '12px 24px', flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }} role="main">
+        {exams.error && <Alert type="error" showIcon title={t(`errors.${exams.error.code}`)} />}
+        {!exams.value && !exams.error && <Spin description={t('desk.loadingExam')} />}
+        {exams.value && examId === null && <Empty description={t('desk.noExams')} />}
+        {examId && <ExamDesk key={examId} examId={examId} roles={session.examiner.roles} />}
       </Layout.Content>
+      <SyncStatusBar />
+      <LiveInterviewHost />
     </Layout>
   );
 }

@@ -1,14 +1,17 @@
-import { Alert, Button, Card, Flex, Form, Input, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, ContractError, LoginInput, PlatformHealth } from '@common/contract';
+import type { AppInfo, ContractError, ErrorCode, LoginInput, PlatformHealth } from '@common/contract';
+import { ToneTag } from '../theme/ToneTag';
 import { call, CallError } from './call';
 import { HealthBadge } from './HealthBadge';
 import { LanguageSwitch } from './LanguageSwitch';
 
-export function LoginScreen({ info, health }: { info: AppInfo; health: PlatformHealth | undefined }) {
+/** `notice`: why the examiner is here again without signing out (an expired sign-in). */
+export function LoginScreen({ info, health, notice }: { info: AppInfo; health: PlatformHealth | undefined; notice?: ErrorCode | null }) {
   const { t } = useTranslation();
   const [error, setError] = useState<ContractError | null>(null);
+  const shown: ErrorCode | null = error?.code ?? notice ?? null;
   const [busy, setBusy] = useState(false);
 
   const submit = async (values: LoginInput) => {
@@ -39,15 +42,15 @@ export function LoginScreen({ info, health }: { info: AppInfo; health: PlatformH
       >
         <Flex justify="space-between" style={{ marginBottom: 16 }}>
           <HealthBadge health={health} />
-          {info.demo && <Tag color="gold">{t('app.demo')}</Tag>}
+          {info.demo && <ToneTag tone="attention">{t('app.demo')}</ToneTag>}
         </Flex>
-        {error && (
+        {shown && (
           <Alert
-            type="error"
+            type={error ? 'error' : 'warning'}
             role="alert"
             data-testid="login-error"
-            data-code={error.code}
-            title={t(`errors.${error.code}`)}
+            data-code={shown}
+            title={t(`errors.${shown}`)}
             style={{ marginBottom: 16 }}
           />
         )}

@@ -4,11 +4,13 @@ import { useLiveValue } from '../bridge/hooks';
 import { AppShell } from './AppShell';
 import { tryCall } from './call';
 import { LoginScreen } from './LoginScreen';
+import { useSessionNotice } from './useSessionNotice';
 
-/** Signed out: the sign-in screen. Signed in: the shell. */
+/** Signed out: the sign-in screen (saying why, if the session expired). Signed in: the shell. */
 export function Workstation() {
   const session = useLiveValue('session.changed', () => tryCall('session.get', {}));
   const health = useLiveValue('platform.health', () => tryCall('platform.getHealth', {}));
+  const notice = useSessionNotice();
   const [info, setInfo] = useState<AppInfo | undefined>(undefined);
 
   useEffect(() => {
@@ -23,7 +25,7 @@ export function Workstation() {
 
   if (!ready) return null;
   return session === null ? (
-    <LoginScreen info={info} health={health} />
+    <LoginScreen info={info} health={health} notice={notice} />
   ) : (
     <AppShell info={info} health={health} session={session} />
   );

@@ -19,3 +19,9 @@ export async function tryCall<N extends CommandName>(name: N, input: CommandInpu
   const result = await examiner().invoke(name, input);
   return result.ok ? result.value : undefined;
 }
+
+/** Any failure as a contract error, for showing its localised sentence. */
+export function asContractError(failure: unknown): ContractError {
+  if (failure instanceof CallError) return failure.error;
+  return { code: 'internal', message: failure instanceof Error ? failure.message : String(failure) };
+}

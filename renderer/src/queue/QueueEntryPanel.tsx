@@ -1,0 +1,105 @@
+import { Button, Card, Descriptions, Empty, Popconfirm, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { FINAL_QUEUE_STATES, type QueueState } from '@common/platform';
+import { useTimeFormat } from '../format/useTimeFormat';
+import { DeviceStatus } from './DeviceStatus';
+import { InterruptionCell } from './InterruptionCell';
+import type { QueueRow } from './queue-store';
+import { QueueStateTag } from './QueueStateTag';
+
+export type EntryAction = 'live.call' | 'live.finish' | 'live.markAbsent';
+
+const CAN_BE_ABSENT: readonly QueueState[] = ['scheduled', 'checked_in', 'face_verified', 'waiting'];
+const CAN_FINISH: readonly QueueState[] = ['called', 'in_room', 'interrupted'];
+
+interface QueueEntryPanelProps {
+  readonly row: QueueRow | undefined;
+  readonly busy: EntryAction | null;
+  onAction(action: EntryAction, row: QueueRow): void;
+}
+
+/** The active candidate in detail: times, devices, every quick message, and what can be done now. */
+export function QueueEntryPanel({ row, busy, onAction }: QueueEntryPanelProps) {
+  const { t, i18n } = useTranslation();
+  const format = useTimeFormat();
+  if (!row) {
+    return (
+      <Card style={{ width: 300, flexShrink: 0 }} data-testid="entry-panel">
+        <Empty description={t('entry.none')} />
+      </Card>
+    );
+  }
+  const { entry } = row;
+  const code = entry.candidateCode;
+  return (
+    <Card
+      style={{ width: 300, flexShrink: 0, overflow: 'auto' }}
+      title={t('entry.title', { code })}
+      extra={<QueueStateTag state={entry.state} />}
+      data-testid="entry-panel"
+      data-entry-id={entry.entryId}
+      data-state={entry.state}
+    >
+      <Descriptions column={1} size="small">
+        <Descriptions.Item label={t('entry.appointment')}>{format.dateTime(entry.appointmentAt)}</Descriptions.Item>
+        <Descriptions.Item label={t('entry.checkedIn')}>{format.clock(entry.checkedInAt) || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('entry.called')}>{format.clock(entry.calledAt) || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('entry.entered')}>{format.clock(entry.enteredAt) || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('entry.finished')}>{format.clock(entry.finishedAt) || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('entry.faceAttempts')}>{entry.faceAttempts}</Descriptions.Item>
+        <Descriptions.Item label={t('entry.interruptions')}>
+          <InterruptionCell entry={entry} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('queue.columns.devices')}>
+          <DeviceStatus devices={entry.devices} />
+        </Descriptions.Item>
+        {entry.failureReason && (
+          <Descriptions.Item label={t('entry.failure')}>{t(`failureReason.${entry.failureReason}`)}</Descriptions.Item>
+        )}
+      </Descriptions>
+      <Space wrap style={{ margin: '12px 0' }}>
+        {entry.state === 'waiting' && (
+          <Button type="primary" loading={busy === 'live.call'} onClick={() => onAction('live.call', row)}>
+            {t('entry.call')}
+          </Button>
+        )}
+        {CAN_FINISH.includes(entry.state) && (
+          <Button loading={busy === 'live.finish'} onClick={() => onAction('live.finish', row)}>
+            {t('entry.finish')}
+          </Button>
+        )}
+        {CAN_BE_ABSENT.includes(entry.state) && !FINAL_QUEUE_STATES.includes(entry.state) && (
+          <Popconfirm
+            title={t('entry.absentConfirm', { code })}
+            okText={t('entry.absent')}
+            cancelText={t('common.cancel')}
+            onConfirm={() => onAction('live.markAbsent', row)}
+          >
+            <Button danger loading={busy === 'live.markAbsent'}>
+              {t('entry.absent')}
+            </Button>
+          </Popconfirm>
+        )}
+      </Space>
+      <Typography.Title level={5}>{t('entry.messages')}</Typography.Title>
+      {row.messages.length === 0 ? (
+        <Typography.Text type="secondary">{t('entry.noMessages')}</Typography.Text>
+      ) : (
+        <ul className="examiner-plain-list" data-testid="quick-messages">
+          {[...row.messages].reverse().map((message) => (
+            <li key={`${message.at}-${message.messageId}-${message.device}`}>
+              <Typography.Text>{i18n.language === 'en' ? message.text.en : message.text.zh}</Typography.Text>
+              <br />
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('entry.messageFrom', {
+                  device: t(message.device === 'main' ? 'queue.mainCamera' : 'queue.sideCamera'),
+                  time: format.clock(message.at),
+                })}
+              </Typography.Text>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,151 @@
+import { Alert, App, Flex } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Exam, Slot } from '@common/platform';
+import { asContractError, call } from '../app/call';
+import { useTimeFormat } from '../format/useTimeFormat';
+import { useListNavigation } from '../keyboard/useListNavigation';
+import { openLiveInterview } from '../live/open-interview';
+import { filterQueue, type QueueFilter } from './filter-queue';
+import { queueColumns } from './queue-columns';
+import { QueueEntryPanel, type EntryAction } from './QueueEntryPanel';
+import type { QueueRow } from './queue-store';
+import { QueueTable, type TableScroller } from './QueueTable';
+import { QueueToolbar } from './QueueToolbar';
+import { useLiveQueue } from './useLiveQueue';
+
+export interface QueueViewProps {
+  readonly exam: Exam;
+  /** The slots whose candidates are shown. */
+  readonly slots: readonly Slot[];
+  /** Every live slot of the exam, for the slot picker. */
+  readonly liveSlots: readonly Slot[];
+  readonly slotChoice: string;
+  readonly filter: QueueFilter;
+  onSlotChoice(choice: string): void;
+  onFilter(filter: QueueFilter): void;
+}
+
+const rowKey = (row: QueueRow) => row.entry.entryId;
+
+/**
+ * The live queue of a slot: candidates in appointment order, filtered, kept current by the
+ * platform's pushes, with keyboard navigation and the examiner's actions on the active one.
+ */
+export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotChoice, onFilter }: QueueViewProps) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const format = useTimeFormat();
+  const queue = useLiveQueue(slots);
+  const rows = useMemo(() => filterQueue(queue.rows, filter), [queue.rows, filter]);
+  const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
+  const scroller = useRef<TableScroller>(null);
+  const [busy, setBusy] = useState<{ entryId: string; action: EntryAction } | null>(null);
+  const [callingNext, setCallingNext] = useState(false);
+
+  const act = useCallback(
+    async (action: EntryAction, row: QueueRow) => {
+      setBusy({ entryId: row.entry.entryId, action });
+      try {
+        await call(action, { slotId: row.entry.slotId, entryId: row.entry.entryId });
+        if (action === 'live.call') openLiveInterview(row.entry);
+      } catch (failure) {
+        void message.error(t(`errors.${asContractError(failure).code}`));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [message, t],
+  );
+
+  const nav = useListNavigation(rows, rowKey, {
+    onActivate: (row) => {
+      if (row.entry.state === 'waiting') void act('live.call', row);
+    },
+    onMove: (index) => scroller.current?.scrollTo({ index }),
+  });
+  const { setActiveKey } = nav;
+  const activeRow = useMemo(() => queue.rows.find((row) => row.entry.entryId === nav.activeKey), [queue.rows, nav.activeKey]);
+  const { markRead } = queue;
+
+  // Quick messages on screen in the panel are read.
+  useEffect(() => {
+    if (activeRow && activeRow.unread > 0) markRead(activeRow.entry.entryId);
+  }, [activeRow, markRead]);
+
+  const callNext = async () => {
+    // The next waiting candidate among those shown decides the slot; with one slot the platform decides.
+    const next = rows.find((row) => row.entry.state === 'waiting');
+    const slotId = next?.entry.slotId ?? (slots.length === 1 ? slots[0]?.id : undefined);
+    if (slotId === undefined) {
+      void message.info(t('queue.nobodyWaiting'));
+      return;
+    }
+    setCallingNext(true);
+    try {
+      const called = await call('live.callNext', { slotId });
+      if (called === null) void message.info(t('queue.nobodyWaiting'));
+      else {
+        setActiveKey(called.entryId);
+        openLiveInterview(called);
+        void message.success(t('queue.calledCode', { code: called.candidateCode }));
+      }
+    } catch (failure) {
+      void message.error(t(`errors.${asContractError(failure).code}`));
+    } finally {
+      setCallingNext(false);
+    }
+  };
+
+  const calling = busy?.action === 'live.call' ? busy.entryId : null;
+  const showSubject = new Set(slots.map((slot) => slot.subjectId)).size > 1;
+  const columns = useMemo(
+    () => queueColumns({ t, language: i18n.language, format, subjects, onCall: (row) => void act('live.call', row), calling, showSubject }),
+    [t, i18n.language, format, subjects, act, calling, showSubject],
+  );
+  const slotLabel = (slot: Slot) => {
+    const name = subjects.get(slot.subjectId)?.name;
+    const subject = name ? (i18n.language === 'en' ? name.en : name.zh) : slot.subjectId;
+    return t('queue.slotOption', { subject, start: format.dateTime(slot.startsAt), end: format.time(slot.endsAt) });
+  };
+
+  return (
+    <Flex vertical gap={12} style={{ height: '100%', minHeight: 0 }} data-testid="queue-view">
+      <QueueToolbar
+        slots={liveSlots}
+        slotChoice={slotChoice}
+        subjects={subjects}
+        filter={filter}
+        shown={rows.length}
+        total={queue.rows.length}
+        callingNext={callingNext}
+        slotLabel={slotLabel}
+        onSlotChoice={onSlotChoice}
+        onFilter={onFilter}
+        onCallNext={() => void callNext()}
+      />
+      {queue.error && <Alert type="error" showIcon title={t(`errors.${queue.error.code}`)} data-testid="queue-error" />}
+      {!queue.fresh && !queue.error && <Alert type="warning" showIcon title={t('queue.stale')} data-testid="queue-stale" />}
+      <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
+        <QueueTable
+          rows={rows}
+          columns={columns}
+          activeKey={nav.activeKey}
+          applied={queue.applied}
+          loading={queue.loading}
+          scroller={scroller}
+          onSelect={setActiveKey}
+          onKeyDown={nav.onKeyDown}
+        />
+        <QueueEntryPanel
+          row={activeRow}
+          busy={busy && activeRow && busy.entryId === activeRow.entry.entryId ? busy.action : null}
+          onAction={(action, row) => void act(action, row)}
+        />
+      </Flex>
+      <div aria-live="polite" className="examiner-visually-hidden" data-testid="queue-announcement">
+        {activeRow ? t('queue.activeAnnouncement', { code: activeRow.entry.candidateCode, state: t(`queueState.${activeRow.entry.state}`) }) : ''}
+      </div>
+    </Flex>
+  );
+}

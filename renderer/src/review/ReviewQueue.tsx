@@ -1,0 +1,102 @@
+import { Alert, Flex, Table, Typography, type GetRef } from 'antd';
+import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AssignmentView } from '@common/contract';
+import type { Exam, ReReviewRequest } from '@common/platform';
+import { useTimeFormat } from '../format/useTimeFormat';
+import { useListNavigation } from '../keyboard/useListNavigation';
+import { useElementHeight } from '../layout/useElementHeight';
+import { ReReviewNotice } from './ReReviewNotice';
+import { reviewColumns } from './review-columns';
+import { useAssignments } from './useAssignments';
+
+interface ReviewQueueProps {
+  readonly exam: Exam;
+  readonly reReviews: readonly ReReviewRequest[];
+  /** The row to start on (the sheet the grader just left). */
+  readonly initialKey?: string | null;
+  onOpen(view: AssignmentView): void;
+}
+
+const keyOf = (view: AssignmentView) => view.assignment.assignmentId;
+
+/**
+ * The recorded exams assigned to this grader: code, subject, download state, where each sheet
+ * stands, and the re-reviews the platform asks for. Arrow keys choose, Enter opens the sheet.
+ */
+export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueueProps) {
+  const { t, i18n } = useTranslation();
+  const format = useTimeFormat();
+  const { view, error } = useAssignments();
+  const table = useRef<GetRef<typeof Table>>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const height = useElementHeight(box, 420);
+  const rows = useMemo(
+    () => (view?.assignments ?? []).filter((item) => item.assignment.kind === 'recorded' && item.assignment.examId === exam.id),
+    [view, exam.id],
+  );
+  const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
+  const requests = useMemo(() => new Map(reReviews.map((request) => [request.assignmentId, request])), [reReviews]);
+  const nav = useListNavigation(rows, keyOf, { onActivate: onOpen, onMove: (index) => table.current?.scrollTo({ index }), initialKey: initialKey ?? null });
+  const columns = useMemo(
+    () => reviewColumns({ t, language: i18n.language, format, subjects, reReviews: requests, onOpen }),
+    [t, i18n.language, format, subjects, requests, onOpen],
+  );
+  const subjectName = (subjectId: string) => {
+    const name = subjects.get(subjectId)?.name;
+    return name ? (i18n.language === 'en' ? name.en : name.zh) : subjectId;
+  };
+  const byId = new Map(rows.map((item) => [item.assignment.assignmentId, item]));
+
+  return (
+    <Flex vertical gap={12} style={{ height: '100%', minHeight: 0 }} data-testid="review-queue">
+      <Typography.Title level={4} style={{ margin: 0 }}>
+        {t('review.title')}
+      </Typography.Title>
+      {error && <Alert type="error" showIcon title={t(`errors.${error.code}`)} />}
+      {view && !view.freshness.fresh && <Alert type="warning" showIcon title={t('review.stale')} data-testid="review-stale" />}
+      {reReviews.map((request) => {
+        const item = byId.get(request.assignmentId);
+        if (!item) return null;
+        return (
+          <ReReviewNotice
+            key={request.requestId}
+            request={request}
+            candidateCode={item.assignment.candidateCode}
+            subjectName={subjectName(item.assignment.subjectId)}
+            onOpen={() => onOpen(item)}
+          />
+        );
+      })}
+      <div
+        ref={box}
+        className="examiner-focus-ring"
+        style={{ flex: 1, minHeight: 200, overflow: 'hidden' }}
+        tabIndex={0}
+        role="region"
+        aria-label={t('review.tableLabel')}
+        onKeyDown={nav.onKeyDown}
+        data-testid="review-table"
+        data-rows={rows.length}
+      >
+        <Table<AssignmentView>
+          ref={table}
+          virtual
+          size="small"
+          rowKey={keyOf}
+          columns={columns}
+          dataSource={rows}
+          pagination={false}
+          loading={view === null && error === null}
+          scroll={{ x: 910, y: Math.max(160, height - 40) }}
+          rowClassName={(item) => (keyOf(item) === nav.activeKey ? 'examiner-row-active' : '')}
+          onRow={(item) => ({ onClick: () => nav.setActiveKey(keyOf(item)), onDoubleClick: () => onOpen(item) })}
+          locale={{ emptyText: t('review.empty') }}
+        />
+      </div>
+      <div aria-live="polite" className="examiner-visually-hidden">
+        {nav.active ? t('review.activeAnnouncement', { code: nav.active.assignment.candidateCode, status: t(`sheetStatus.${nav.active.sheetStatus ?? 'unscored'}`) }) : ''}
+      </div>
+    </Flex>
+  );
+}

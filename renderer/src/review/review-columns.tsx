@@ -1,0 +1,72 @@
+import { Button, Typography, type TableColumnsType } from 'antd';
+import type { TFunction } from 'i18next';
+import type { AssignmentView } from '@common/contract';
+import type { ReReviewRequest, Subject } from '@common/platform';
+import type { TimeFormat } from '../format/useTimeFormat';
+import { ToneTag } from '../theme/ToneTag';
+import { DownloadStateCell } from './DownloadStateCell';
+import { SheetStatusTag } from './SheetStatusTag';
+
+export interface ReviewColumnContext {
+  readonly t: TFunction;
+  readonly language: string;
+  readonly format: TimeFormat;
+  readonly subjects: ReadonlyMap<string, Subject>;
+  readonly reReviews: ReadonlyMap<string, ReReviewRequest>;
+  onOpen(view: AssignmentView): void;
+}
+
+export function reviewColumns({ t, language, format, subjects, reReviews, onOpen }: ReviewColumnContext): TableColumnsType<AssignmentView> {
+  return [
+    {
+      key: 'code',
+      title: t('review.columns.code'),
+      width: 130,
+      render: (_, { assignment }) => (
+        <Typography.Text strong data-code={assignment.candidateCode} style={{ fontFamily: 'monospace' }}>
+          {assignment.candidateCode}
+        </Typography.Text>
+      ),
+    },
+    {
+      key: 'subject',
+      title: t('review.columns.subject'),
+      width: 140,
+      render: (_, { assignment }) => {
+        const name = subjects.get(assignment.subjectId)?.name;
+        return name ? (language === 'en' ? name.en : name.zh) : assignment.subjectId;
+      },
+    },
+    { key: 'due', title: t('review.columns.due'), width: 160, render: (_, { assignment }) => format.dateTime(assignment.dueAt) },
+    { key: 'download', title: t('review.columns.download'), width: 120, render: (_, { assignment }) => <DownloadStateCell assignment={assignment} /> },
+    { key: 'status', title: t('review.columns.status'), width: 150, render: (_, view) => <SheetStatusTag status={view.sheetStatus} /> },
+    {
+      key: 'reReview',
+      title: t('review.columns.reReview'),
+      width: 110,
+      render: (_, { assignment }) =>
+        reReviews.has(assignment.assignmentId) ? (
+          <ToneTag tone="attention" data-testid="re-review-tag">
+            {t('review.reReviewTag')}
+          </ToneTag>
+        ) : null,
+    },
+    {
+      key: 'actions',
+      title: t('review.columns.actions'),
+      width: 100,
+      render: (_, view) => (
+        <Button
+          size="small"
+          onClick={(event) => {
+            event.stopPropagation();
+            onOpen(view);
+          }}
+          aria-label={t('review.openCode', { code: view.assignment.candidateCode })}
+        >
+          {t('review.open')}
+        </Button>
+      ),
+    },
+  ];
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { QueueEntry } from '@common/platform';
+import { filterQueue, NO_FILTER } from '../../../renderer/src/queue/filter-queue';
+import { QueueStore } from '../../../renderer/src/queue/queue-store';
+
+const entry = (entryId: string, minute: number, revision = 1, extra: Partial<QueueEntry> = {}): QueueEntry => ({
+  entryId,
+  slotId: 'slot-a',
+  candidateCode: `CODE-${entryId}`,
+  appointmentAt: new Date(Date.UTC(2026, 4, 1, 1, minute)).toISOString(),
+  state: 'scheduled',
+  faceAttempts: 0,
+  interruptions: 0,
+  interruptedAt: null,
+  devices: { main: false, side: false },
+  checkedInAt: null,
+  calledAt: null,
+  enteredAt: null,
+  finishedAt: null,
+  failureReason: null,
+  revision,
+  ...extra,
+});
+
+describe('the queue store', () => {
+  it('orders by appointment and keeps the highest revision of each entry', () => {
+    const store = new QueueStore();
+    store.load('slot-a', 'vocal', [entry('b', 10), entry('a', 0), entry('c', 20)]);
+    expect(store.snapshot().rows.map((row) => row.entry.entryId)).toEqual(['a', 'b', 'c']);
+
+    expect(store.applyEntry(entry('b', 10, 3, { state: 'waiting' }))).toBe(true);
+    expect(store.applyEntry(entry('b', 10, 2, { state: 'checked_in' }))).toBe(false);
+    expect(store.applyEntry(entry('b', 10, 3, { state: 'called' }))).toBe(false);
+    expect(store.snapshot().rows[1]?.entry.state).toBe('waiting');
+    expect(store.snapshot().applied).toBe(1);
+  });
+
+  it('ignores slots it does not show, and keeps untouched rows as they were', () => {
+    const store = new QueueStore();
+    store.load('slot-a', 'vocal', [entry('a', 0), entry('b', 10)]);
+    const before = store.snapshot().rows;
+    expect(store.applyEntry({ ...entry('x', 5), slotId: 'slot-other' })).toBe(false);
+    store.applyEntry(entry('b', 10, 2, { state: 'checked_in' }));
+    const after = store.snapshot().rows;
+    expect(after).not.toBe(before);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    // Nothing changed: the same snapshot, so React renders nothing.
+    expect(store.snapshot()).toBe(store.snapshot());
+  });
+
+  it('tracks presence and unread quick messages per candidate', () => {
+    const store = new QueueStore();
+    store.load('slot-a', 'vocal', [entry('a', 0)]);
+    expect(store.applyPresence({ slotId: 'slot-a', entryId: 'a', device: 'side', online: true })).toBe(true);
+    expect(store.applyPresence({ slotId: 'slot-a', entryId: 'a', device: 'side', online: true })).toBe(false);
+    const message = { slotId: 'slot-a', entryId: 'a', device: 'main' as const, messageId: 'ready' as const, text: { zh: '我已准备好', en: 'I am ready' }, at: '2026-05-01T01:00:00.000Z' };
+    store.addQuickMessage(message);
+    store.addQuickMessage(message);
+    expect(store.snapshot().rows[0]).toMatchObject({ unread: 2, entry: { devices: { main: false, side: true } } });
+    expect(store.markRead('a')).toBe(true);
+    expect(store.snapshot().rows[0]?.unread).toBe(0);
+    expect(store.snapshot().rows[0]?.messages).toHaveLength(2);
+    // A reload of the slot keeps the messages.
+    store.load('slot-a', 'vocal', [entry('a', 0, 5)]);
+    expect(store.snapshot().rows[0]?.messages).toHaveLength(2);
+  });
+
+  it('returns the same list when no filter is set', () => {
+    const store = new QueueStore();
+    store.load('slot-a', 'vocal', [entry('a', 0)]);
+    const rows = store.snapshot().rows;
+    expect(filterQueue(rows, NO_FILTER)).toBe(rows);
+    expect(filterQueue(rows, { ...NO_FILTER, code: '   ' })).toBe(rows);
+  });
+});
