@@ -1,0 +1,174 @@
+import { Alert, App, Button, Flex, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FINAL_QUEUE_STATES, type Device, type QueueEntry } from '@common/platform';
+import { examiner } from '../bridge';
+import { useNow } from '../format/useNow';
+import { markCalled } from './diagnostics';
+import { useInterviewContext, type InterviewContext } from './hooks/useInterviewContext';
+import { useInterviewEntry } from './hooks/useInterviewEntry';
+import { useInterviewSession } from './hooks/useInterviewSession';
+import { useQuickMessages } from './hooks/useQuickMessages';
+import { interruptionView } from './interruption';
+import { AnswerClock } from './ui/AnswerClock';
+import { FeedStage } from './ui/FeedStage';
+import { MessagesPanel } from './ui/MessagesPanel';
+import { RecordingControl } from './ui/RecordingControl';
+
+export interface LiveInterviewProps {
+  readonly slotId: string;
+  readonly entryId: string;
+  /** The examiner's assignment for this candidate; found by the entry when not given. */
+  readonly assignmentId?: string | null;
+  /** The grading form beside the panels (the review flow's ScoreSheetForm); a function gets the assignment and subject. */
+  readonly gradingForm?: ReactNode | ((context: InterviewContext) => ReactNode);
+  /** The interview ended (finished here, or ended by the platform); the form stays on screen. */
+  onEnd?(entry: QueueEntry): void;
+  /** Leave the interview screen (offered once it has ended, or before it began). */
+  onClose?(): void;
+}
+
+const LIVE: readonly QueueEntry['state'][] = ['called', 'in_room', 'interrupted'];
+
+/**
+ * The examiner's live job: both cameras of the called candidate with their connection quality,
+ * the interruption rule and the platform's decisions as they come, the candidate's quick
+ * messages and the examiner's prompts, evidence recording, and the grading form beside it all.
+ * Everything reaches main through the contract; media flows peer to peer with the devices.
+ */
+export function LiveInterview({ slotId, entryId, assignmentId = null, gradingForm, onEnd, onClose }: LiveInterviewProps) {
+  const { t } = useTranslation();
+  const { modal, message } = App.useApp();
+  const { entry, error, accept, resumedAt } = useInterviewEntry(slotId, entryId);
+  const context = useInterviewContext(entryId, assignmentId);
+  const messages = useQuickMessages(entryId);
+  const { session, feeds } = useInterviewSession(entryId, entry);
+  const now = useNow();
+  const [busy, setBusy] = useState<'call' | 'finish' | null>(null);
+
+  const final = entry ? FINAL_QUEUE_STATES.includes(entry.state) : false;
+  const live = entry ? LIVE.includes(entry.state) : false;
+  const interruption = entry ? interruptionView(entry, now) : { kind: 'none' as const, count: 0, max: 3 };
+
+  // Whoever ended it — this examiner, or the platform failing the candidate — the links close
+  // and the recordings are finished; the form stays.
+  useEffect(() => {
+    if (!final || !entry) return;
+    void session.end().then(() => onEnd?.(entry));
+    // Only the moment it becomes final matters, not every later change of the entry.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [final, session]);
+
+  if (error) return <Alert type="error" showIcon title={t(`errors.${error.code}`)} data-testid="live-interview-error" />;
+  if (entry === undefined) return <Spin description={t('live.loading')} />;
+  if (entry === null) return <Alert type="error" showIcon title={t('live.notFound')} data-testid="live-interview-error" />;
+
+  const ready = context.status === 'ready' ? context.context : null;
+
+  const callIn = async () => {
+    setBusy('call');
+    markCalled(entryId);
+    const result = await examiner().invoke('live.call', { slotId, entryId });
+    setBusy(null);
+    if (result.ok) accept(result.value);
+    else void message.error(t(`errors.${result.error.code}`));
+  };
+
+  const finish = () =>
+    modal.confirm({
+      title: t('live.actions.end'),
+      content: t('live.actions.endConfirm', { code: entry.candidateCode }),
+      okText: t('live.actions.end'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        setBusy('finish');
+        const result = await examiner().invoke('live.finish', { slotId, entryId });
+        setBusy(null);
+        if (result.ok) accept(result.value);
+        else void message.error(t(`errors.${result.error.code}`));
+      },
+    });
+
+  const startRecording = () => {
+    if (!ready) return;
+    const labels: Record<Device, string> = {
+      main: t('live.recording.noPicture', { device: t('live.device.main') }),
+      side: t('live.recording.noPicture', { device: t('live.device.side') }),
+    };
+    void session.startRecording(ready.assignment.assignmentId, examiner().invoke, labels);
+  };
+
+  const form = ready && gradingForm !== undefined ? (typeof gradingForm === 'function' ? gradingForm(ready) : gradingForm) : null;
+  const prompts = ready?.subject.prompts ?? [];
+
+  return (
+    <Flex vertical gap={12} data-testid="live-interview" data-entry-id={entryId} data-state={entry.state} style={{ minHeight: 0 }}>
+      <Flex align="center" justify="space-between" wrap gap={12}>
+        <Space size="middle" wrap align="center">
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="candidate-code">
+            {t('live.title', { code: entry.candidateCode })}
+          </Typography.Title>
+          <Tag color={entry.state === 'failed' ? 'error' : entry.state === 'interrupted' ? 'warning' : entry.state === 'in_room' ? 'success' : 'default'} data-testid="entry-state">
+            {t(`queueState.${entry.state}`)}
+          </Tag>
+          <Tag color={interruption.count > 0 ? 'warning' : 'default'} data-testid="interview-interruption-count" data-count={interruption.count}>
+            {t('live.interruption.count', { count: interruption.count, max: interruption.max })}
+          </Tag>
+          {ready && <AnswerClock enteredAt={entry.enteredAt} endedAt={entry.finishedAt} answerSeconds={ready.subject.answerSeconds} />}
+        </Space>
+        <Space wrap>
+          <RecordingControl
+            recorders={{ main: feeds.main.recorder, side: feeds.side.recorder }}
+            canRecord={ready !== null && live && !final}
+            onStart={startRecording}
+            onStop={() => void session.stopRecording()}
+          />
+          {entry.state === 'waiting' && (
+            <Button type="primary" loading={busy === 'call'} onClick={() => void callIn()} data-testid="call-candidate">
+              {t('live.actions.call')}
+            </Button>
+          )}
+          {entry.state === 'in_room' && (
+            <Button danger loading={busy === 'finish'} onClick={finish} data-testid="end-interview">
+              {t('live.actions.end')}
+            </Button>
+          )}
+          {onClose && (final || !live) && (
+            <Button onClick={onClose} data-testid="close-interview">
+              {t('live.actions.close')}
+            </Button>
+          )}
+        </Space>
+      </Flex>
+
+      {entry.state === 'failed' && (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="interview-failed"
+          data-reason={entry.failureReason ?? ''}
+          title={t('live.failedTitle')}
+          description={t('live.interruption.failed', { reason: entry.failureReason ? t(`failureReason.${entry.failureReason}`) : '' })}
+        />
+      )}
+      {entry.state === 'finished' && <Alert type="info" showIcon data-testid="interview-ended" title={t('live.ended')} />}
+      {entry.state === 'in_room' && resumedAt === entry.revision && (
+        <Alert type="success" showIcon closable data-testid="interview-resumed" title={t('live.interruption.resumed')} />
+      )}
+      {context.status === 'failed' && <Alert type="warning" showIcon title={t(`errors.${context.error.code}`)} data-testid="interview-context-error" />}
+
+      <Flex gap={16} align="start" wrap={false} style={{ minHeight: 0 }}>
+        <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }}>
+          <FeedStage session={session} feeds={feeds} live={live} ended={final} interruption={interruption} />
+          <MessagesPanel entryId={entryId} messages={messages} prompts={prompts} canPrompt={live} />
+        </Flex>
+        {form !== null && (
+          <div style={{ width: 420, flex: 'none', maxHeight: '100%', overflow: 'auto' }} data-testid="interview-grading">
+            {form}
+          </div>
+        )}
+      </Flex>
+    </Flex>
+  );
+}

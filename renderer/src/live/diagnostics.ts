@@ -1,0 +1,84 @@
+import type { Device } from '@common/platform';
+import type { InterviewSession } from './session/interview-session';
+
+/** One feed as tests and the benchmark read it. Plain data: it crosses Playwright's evaluate(). */
+export interface FeedReading {
+  readonly link: string;
+  readonly online: boolean;
+  readonly playing: boolean;
+  readonly frozen: boolean;
+  readonly grade: string;
+  readonly links: number;
+  readonly frames: number;
+  /** ms from opening the current link to its first frame on screen; null before it. */
+  readonly firstFrameMs: number | null;
+  /** performance.now() of the current link's first frame; null before it. */
+  readonly firstFrameAt: number | null;
+  readonly freezes: number;
+  readonly frozenMs: number;
+  readonly stamped: number;
+  readonly wrongDevice: number;
+  readonly recorder: { readonly state: string; readonly elapsedMs: number; readonly recordingId: string | null; readonly savedBytes: number } | null;
+}
+
+/**
+ * What end-to-end tests and the benchmark drive and read (window.__examinerLive), in the manner
+ * of Mattermost's __e2eAppReady: they wait for these, never sleep. Setting
+ * `window.__examinerLiveProbe = true` before the page loads makes the panels read the frame
+ * stamps of simulated candidates, for glass-to-glass figures. The interview never reads this.
+ */
+export interface LiveTestHandle {
+  readonly entryId: string;
+  /** performance.now() when the examiner clicked "call in" on this interview; null otherwise. */
+  calledAt: number | null;
+  feed(device: Device): FeedReading;
+  /** Glass-to-glass latencies (ms) read since the last call, and forgets them. */
+  takeLatencies(device: Device): number[];
+}
+
+declare global {
+  interface Window {
+    __examinerLive?: LiveTestHandle;
+    __examinerLiveProbe?: boolean;
+  }
+}
+
+export function exposeForTests(session: InterviewSession, entryId: string): () => void {
+  const handle: LiveTestHandle = {
+    entryId,
+    calledAt: null,
+    feed: (device) => {
+      const controller = session.feeds[device];
+      const { diagnostics, snapshot } = controller;
+      const recorder = snapshot.recorder;
+      return {
+        link: snapshot.link,
+        online: snapshot.online,
+        playing: snapshot.playing,
+        frozen: snapshot.frozen,
+        grade: snapshot.quality.grade,
+        links: diagnostics.links,
+        frames: diagnostics.frames,
+        firstFrameAt: diagnostics.firstFrameAt,
+        firstFrameMs:
+          diagnostics.firstFrameAt !== null && diagnostics.linkOpenedAt !== null ? diagnostics.firstFrameAt - diagnostics.linkOpenedAt : null,
+        freezes: diagnostics.freeze.freezes,
+        frozenMs: controller.frozenMs(),
+        stamped: diagnostics.latencies.length,
+        wrongDevice: diagnostics.wrongDevice,
+        recorder: recorder && { state: recorder.state, elapsedMs: recorder.elapsedMs, recordingId: recorder.recordingId, savedBytes: recorder.savedBytes },
+      };
+    },
+    takeLatencies: (device) => session.feeds[device].diagnostics.latencies.splice(0),
+  };
+  window.__examinerLive = handle;
+  return () => {
+    if (window.__examinerLive === handle) delete window.__examinerLive;
+  };
+}
+
+/** Marks the moment the examiner called the candidate in, for the first-frame figure. */
+export function markCalled(entryId: string): void {
+  const handle = window.__examinerLive;
+  if (handle?.entryId === entryId) handle.calledAt = performance.now();
+}

@@ -1,0 +1,90 @@
+import type { ExaminerApi } from '@common/contract';
+import type { Device, QueueEntry, QueueState } from '@common/platform';
+import { InterviewAudio } from '../media/audio-graph';
+import { FeedController, type FeedSnapshot } from './feed-controller';
+import type { Signaling } from './signaling';
+
+export const DEVICES: readonly Device[] = ['main', 'side'];
+
+/** States in which the candidate is with the examiner who called them (platform/state/queue.ts LIVE_STATES). */
+const LIVE_STATES: readonly QueueState[] = ['called', 'in_room', 'interrupted'];
+
+export type SessionSnapshot = Readonly<Record<Device, FeedSnapshot>>;
+
+export interface SessionOptions {
+  readonly entryId: string;
+  readonly signaling: Signaling;
+  /** Read the frame stamps of the simulated candidates (tests, benchmark). */
+  readonly probe: boolean;
+}
+
+/**
+ * The live interview's media side, outside React: both feeds, their shared sound, and evidence
+ * recording. React tells it what the platform says (the entry: its state and which devices are
+ * online) and renders its snapshot; it never reads React state.
+ */
+export class InterviewSession {
+  readonly audio = new InterviewAudio();
+  readonly feeds: Readonly<Record<Device, FeedController>>;
+  #snapshot: SessionSnapshot;
+  readonly #listeners = new Set<() => void>();
+  #ended = false;
+
+  constructor(options: SessionOptions) {
+    const feed = (device: Device) => new FeedController(device, options.entryId, options.signaling, this.audio, () => this.#changed(), options.probe);
+    this.feeds = { main: feed('main'), side: feed('side') };
+    this.#snapshot = { main: this.feeds.main.snapshot, side: this.feeds.side.snapshot };
+  }
+
+  /** What the platform says now: connect the feeds whose device is online while the candidate is live. */
+  sync(entry: QueueEntry | null): void {
+    const active = !this.#ended && entry !== null && LIVE_STATES.includes(entry.state);
+    for (const device of DEVICES) this.feeds[device].want(active, entry?.devices[device] ?? false);
+  }
+
+  async startRecording(assignmentId: string, invoke: ExaminerApi['invoke'], labels: Record<Device, string>): Promise<void> {
+    // The click that starts recording is the gesture browsers want before sound may start.
+    await this.audio.resume();
+    await Promise.all(DEVICES.map((device) => this.feeds[device].startRecording(assignmentId, invoke, labels[device])));
+  }
+
+  async stopRecording(): Promise<void> {
+    await Promise.all(DEVICES.map((device) => this.feeds[device].stopRecording()));
+  }
+
+  /** Starts the feeds' watching; the panel's effect calls it, and close() when it unmounts. */
+  open(): void {
+    for (const device of DEVICES) this.feeds[device].open();
+  }
+
+  /** Closes both links, finishes any recording and lets the sound go; open() starts again. */
+  async close(): Promise<void> {
+    await Promise.all(DEVICES.map((device) => this.feeds[device].close()));
+    this.audio.close();
+  }
+
+  /** The interview is over (finished, or failed by the platform): links close, recordings are finished, nothing reconnects. */
+  async end(): Promise<void> {
+    this.#ended = true;
+    this.sync(null);
+    await this.stopRecording();
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): SessionSnapshot => this.#snapshot;
+
+  #changed(): void {
+    const { main, side } = this.feeds;
+    if (this.#snapshot.main === main.snapshot && this.#snapshot.side === side.snapshot) return;
+    this.#snapshot = { main: main.snapshot, side: side.snapshot };
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
