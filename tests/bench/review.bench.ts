@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { devNull, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import ffmpeg from 'fluent-ffmpeg';
+import { LoginResponse } from '@common/platform/wire';
+import { silentLogger } from '../../main/log';
+import { resolveFfmpegTools, type FfmpegTools } from '../../main/media/binaries';
+import { probeRecording } from '../../main/media/probe';
+import { FfmpegRunner } from '../../main/media/runner';
+import { makeStrip } from '../../main/media/strip';
+import { proxyArgs } from '../../main/media/transcode';
+import { makeWaveform } from '../../main/media/waveform';
+import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
+import { sha256File } from '../../platform/media/sha256';
+import { writeSyntheticRecording, type SyntheticRecording } from '../../platform/media/synthetic-recording';
+import { resolveMediaTools } from '../../platform/media/tools';
+import { startPlatform } from '../../platform/server';
+import { saveRecording } from '../../platform/state/recordings';
+import { startWorkstation } from '../support/workstation';
+import { bench, note } from './report';
+
+/**
+ * Review on a phone-like pair: a 10-minute 720p30 main and side recording with a keyframe every
+ * 2 seconds (generated once, cached in the OS temp folder by its parameters).
+ *
+ *  - thumbnail strip of 60 tiles (keyframes only, one ffmpeg pass) against fluent-ffmpeg's own
+ *    `.screenshots({ count: 60 })` and against a full decode of the file (`-f null -`): the floor
+ *    of any approach that decodes every frame;
+ *  - waveform peaks (with silent gaps), from the main recording's audio;
+ *  - the review proxy's speed, in × real time, on the main recording's first 60 seconds (the
+ *    whole 10 minutes would take minutes on a 2-core machine and say the same);
+ *  - download throughput through the workstation's downloader (range-resumable, sha256 on the
+ *    fly, atomic rename) from the reference platform on loopback, against a plain fetch of the
+ *    same URLs to the null device.
+ *
+ * TODO(review player): open → first frame (review.open_first_frame_ms) and seek latency p95 over
+ * 50 random seeks (review.seek_p95_ms) need the renderer's review player, which is built later;
+ * they are measured in Chromium against that player, not faked here.
+ */
+const SECONDS = 600;
+const TILES = 60;
+const PROXY_SAMPLE_SECONDS = 60;
+const MAIN: SyntheticRecording = { seconds: SECONDS, width: 1280, height: 720, fps: 30, pattern: 'testsrc2', video: 'h264', audio: { toneHz: 440, silence: { from: 200, to: 230 } }, displayRotation: 0 };
+const SIDE: SyntheticRecording = { ...MAIN, pattern: 'testsrc', audio: { toneHz: 330 } };
+
+export async function run(): Promise<void> {
+  const pair = await cachedPair();
+  const tools = resolveFfmpegTools({ configuredPath: null });
+  const runner = new FfmpegRunner(() => tools, silentLogger);
+  const signal = new AbortController().signal;
+  const context = { signal, progress: () => undefined };
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-review-'));
+  try {
+    const probe = await probeRecording(runner, pair.main, signal);
+    note(`main: ${String(probe.summary.durationMs / 1000)} s, ${String(probe.summary.video?.width)}×${String(probe.summary.video?.height)}, ${(statSync(pair.main).size / 1e6).toFixed(0)} MB`);
+
+    const strip = await timed(() => makeStrip(runner, pair.main, join(scratch, 'strip.jpg'), probe, TILES, context, 600_000));
+    note(`strip: ${String(strip.value.tileTimesMs.length)} tiles of ${String(strip.value.layout.tileWidth)}×${String(strip.value.layout.tileHeight)}`);
+    bench('review.strip_s', strip.seconds, 's');
+
+    const fluent = await timed(() => fluentScreenshots(tools, pair.main, join(scratch, 'fluent')));
+    note(`fluent-ffmpeg wrote ${String(readdirSync(join(scratch, 'fluent')).length)} screenshots`);
+    bench('review.fluent_screenshots_s', fluent.seconds, 's');
+
+    const decode = await timed(() =>
+      runner.run({ tool: 'ffmpeg', args: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', pair.main, '-f', 'null', '-'], timeoutMs: 1_800_000, signal }),
+    );
+    bench('review.full_decode_s', decode.seconds, 's');
+    bench('review.strip_speedup_vs_fluent', fluent.seconds / strip.seconds, 'x');
+
+    const waveform = await timed(() => makeWaveform(runner, pair.main, true, 1000, probe.summary.durationMs, context, 600_000));
+    if (waveform.value.kind === 'peaks') note(`waveform: ${String(waveform.value.max.length)} peaks, silent gaps ${JSON.stringify(waveform.value.silentGaps)}`);
+    bench('review.waveform_s', waveform.seconds, 's');
+
+    const proxyOutput = join(scratch, 'proxy.mp4');
+    const args = proxyArgs(pair.main, proxyOutput);
+    // The same arguments as the real proxy, over the first minute only.
+    args.splice(args.indexOf('-i') + 2, 0, '-t', String(PROXY_SAMPLE_SECONDS));
+    const proxy = await timed(() => runner.run({ tool: 'ffmpeg', args, timeoutMs: 1_800_000, signal }));
+    bench('review.proxy_x_realtime', PROXY_SAMPLE_SECONDS / proxy.seconds, 'x');
+
+    const download = await downloadThroughput(pair);
+    note(`download: ${(download.downloader / 1e6).toFixed(0)} MB/s through the downloader, ${(download.raw / 1e6).toFixed(0)} MB/s raw loopback fetch`);
+    bench('review.download_vs_raw', download.downloader / download.raw, 'x');
+    note('review.open_first_frame_ms and review.seek_p95_ms: TODO with the review player (see the comment at the top of review.bench.ts)');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+/** fluent-ffmpeg's own thumbnails: the baseline, and the only place this workstation calls `.screenshots()`. */
+function fluentScreenshots(tools: FfmpegTools, file: string, folder: string): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  return new Promise((resolve, reject) => {
+    ffmpeg(file)
+      .setFfmpegPath(tools.ffmpeg)
+      .setFfprobePath(tools.ffprobe)
+      .on('end', () => resolve())
+      .on('error', (error: Error) => reject(error))
+      .screenshots({ count: TILES, folder, size: '160x90', filename: 'shot-%i.jpg' });
+  });
+}
+
+interface Pair {
+  readonly main: string;
+  readonly side: string;
+  readonly sha256: { readonly main: string; readonly side: string };
+}
+
+/** The pair, made once per set of parameters and kept in the OS temp folder between runs. */
+async function cachedPair(): Promise<Pair> {
+  const key = createHash('sha256').update(JSON.stringify({ MAIN, SIDE, v: 1 })).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `examiner-bench-review-${key}`);
+  const index = join(dir, 'pair.json');
+  if (existsSync(index)) {
+    const pair = JSON.parse(readFileSync(index, 'utf8')) as Pair;
+    if (existsSync(pair.main) && existsSync(pair.side)) return pair;
+  }
+  mkdirSync(dir, { recursive: true });
+  note(`generating the 10-minute 720p30 pair in ${dir} (once; a minute or two)…`);
+  const tools = resolveMediaTools();
+  const make = async (spec: SyntheticRecording, name: string) => {
+    const file = join(dir, name);
+    await writeSyntheticRecording(tools, spec, `${file}.partial`);
+    renameSync(`${file}.partial`, file);
+    return file;
+  };
+  const [main, side] = await Promise.all([make(MAIN, 'main.mp4'), make(SIDE, 'side.mp4')]);
+  const pair: Pair = { main, side, sha256: { main: await sha256File(main), side: await sha256File(side) } };
+  writeFileSync(index, JSON.stringify(pair));
+  return pair;
+}
+
+/** Bytes per second: the workstation's downloader, and a plain fetch of the same two URLs at once. */
+async function downloadThroughput(pair: Pair): Promise<{ downloader: number; raw: number }> {
+  const platform = await startPlatform({ demo: { liveCandidates: 1, recordedPerSlot: 1 } });
+  const ws = startWorkstation(platform.url);
+  try {
+    const candidate = platform.ctx.db.prepare('SELECT candidate_id FROM assignments WHERE slot_id = ? LIMIT 1').get(DEMO_RECORDED_SLOT_IDS[0]) as { candidate_id: string };
+    const ids = { main: 'rec-bench-main', side: 'rec-bench-side' };
+    for (const angle of ['main', 'side'] as const) {
+      saveRecording(platform.ctx.db, {
+        id: ids[angle],
+        candidate_id: candidate.candidate_id,
+        slot_id: DEMO_RECORDED_SLOT_IDS[0],
+        angle,
+        path: pair[angle],
+        content_type: 'video/mp4',
+        bytes: statSync(pair[angle]).size,
+        sha256: pair.sha256[angle],
+        duration_ms: SECONDS * 1000,
+      });
+    }
+    const bytes = statSync(pair.main).size + statSync(pair.side).size;
+    const login = await fetch(`${platform.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'grader1', password: 'demo1234' }),
+    });
+    const token = LoginResponse.parse(await login.json()).token;
+    const raw = async () => {
+      const started = performance.now();
+      await Promise.all(
+        Object.values(ids).map(async (id) => {
+          const response = await fetch(`${platform.url}/api/v1/recordings/${id}`, { headers: { authorization: `Bearer ${token}` } });
+          if (!response.body) throw new Error('no body');
+          await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(devNull));
+        }),
+      );
+      return bytes / ((performance.now() - started) / 1000);
+    };
+
+    await ws.call('session.login', { username: 'grader1', password: 'demo1234' });
+    const assignment = (await ws.call('assignments.list', {})).assignments.find((item) => item.assignment.recordings.some((recording) => recording.recordingId === ids.main));
+    if (!assignment) throw new Error('the bench recordings are not in grader1’s assignments');
+    const rawBefore = await raw();
+    const ready = ws.waitFor('recordings.progress', (state) => state.assignmentId === assignment.assignment.assignmentId && state.state === 'ready');
+    const started = performance.now();
+    await ws.call('recordings.download', { assignmentId: assignment.assignment.assignmentId });
+    await ready;
+    const downloader = bytes / ((performance.now() - started) / 1000);
+    const rawAfter = await raw();
+    return { downloader, raw: (rawBefore + rawAfter) / 2 };
+  } finally {
+    ws.stop();
+    await platform.close();
+  }
+}
