@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Assignment } from '../platform/assignments';
 import { Exam, ExamSummary, Id } from '../platform/exams';
-import { ScoreSheet } from '../platform/scores';
+import { MAX_REVIEW_MARKS, ReviewMark, ScoreSheet } from '../platform/scores';
 
 /** Schemas of the offline-first store: cached platform data, score sheets, sync status, audit. */
 
@@ -46,6 +46,8 @@ export const SheetInput = z.strictObject({
   values: z.record(Id, z.number().nonnegative().max(1000)),
   comment: z.string().max(2000),
   violation: ViolationInput,
+  /** The review player's notes and violation marks; left out, the stored ones are kept. */
+  marks: z.array(ReviewMark).max(MAX_REVIEW_MARKS).optional(),
 });
 export type SheetInput = z.infer<typeof SheetInput>;
 
@@ -69,6 +71,8 @@ export const SheetState = z.strictObject({
   values: z.record(z.string(), z.number()),
   comment: z.string(),
   violation: z.strictObject({ flagged: z.boolean(), note: z.string().nullable() }),
+  /** Timestamped notes and violation marks, in time order (empty for sheets from before marks). */
+  marks: z.array(ReviewMark),
   /** Null while incomplete or invalid. */
   total: z.number().nullable(),
   /** What stands between this sheet and submission (missing required criteria…). */

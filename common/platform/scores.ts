@@ -17,6 +17,23 @@ export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 export const IdempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
 
+/**
+ * A grader's mark on a recording, at a time on the review clock: a note ("intonation slips
+ * here") or a suspected violation (someone else in the room). Kept with the score sheet so the
+ * chief examiner can jump to what the grader saw.
+ */
+export const ReviewMark = z.strictObject({
+  /** Chosen by the workstation; unique within the sheet. */
+  id: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/),
+  kind: z.enum(['note', 'violation']),
+  /** Milliseconds from the start of the main recording (48 hours at most). */
+  atMs: z.number().int().nonnegative().max(172_800_000),
+  text: z.string().max(500),
+});
+export type ReviewMark = z.infer<typeof ReviewMark>;
+
+export const MAX_REVIEW_MARKS = 200;
+
 export const ScoreSheet = z.strictObject({
   /** Criterion id → value (0..max, a multiple of the step). */
   values: z.record(Id, z.number().nonnegative().max(1000)),
@@ -28,6 +45,11 @@ export const ScoreSheet = z.strictObject({
   }),
   /** Head of the workstation's audit hash chain, witnessed by the platform. */
   auditHead: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /**
+   * Timestamped notes and violation marks from the review player. Optional, and left out when
+   * there are none, so sheets sent before marks existed (and their idempotency hashes) stay valid.
+   */
+  marks: z.array(ReviewMark).max(MAX_REVIEW_MARKS).optional(),
 });
 export type ScoreSheet = z.infer<typeof ScoreSheet>;
 

@@ -1,5 +1,5 @@
 import { PlatformVersion, type SheetState, type SheetStatus } from '@common/contract';
-import type { Rubric } from '@common/platform';
+import { ReviewMark, type Rubric } from '@common/platform';
 import { checkValues } from '@common/scoring/rubric';
 import { z } from 'zod';
 
@@ -12,6 +12,8 @@ export interface SheetRow {
   comment: string;
   violation: number;
   violation_note: string | null;
+  /** A JSON array of ReviewMark (migration 5). */
+  review_marks: string;
   total: number | null;
   status: SheetStatus;
   base_version: number;
@@ -25,6 +27,7 @@ export interface SheetRow {
 }
 
 const Values = z.record(z.string(), z.number());
+const Marks = z.array(ReviewMark);
 export const StoredConflict = z.strictObject({ reason: z.enum(['version_conflict', 'locked']), platform: PlatformVersion });
 export const StoredError = z.strictObject({ code: z.string(), message: z.string() });
 
@@ -37,6 +40,7 @@ export function rowToState(row: SheetRow, rubric: Rubric): SheetState {
     values,
     comment: row.comment,
     violation: { flagged: row.violation === 1, note: row.violation_note },
+    marks: Marks.parse(JSON.parse(row.review_marks)),
     total: check.total,
     problems: [...check.problems],
     status: row.status,
@@ -49,4 +53,9 @@ export function rowToState(row: SheetRow, rubric: Rubric): SheetState {
     conflict: row.conflict === null ? null : StoredConflict.parse(JSON.parse(row.conflict)),
     error: row.error === null ? null : StoredError.parse(JSON.parse(row.error)),
   };
+}
+
+/** Marks in the order of the review clock (then by id, so equal times keep one order). */
+export function sortedMarks(marks: readonly ReviewMark[]): ReviewMark[] {
+  return [...marks].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -8,7 +8,7 @@ import type { ReadableDb, Store, WritableDb } from '../store/connection';
 import { sql } from '../store/sql';
 import type { PlatformCache } from './cache';
 import type { SessionService } from './session';
-import { rowToState, type SheetRow } from './sheet-row';
+import { rowToState, sortedMarks, type SheetRow } from './sheet-row';
 
 /**
  * Score sheets: one per (assignment, examiner), autosaved as a draft on every change, checked
@@ -51,19 +51,28 @@ export class SheetService {
       const status = existing?.status === 'conflict' ? 'conflict' : 'draft';
       const values = JSON.stringify(input.values);
       const note = input.violation.flagged ? input.violation.note : null;
+      // Marks left out of the input are kept as stored (a caller that knows nothing of them).
+      const marks = input.marks === undefined ? null : sortedMarks(input.marks);
+      if (marks && new Set(marks.map((mark) => mark.id)).size !== marks.length) {
+        throw new ContractFailure('invalid_input', 'two review marks share an id');
+      }
+      const marksJson = JSON.stringify(marks ?? []);
+      const keepMarks = marks === null ? 1 : 0;
       db.run(sql`INSERT INTO score_sheets (assignment_id, examiner_id, rubric_id, rubric_version, sheet_values, comment,
-                   violation, violation_note, total, status, revision, updated_at)
+                   violation, violation_note, review_marks, total, status, revision, updated_at)
                  VALUES (${input.assignmentId}, ${examinerId}, ${rubric.id}, ${rubric.version}, ${values}, ${input.comment},
-                   ${input.violation.flagged ? 1 : 0}, ${note}, ${check.total}, ${status}, 1, ${at})
+                   ${input.violation.flagged ? 1 : 0}, ${note}, ${marksJson}, ${check.total}, ${status}, 1, ${at})
                  ON CONFLICT (assignment_id, examiner_id) DO UPDATE SET
                    sheet_values = excluded.sheet_values, comment = excluded.comment, violation = excluded.violation,
-                   violation_note = excluded.violation_note, total = excluded.total, status = excluded.status,
+                   violation_note = excluded.violation_note,
+                   review_marks = CASE WHEN ${keepMarks} = 1 THEN score_sheets.review_marks ELSE excluded.review_marks END,
+                   total = excluded.total, status = excluded.status,
                    revision = score_sheets.revision + 1, updated_at = excluded.updated_at, error = NULL`);
       appendAudit(db, {
         actor: examinerId,
         action: 'sheet.saved',
         assignmentId: input.assignmentId,
-        payload: { values: input.values, comment: input.comment, violation: { flagged: input.violation.flagged, note } },
+        payload: { values: input.values, comment: input.comment, violation: { flagged: input.violation.flagged, note }, ...(marks && { marks }) },
         at,
       });
       return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
@@ -126,6 +135,7 @@ export class SheetService {
         db.run(sql`UPDATE score_sheets SET
                      sheet_values = ${JSON.stringify(sheet?.values ?? {})}, comment = ${sheet?.comment ?? ''},
                      violation = ${sheet?.violation.flagged ? 1 : 0}, violation_note = ${sheet?.violation.note ?? null},
+                     review_marks = ${JSON.stringify(sortedMarks(sheet?.marks ?? []))},
                      total = ${platform.total}, status = ${sheet ? 'accepted' : 'draft'}, base_version = ${platform.version},
                      accepted_version = ${sheet ? platform.version : null}, accepted_at = ${platform.acceptedAt},
                      conflict = NULL, revision = revision + 1, updated_at = ${at}
@@ -162,6 +172,8 @@ export class SheetService {
       comment: state.comment,
       violation: { flagged: state.violation.flagged, note: state.violation.flagged ? state.violation.note : null },
       auditHead: auditHead(db),
+      // Only when there are some: a sheet without marks is sent exactly as before they existed.
+      ...(state.marks.length > 0 && { marks: state.marks }),
     };
     db.run(sql`INSERT INTO outbox (assignment_id, examiner_id, idempotency_key, base_version, payload, created_at)
                VALUES (${row.assignment_id}, ${examinerId}, ${key}, ${baseVersion}, ${JSON.stringify(sheet)}, ${at})`);

@@ -106,6 +106,7 @@ describe('the grading form checks scores against the rubric', () => {
         values: { pitch: 20 },
         comment: '',
         violation: { flagged: false, note: null },
+        marks: [],
         total: null,
         problems: [],
         status: 'conflict',

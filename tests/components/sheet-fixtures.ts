@@ -25,6 +25,7 @@ export function serveSheet(fake: FakeExaminer, assignmentId: string, rubric: Rub
       values: { ...input.values },
       comment: input.comment,
       violation: { flagged: input.violation.flagged, note: input.violation.note },
+      marks: [...(input.marks ?? state?.marks ?? [])],
       total: check.total,
       problems: check.problems.map((problem) => ({ ...problem })),
       status: state?.status === 'conflict' ? 'conflict' : 'draft',

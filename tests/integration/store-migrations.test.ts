@@ -127,6 +127,26 @@ function checkSyncIndexes(db: Database.Database, before: Snapshot): void {
   expect(plan.map((step) => step.detail).join('; ')).toContain('outbox_by_examiner_due');
 }
 
+/**
+ * Migration 5 adds the review player's marks to score sheets: every older sheet keeps all its
+ * columns and gets an empty list; a list of marks is stored; text that is not a JSON array is not.
+ */
+function checkReviewMarks(db: Database.Database, before: Snapshot): void {
+  const after = snapshot(db);
+  const sheetsBefore = before.score_sheets as Record<string, unknown>[];
+  expect(after.score_sheets).toEqual(sheetsBefore.map((row) => ({ ...row, review_marks: '[]' })));
+  expect(Object.fromEntries(Object.entries(after).filter(([name]) => name !== 'score_sheets'))).toEqual(
+    Object.fromEntries(Object.entries(before).filter(([name]) => name !== 'score_sheets')),
+  );
+  const marks = JSON.stringify([{ id: 'mk1', kind: 'note', atMs: 12_400, text: '第二段音准偏低' }]);
+  db.prepare(`UPDATE score_sheets SET review_marks = ? WHERE assignment_id = 'as-0001'`).run(marks);
+  expect(db.prepare(`SELECT review_marks FROM score_sheets WHERE assignment_id = 'as-0001'`).get()).toEqual({ review_marks: marks });
+  for (const bad of ['not json', '{"id":"mk1"}']) {
+    expect(() => db.prepare(`UPDATE score_sheets SET review_marks = ?`).run(bad), bad).toThrow(/CHECK constraint failed/);
+  }
+  expect(() => db.prepare(`UPDATE score_sheets SET review_marks = NULL`).run()).toThrow(/NOT NULL constraint failed/);
+}
+
 interface MigrationCase {
   /** Rows a database at version N−1 holds when migration N runs. */
   seed(db: Database.Database): void;
@@ -140,6 +160,7 @@ const CASES: ReadonlyMap<number, MigrationCase> = new Map<number, MigrationCase>
   [2, { seed: insertInitialRows, check: checkSyncIndexes }],
   [3, { seed: insertInitialRows, check: checkEvidenceMigration }],
   [4, { seed: insertInitialRows, check: checkMediaCacheMigration }],
+  [5, { seed: insertInitialRows, check: checkReviewMarks }],
 ]);
 
 describe('store migrations', () => {

@@ -1,5 +1,5 @@
 import type { SheetInput, SheetState } from '@common/contract';
-import type { Criterion, Rubric } from '@common/platform';
+import type { Criterion, ReviewMark, Rubric } from '@common/platform';
 import { isOnStep, roundTo } from '@common/scoring/rubric';
 
 /** What the grading form holds: each score as typed, so a half-typed "8." is not lost. */
@@ -7,6 +7,8 @@ export interface SheetDraft {
   readonly values: Readonly<Record<string, string>>;
   readonly comment: string;
   readonly violation: { readonly flagged: boolean; readonly note: string };
+  /** The review player's timestamped notes and violation marks (absent: none yet). */
+  readonly marks?: readonly ReviewMark[];
 }
 
 export type FieldProblem = 'missing' | 'not_number' | 'negative' | 'over_max' | 'off_step';
@@ -73,6 +75,7 @@ export function draftFromSheet(sheet: SheetState | null): SheetDraft {
     values: Object.fromEntries(Object.entries(sheet.values).map(([id, value]) => [id, String(value)])),
     comment: sheet.comment,
     violation: { flagged: sheet.violation.flagged, note: sheet.violation.note ?? '' },
+    marks: sheet.marks,
   };
 }
 
@@ -82,6 +85,7 @@ export function sheetInput(assignmentId: string, draft: SheetDraft, check: Draft
     values: { ...check.values },
     comment: draft.comment,
     violation: { flagged: draft.violation.flagged, note: draft.violation.flagged ? draft.violation.note : null },
+    marks: [...(draft.marks ?? [])],
   };
 }
 
