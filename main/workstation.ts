@@ -78,11 +78,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sheets = new SheetService(store, cache, session, events, () => sync.kick());
   sheetsRef.current = sheets;
   const live = new LiveService(client, session, health, cache, events, log);
-  const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir });
   const media = createMediaStack(
     { store, dataDir: config.dataDir, ffmpegPath: config.ffmpegPath ?? null, session, cache, health, origin: client.origin, events, log },
     options.media,
   );
+  const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir, runner: media.runner });
 
   const dispatch = createDispatcher(
     {

@@ -19,7 +19,7 @@ import type { Store } from '../store/connection';
 import { sql } from '../store/sql';
 import { AppendOnlyFile } from './evidence-file';
 import { recordingOf, type EvidenceRow } from './evidence-rows';
-import { ToolRunError, type ToolRunner } from './remux';
+import type { EvidenceMedia } from './remux';
 
 /** The folder inside the data folder that holds evidence files. */
 export const EVIDENCE_DIR = 'evidence';
@@ -61,7 +61,7 @@ export class EvidenceService implements MediaLookup {
     private readonly store: Store,
     private readonly session: SessionService,
     private readonly cache: PlatformCache,
-    private readonly runner: ToolRunner,
+    private readonly runner: EvidenceMedia,
     private readonly events: EventHub,
     private readonly log: Logger,
     dataDir: string,
@@ -253,8 +253,6 @@ export class EvidenceService implements MediaLookup {
       // at a later start. Otherwise the grown file stays too: it is the evidence.
       if (error instanceof ContractFailure && error.code === 'ffmpeg_missing') throw error;
       this.#markFailed(row.id, error);
-      if (error instanceof ContractFailure) throw error;
-      if (error instanceof ToolRunError) throw new ContractFailure('media_failed', error.message);
       throw error;
     }
   }

@@ -4,8 +4,8 @@ import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
 import type { Store } from '../store/connection';
 import { EvidenceService } from './evidence-service';
-import { resolveEvidenceTools, type EvidenceTools } from './ffmpeg-tools';
-import { ToolRunner } from './remux';
+import type { FfmpegRunner } from '../media/runner';
+import { EvidenceMedia } from './remux';
 
 export { EvidenceService, EVIDENCE_DIR, type EvidenceFile } from './evidence-service';
 
@@ -16,11 +16,11 @@ export interface EvidenceDeps {
   readonly events: EventHub;
   readonly log: Logger;
   readonly dataDir: string;
+  /** The workstation's one ffmpeg runner (main/media), shared with the review's media jobs. */
+  readonly runner: FfmpegRunner;
 }
 
-/** The evidence service with ffmpeg and ffprobe found on first use (and found again after a failure). */
+/** The evidence service, running ffmpeg through the workstation's one runner. */
 export function createEvidenceService(deps: EvidenceDeps): EvidenceService {
-  let tools: EvidenceTools | null = null;
-  const runner = new ToolRunner(() => (tools ??= resolveEvidenceTools()), deps.log);
-  return new EvidenceService(deps.store, deps.session, deps.cache, runner, deps.events, deps.log, deps.dataDir);
+  return new EvidenceService(deps.store, deps.session, deps.cache, new EvidenceMedia(deps.runner), deps.events, deps.log, deps.dataDir);
 }

@@ -1,85 +1,52 @@
-import { spawn } from 'node:child_process';
 import { z } from 'zod';
-import type { Logger } from '../log';
-import type { EvidenceTools } from './ffmpeg-tools';
+import { ContractFailure } from '@common/contract';
+import { FfmpegNotFoundError } from '../media/binaries';
+import { MediaAbort, MediaJobError } from '../media/failures';
+import type { FfmpegRunner } from '../media/runner';
 
 /**
- * ffmpeg runs of evidence recording: the remux that turns MediaRecorder's stream (WebM with no
- * cues and no duration, possibly cut short by a crash) into a file that seeks, and the probe
- * that says what the result holds. Each run has a time limit and is killed with the workstation.
+ * ffmpeg runs of evidence recording, through the workstation's one ffmpeg runner (main/media):
+ * the remux that turns MediaRecorder's stream (WebM with no cues and no duration, possibly cut
+ * short by a crash) into a file that seeks, and the probe that says what the result holds. Each
+ * run has a time limit; `abortAll` stops evidence's runs only, not the review's media jobs.
  */
-
-export class ToolRunError extends Error {
-  override readonly name = 'ToolRunError';
-  constructor(
-    message: string,
-    readonly stderr: string,
-  ) {
-    super(message);
-  }
-}
 
 const REMUX_TIMEOUT_MS = 10 * 60_000;
 const PROBE_TIMEOUT_MS = 30_000;
-const STDERR_KEEP = 8_000;
 
-export class ToolRunner {
-  readonly #running = new Set<AbortController>();
+export class EvidenceMedia {
+  #controller = new AbortController();
 
-  constructor(
-    private readonly tools: () => EvidenceTools,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly runner: FfmpegRunner) {}
 
   /**
    * Copies the streams of `input` into a fresh WebM at `output` without re-encoding: the muxer
    * writes the duration and the cues (the seek index) a live recording could not have.
    */
   async remux(input: string, output: string): Promise<void> {
-    await this.#run(
-      this.tools().ffmpeg,
-      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', input, '-map', '0', '-c', 'copy', '-f', 'webm', output],
-      REMUX_TIMEOUT_MS,
-    );
+    await this.#run('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', input, '-map', '0', '-c', 'copy', '-f', 'webm', output], REMUX_TIMEOUT_MS);
   }
 
   async probe(file: string): Promise<ProbeSummary> {
-    const stdout = await this.#run(
-      this.tools().ffprobe,
-      ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height', '-of', 'json', file],
-      PROBE_TIMEOUT_MS,
-    );
+    const stdout = await this.#run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height', '-of', 'json', file], PROBE_TIMEOUT_MS);
     return summariseProbe(stdout);
   }
 
   abortAll(): void {
-    for (const controller of this.#running) controller.abort();
-    this.#running.clear();
+    this.#controller.abort(new MediaAbort('cancelled'));
+    this.#controller = new AbortController();
   }
 
-  #run(binary: string, args: readonly string[], timeoutMs: number): Promise<string> {
-    const controller = new AbortController();
-    this.#running.add(controller);
-    const commandLine = [binary, ...args].map((part) => (/^[\w./:=+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
-    this.log.info('evidence: running', { command: commandLine });
-    return new Promise<string>((resolve, reject) => {
-      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: controller.signal, timeout: timeoutMs, killSignal: 'SIGKILL' });
-      const stdout: Buffer[] = [];
-      let stderr = '';
-      child.stdout.on('data', (data: Buffer) => stdout.push(data));
-      child.stderr.on('data', (data: Buffer) => {
-        stderr = (stderr + data.toString('utf8')).slice(-STDERR_KEEP);
-      });
-      child.once('error', (error) => {
-        this.#running.delete(controller);
-        reject(new ToolRunError(`${binary} could not run: ${error.message}`, stderr));
-      });
-      child.once('close', (code, signal) => {
-        this.#running.delete(controller);
-        if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
-        else reject(new ToolRunError(`${commandLine} ended with ${signal ?? `code ${String(code)}`}: ${stderr.trim().split('\n').at(-1) ?? ''}`, stderr));
-      });
-    });
+  /** Runs a tool; its failures come out as the contract's typed errors (ffmpeg_missing, media_*). */
+  async #run(tool: 'ffmpeg' | 'ffprobe', args: readonly string[], timeoutMs: number): Promise<string> {
+    try {
+      const { stdout } = await this.runner.run({ tool, args, timeoutMs, signal: this.#controller.signal });
+      return stdout.toString('utf8');
+    } catch (error) {
+      if (error instanceof FfmpegNotFoundError) throw new ContractFailure('ffmpeg_missing', error.message);
+      if (error instanceof MediaJobError) throw error.toContractFailure();
+      throw error;
+    }
   }
 }
 
