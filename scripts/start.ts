@@ -9,6 +9,7 @@ import { createWorkstation } from '../main/workstation';
 import { startPlatform } from '../platform/server';
 import { buildElectron } from './build-electron';
 import { ensureElectronBinary } from './electron-binary';
+import { electronVersion, ensureElectronSqlite } from './electron-native';
 import { ensureRendererBuilt } from './renderer-build';
 
 /**
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
 
   const rendererDir = await ensureRendererBuilt(say);
   const electron = ensureElectronBinary();
-  if (electron) {
+  const sqliteBinding = electron ? await electronSqlite(say) : null;
+  if (electron && sqliteBinding) {
     await buildElectron();
     const main = fileURLToPath(new URL('../dist/electron/main.cjs', import.meta.url));
     const child = spawn(electron, [main], {
@@ -47,13 +49,14 @@ async function main(): Promise<void> {
         ...process.env,
         EXAMINER_PLATFORM_URL: config.platformUrl ?? '',
         EXAMINER_DEMO: config.demo ? '1' : '0',
+        EXAMINER_SQLITE_BINDING: sqliteBinding,
       },
     });
     child.on('exit', (code) => void Promise.all(closers.map((close) => close())).then(() => process.exit(code ?? 0)));
     return;
   }
 
-  say('Electron is not installed on this machine, so the workstation is served to your browser instead.');
+  if (!electron) say('Electron is not installed on this machine, so the workstation is served to your browser instead.');
   const log = createLogger('host');
   const workstation = createWorkstation({ host: 'browser', config, log });
   workstation.start();
@@ -67,6 +70,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The database driver built for Electron (once per Electron version), or null with the reason said. */
+async function electronSqlite(say: (line: string) => void): Promise<string | null> {
+  try {
+    return await ensureElectronSqlite({ electronVersion: electronVersion() });
+  } catch (error) {
+    say(`The database driver could not be built for Electron (${(error as Error).message}), so the workstation is served to your browser instead.`);
+    return null;
+  }
 }
 
 main().catch((error: unknown) => {

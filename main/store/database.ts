@@ -9,7 +9,7 @@ const BACKUP_DIR = 'backups';
 
 export class StoreError extends Error {
   constructor(
-    readonly code: 'newer_database' | 'damaged' | 'migration_failed' | 'no_backup',
+    readonly code: 'newer_database' | 'damaged' | 'migration_failed' | 'no_backup' | 'driver_unavailable',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -52,6 +52,27 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   }
 }
 
+/**
+ * Electron loads better-sqlite3 built for its own ABI (scripts/electron-native.ts builds it beside
+ * node_modules for `npm start`); everything else loads the Node build in node_modules.
+ */
+export function sqliteOptions(env: NodeJS.ProcessEnv = process.env): Database.Options {
+  const binding = env.EXAMINER_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
+/**
+ * A driver that cannot load (built for another ABI, a wrong EXAMINER_SQLITE_BINDING) says nothing
+ * about the database file: refuse before any file is judged damaged and moved aside.
+ */
+function requireDriver(): void {
+  try {
+    new Database(':memory:', sqliteOptions()).close();
+  } catch (error) {
+    throw new StoreError('driver_unavailable', `the SQLite driver could not be loaded: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** better-sqlite3 defaults WAL to synchronous=NORMAL, which may lose a committed score on power loss. */
 export function applyPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
@@ -71,7 +92,7 @@ export function integrityProblems(db: Database.Database): string[] {
 export function openChecked(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
   let db: Database.Database | null = null;
   try {
-    db = new Database(file);
+    db = new Database(file, sqliteOptions());
     applyPragmas(db);
     const problems = integrityProblems(db);
     if (problems.length > 0) throw new StoreError('damaged', `integrity check failed: ${problems.join('; ')}`);
@@ -101,6 +122,7 @@ export interface OpenedStore {
  * app never starts silently empty. With no healthy backup, it refuses to start (StoreError).
  */
 export function openStore(dataDir: string): OpenedStore {
+  requireDriver();
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, DATABASE_FILE);
   try {
