@@ -1,16 +1,78 @@
-import { Typography } from 'antd';
+import { Button, Flex, Progress, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { AssignmentRecordings, DownloadState } from '@common/contract';
 import type { Assignment } from '@common/platform';
+import { ToneTag } from '../theme/ToneTag';
+import type { Tone } from '../theme/tones';
+import type { DownloadAction } from './useDownloadActions';
+
+const TONE: Record<DownloadState, Tone> = {
+  none: 'neutral',
+  queued: 'info',
+  downloading: 'progress',
+  paused: 'attention',
+  verifying: 'progress',
+  ready: 'success',
+  failed: 'danger',
+};
+
+interface DownloadStateCellProps {
+  readonly assignment: Assignment;
+  /** Undefined until main has said (or while nothing was ever asked for this assignment). */
+  readonly recordings: AssignmentRecordings | undefined;
+  readonly busy: boolean;
+  onAction(action: DownloadAction, assignmentId: string): void;
+}
 
 /**
- * Whether the assignment's recordings are on this computer. A placeholder until the downloads
- * of recordings arrive (issue 7), which replace this cell.
+ * Whether the assignment's recordings are on this computer: its download state with progress,
+ * the one action that fits (download, pause, resume, try again), and why a download failed.
  */
-export function DownloadStateCell({ assignment }: { assignment: Assignment }) {
+export function DownloadStateCell({ assignment, recordings, busy, onAction }: DownloadStateCellProps) {
   const { t } = useTranslation();
+  if (assignment.recordings.length === 0) {
+    return (
+      <Typography.Text type="secondary" data-testid="download-state" data-state="no_recordings">
+        {t('review.noRecordings')}
+      </Typography.Text>
+    );
+  }
+  const state: DownloadState = recordings?.state ?? 'none';
+  const percent = recordings && recordings.bytes > 0 ? Math.floor((recordings.bytesDone / recordings.bytes) * 100) : 0;
+  const action: DownloadAction | null =
+    state === 'none' ? 'recordings.download' : state === 'queued' || state === 'downloading' ? 'recordings.pause' : state === 'paused' || state === 'failed' ? 'recordings.resume' : null;
+  const actionLabel = action === 'recordings.download' ? t('downloads.download') : action === 'recordings.pause' ? t('downloads.pause') : state === 'failed' ? t('downloads.retry') : t('downloads.resume');
+  const error = recordings?.recordings.find((recording) => recording.error !== null)?.error ?? null;
   return (
-    <Typography.Text type="secondary" data-testid="download-state" data-recordings={assignment.recordings.length}>
-      {t('review.downloadPending')}
-    </Typography.Text>
+    <Flex vertical gap={2} data-testid="download-state" data-state={state} data-percent={percent} style={{ minWidth: 0 }}>
+      <Flex gap={6} align="center">
+        <ToneTag tone={TONE[state]}>{t(`downloads.state.${state}`)}</ToneTag>
+        {action && (
+          <Button
+            size="small"
+            autoInsertSpace={false}
+            loading={busy}
+            data-testid="download-action"
+            data-action={action}
+            aria-label={t('downloads.actionFor', { action: actionLabel, code: assignment.candidateCode })}
+            onClick={(event) => {
+              event.stopPropagation();
+              onAction(action, assignment.assignmentId);
+            }}
+            onDoubleClick={(event) => event.stopPropagation()}
+          >
+            {actionLabel}
+          </Button>
+        )}
+      </Flex>
+      {(state === 'downloading' || state === 'paused' || state === 'verifying') && (
+        <Progress percent={percent} size="small" showInfo={false} status={state === 'paused' ? 'normal' : 'active'} aria-label={t('downloads.progress', { percent })} />
+      )}
+      {state === 'failed' && error && (
+        <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="download-error" data-code={error.code}>
+          {t(`errors.${error.code}`)}
+        </Typography.Text>
+      )}
+    </Flex>
   );
 }

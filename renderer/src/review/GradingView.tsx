@@ -1,10 +1,11 @@
 import { Alert, Button, Card, Flex, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
-import type { Exam, ReReviewRequest } from '@common/platform';
-import { formatDuration } from '../format/time';
+import type { Assignment, Exam, ReReviewRequest, Subject } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { ScoreSheetForm } from '../sheet/ScoreSheetForm';
+import { useScoreSheet } from '../sheet/useScoreSheet';
+import { RecordingReview } from './player/RecordingReview';
 import { ReReviewNotice } from './ReReviewNotice';
 
 interface GradingViewProps {
@@ -14,7 +15,7 @@ interface GradingViewProps {
   onClose(): void;
 }
 
-/** One recorded exam being graded: what it is, its recordings (the player arrives with the review issue), and the sheet. */
+/** One recorded exam being graded: what it is, the two-angle player with its marks, and the sheet. */
 export function GradingView({ exam, view, reReview, onClose }: GradingViewProps) {
   const { t, i18n } = useTranslation();
   const format = useTimeFormat();
@@ -31,39 +32,40 @@ export function GradingView({ exam, view, reReview, onClose }: GradingViewProps)
         <Typography.Text type="secondary">{t('review.dueAt', { time: format.dateTime(assignment.dueAt) })}</Typography.Text>
       </Space>
       {reReview && <ReReviewNotice request={reReview} candidateCode={assignment.candidateCode} subjectName={subjectName} />}
-      <Flex gap={16} align="start" wrap>
-        <Card title={t('review.recordings')} style={{ flex: 1, minWidth: 320 }}>
-          <Alert type="info" title={t('review.playerPlaceholder')} style={{ marginBottom: 12 }} />
-          {assignment.recordings.length === 0 ? (
-            <Typography.Text type="secondary">{t('review.noRecordings')}</Typography.Text>
-          ) : (
-            <ul className="examiner-plain-list">
-              {assignment.recordings.map((recording) => (
-                <li key={recording.recordingId}>
-                  {t('review.recordingLine', {
-                    angle: t(recording.angle === 'main' ? 'queue.mainCamera' : 'queue.sideCamera'),
-                    duration: formatDuration(recording.durationMs),
-                  })}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <div style={{ width: 460, maxWidth: '100%' }}>
-          {subject ? (
-            <ScoreSheetForm
-              key={assignment.assignmentId}
-              assignmentId={assignment.assignmentId}
-              rubric={subject.rubric}
-              candidateCode={assignment.candidateCode}
-              reReview={reReview}
-              onClose={onClose}
-            />
-          ) : (
-            <Alert type="error" title={t('errors.not_found')} />
-          )}
-        </div>
-      </Flex>
+      {subject ? (
+        <GradingBody key={assignment.assignmentId} assignment={assignment} subject={subject} reReview={reReview} onClose={onClose} />
+      ) : (
+        <Alert type="error" title={t('errors.not_found')} />
+      )}
+    </Flex>
+  );
+}
+
+/** The player and the sheet share one sheet model: the player's marks are saved with the scores. */
+function GradingBody({ assignment, subject, reReview, onClose }: { assignment: Assignment; subject: Subject; reReview: ReReviewRequest | null; onClose(): void }) {
+  const { t } = useTranslation();
+  const model = useScoreSheet(assignment.assignmentId, subject.rubric);
+  const marks = model.draft.marks ?? [];
+  return (
+    <Flex gap={16} align="start" wrap>
+      <Card title={t('review.recordings')} style={{ flex: 1, minWidth: 480 }}>
+        <RecordingReview
+          assignment={assignment}
+          marks={marks}
+          marksReadOnly={model.readOnly || model.saveState === 'loading'}
+          onMarksChange={(next) => model.edit({ ...model.draft, marks: next })}
+        />
+      </Card>
+      <div style={{ width: 460, maxWidth: '100%' }}>
+        <ScoreSheetForm
+          assignmentId={assignment.assignmentId}
+          rubric={subject.rubric}
+          candidateCode={assignment.candidateCode}
+          reReview={reReview}
+          onClose={onClose}
+          model={model}
+        />
+      </div>
     </Flex>
   );
 }

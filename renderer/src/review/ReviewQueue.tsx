@@ -1,4 +1,4 @@
-import { Alert, Flex, Table, Typography, type GetRef } from 'antd';
+import { Alert, Flex, Progress, Table, Typography, type GetRef } from 'antd';
 import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
@@ -6,9 +6,12 @@ import type { Exam, ReReviewRequest } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
 import { useElementHeight } from '../layout/useElementHeight';
+import { formatBytes } from './format-bytes';
 import { ReReviewNotice } from './ReReviewNotice';
 import { reviewColumns } from './review-columns';
 import { useAssignments } from './useAssignments';
+import { useDownloadActions } from './useDownloadActions';
+import { useRecordingsOverview } from './useRecordingsOverview';
 
 interface ReviewQueueProps {
   readonly exam: Exam;
@@ -28,6 +31,8 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
   const { t, i18n } = useTranslation();
   const format = useTimeFormat();
   const { view, error } = useAssignments();
+  const downloads = useRecordingsOverview();
+  const { busy: downloadBusy, run: runDownload } = useDownloadActions();
   const table = useRef<GetRef<typeof Table>>(null);
   const box = useRef<HTMLDivElement>(null);
   const height = useElementHeight(box, 420);
@@ -39,8 +44,19 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
   const requests = useMemo(() => new Map(reReviews.map((request) => [request.assignmentId, request])), [reReviews]);
   const nav = useListNavigation(rows, keyOf, { onActivate: onOpen, onMove: (index) => table.current?.scrollTo({ index }), initialKey: initialKey ?? null });
   const columns = useMemo(
-    () => reviewColumns({ t, language: i18n.language, format, subjects, reReviews: requests, onOpen }),
-    [t, i18n.language, format, subjects, requests, onOpen],
+    () =>
+      reviewColumns({
+        t,
+        language: i18n.language,
+        format,
+        subjects,
+        reReviews: requests,
+        downloads: downloads.byAssignment,
+        downloadBusy,
+        onDownload: (action, assignmentId) => void runDownload(action, assignmentId),
+        onOpen,
+      }),
+    [t, i18n.language, format, subjects, requests, downloads.byAssignment, downloadBusy, runDownload, onOpen],
   );
   const subjectName = (subjectId: string) => {
     const name = subjects.get(subjectId)?.name;
@@ -50,9 +66,25 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
 
   return (
     <Flex vertical gap={12} style={{ height: '100%', minHeight: 0 }} data-testid="review-queue">
-      <Typography.Title level={4} style={{ margin: 0 }}>
-        {t('review.title')}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" wrap gap={12}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('review.title')}
+        </Typography.Title>
+        {downloads.usage && (
+          <Flex align="center" gap={8} data-testid="cache-usage" data-used={downloads.usage.usedBytes} data-quota={downloads.usage.quotaBytes}>
+            <Typography.Text type="secondary">
+              {t('downloads.cacheUsage', { used: formatBytes(downloads.usage.usedBytes), quota: formatBytes(downloads.usage.quotaBytes) })}
+            </Typography.Text>
+            <Progress
+              percent={downloads.usage.quotaBytes > 0 ? Math.round((downloads.usage.usedBytes / downloads.usage.quotaBytes) * 100) : 0}
+              size="small"
+              style={{ width: 120, margin: 0 }}
+              aria-label={t('downloads.cacheLabel')}
+            />
+          </Flex>
+        )}
+      </Flex>
+      {downloads.error && <Alert type="warning" showIcon title={t(`errors.${downloads.error.code}`)} data-testid="downloads-error" />}
       {error && <Alert type="error" showIcon title={t(`errors.${error.code}`)} />}
       {view && !view.freshness.fresh && <Alert type="warning" showIcon title={t('review.stale')} data-testid="review-stale" />}
       {reReviews.map((request) => {
@@ -88,7 +120,7 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
           dataSource={rows}
           pagination={false}
           loading={view === null && error === null}
-          scroll={{ x: 910, y: Math.max(160, height - 40) }}
+          scroll={{ x: 1010, y: Math.max(160, height - 40) }}
           rowClassName={(item) => (keyOf(item) === nav.activeKey ? 'examiner-row-active' : '')}
           onRow={(item) => ({ onClick: () => nav.setActiveKey(keyOf(item)), onDoubleClick: () => onOpen(item) })}
           locale={{ emptyText: t('review.empty') }}

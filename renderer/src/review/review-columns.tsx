@@ -1,11 +1,12 @@
 import { Button, Typography, type TableColumnsType } from 'antd';
 import type { TFunction } from 'i18next';
-import type { AssignmentView } from '@common/contract';
+import type { AssignmentRecordings, AssignmentView } from '@common/contract';
 import type { ReReviewRequest, Subject } from '@common/platform';
 import type { TimeFormat } from '../format/useTimeFormat';
 import { ToneTag } from '../theme/ToneTag';
 import { DownloadStateCell } from './DownloadStateCell';
 import { SheetStatusTag } from './SheetStatusTag';
+import type { DownloadAction } from './useDownloadActions';
 
 export interface ReviewColumnContext {
   readonly t: TFunction;
@@ -13,10 +14,15 @@ export interface ReviewColumnContext {
   readonly format: TimeFormat;
   readonly subjects: ReadonlyMap<string, Subject>;
   readonly reReviews: ReadonlyMap<string, ReReviewRequest>;
+  /** Download state by assignment id. */
+  readonly downloads: ReadonlyMap<string, AssignmentRecordings>;
+  /** The assignment whose download action is on its way. */
+  readonly downloadBusy: string | null;
+  onDownload(action: DownloadAction, assignmentId: string): void;
   onOpen(view: AssignmentView): void;
 }
 
-export function reviewColumns({ t, language, format, subjects, reReviews, onOpen }: ReviewColumnContext): TableColumnsType<AssignmentView> {
+export function reviewColumns({ t, language, format, subjects, reReviews, downloads, downloadBusy, onDownload, onOpen }: ReviewColumnContext): TableColumnsType<AssignmentView> {
   return [
     {
       key: 'code',
@@ -38,7 +44,19 @@ export function reviewColumns({ t, language, format, subjects, reReviews, onOpen
       },
     },
     { key: 'due', title: t('review.columns.due'), width: 160, render: (_, { assignment }) => format.dateTime(assignment.dueAt) },
-    { key: 'download', title: t('review.columns.download'), width: 120, render: (_, { assignment }) => <DownloadStateCell assignment={assignment} /> },
+    {
+      key: 'download',
+      title: t('review.columns.download'),
+      width: 220,
+      render: (_, { assignment }) => (
+        <DownloadStateCell
+          assignment={assignment}
+          recordings={downloads.get(assignment.assignmentId)}
+          busy={downloadBusy === assignment.assignmentId}
+          onAction={onDownload}
+        />
+      ),
+    },
     { key: 'status', title: t('review.columns.status'), width: 150, render: (_, view) => <SheetStatusTag status={view.sheetStatus} /> },
     {
       key: 'reReview',

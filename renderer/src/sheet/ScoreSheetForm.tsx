@@ -8,7 +8,7 @@ import { useTimeFormat } from '../format/useTimeFormat';
 import { ConflictPanel } from './ConflictPanel';
 import { CriterionField } from './CriterionField';
 import { SaveStateTag } from './SaveStateTag';
-import { useScoreSheet } from './useScoreSheet';
+import { useScoreSheet, type ScoreSheetModel } from './useScoreSheet';
 
 export interface ScoreSheetFormProps {
   readonly assignmentId: string;
@@ -19,6 +19,11 @@ export interface ScoreSheetFormProps {
   readonly reReview?: ReReviewRequest | null;
   /** Esc: leave the form (nothing is lost, every change is saved). */
   onClose?(): void;
+  /**
+   * The sheet, when the caller shares it with something else that edits it (the review player's
+   * marks); otherwise the form loads and autosaves it itself.
+   */
+  readonly model?: ScoreSheetModel;
 }
 
 /**
@@ -27,11 +32,19 @@ export interface ScoreSheetFormProps {
  * keys type scores, Tab moves on, the arrow keys step, Enter submits after a confirmation,
  * Ctrl+Enter submits from the comment, Esc leaves.
  */
-export function ScoreSheetForm({ assignmentId, rubric, candidateCode, reReview, onClose }: ScoreSheetFormProps) {
+export function ScoreSheetForm(props: ScoreSheetFormProps) {
+  return props.model ? <ScoreSheetCard {...props} model={props.model} /> : <OwnScoreSheet {...props} />;
+}
+
+function OwnScoreSheet(props: ScoreSheetFormProps) {
+  const model = useScoreSheet(props.assignmentId, props.rubric);
+  return <ScoreSheetCard {...props} model={model} />;
+}
+
+function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose, model }: ScoreSheetFormProps & { readonly model: ScoreSheetModel }) {
   const { t } = useTranslation();
   const { modal } = App.useApp();
   const format = useTimeFormat();
-  const model = useScoreSheet(assignmentId, rubric);
   const { draft, check, sheet } = model;
   const [showAll, setShowAll] = useState(false);
   const confirming = useRef(false);

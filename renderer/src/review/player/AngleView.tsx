@@ -1,0 +1,77 @@
+import { Alert, Flex, Progress, Typography } from 'antd';
+import { useState, type Ref } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Device } from '@common/platform';
+import { mediaUrl, type AngleSource } from './angle-source';
+
+interface AngleViewProps {
+  readonly angle: Device;
+  readonly source: AngleSource;
+  readonly videoRef: Ref<HTMLVideoElement>;
+}
+
+/**
+ * One camera angle: its video once playable, otherwise a plain sentence on why not (not
+ * downloaded, being prepared, damaged, unsupported). Scoring never waits on it.
+ */
+export function AngleView({ angle, source, videoRef }: AngleViewProps) {
+  const { t } = useTranslation();
+  const [broken, setBroken] = useState<string | null>(null);
+  const label = t(angle === 'main' ? 'queue.mainCamera' : 'queue.sideCamera');
+  const state = source.kind === 'ready' && broken !== null ? 'unplayable' : source.kind;
+  return (
+    <Flex vertical gap={4} style={{ flex: 1, minWidth: 0 }} data-testid={`angle-${angle}`} data-state={state}>
+      <Typography.Text strong>{label}</Typography.Text>
+      <div className="examiner-angle-frame" style={{ background: '#000', aspectRatio: '16 / 9', display: 'flex', alignItems: 'center', justifyContent: 'center', borderRadius: 6, overflow: 'hidden' }}>
+        {source.kind === 'ready' && broken === null ? (
+          <video
+            key={source.mediaId}
+            ref={videoRef}
+            src={mediaUrl(source.mediaId)}
+            preload="auto"
+            playsInline
+            muted={angle !== 'main'}
+            data-angle={angle}
+            aria-label={t('player.video', { angle: label })}
+            style={{ width: '100%', height: '100%', objectFit: 'contain' }}
+            onError={(event) => setBroken(event.currentTarget.error?.message || String(event.currentTarget.error?.code ?? 'error'))}
+          />
+        ) : (
+          <div style={{ padding: 16, width: '100%' }}>
+            <AngleMessage source={source} broken={broken} />
+          </div>
+        )}
+      </div>
+    </Flex>
+  );
+}
+
+function AngleMessage({ source, broken }: { source: AngleSource; broken: string | null }) {
+  const { t } = useTranslation();
+  switch (source.kind) {
+    case 'absent':
+      return <Alert type="info" title={t('player.absent')} />;
+    case 'not_downloaded':
+      return (
+        <Alert
+          type="info"
+          title={t(`player.notDownloaded.${source.state === 'none' ? 'none' : 'pending'}`)}
+          description={source.fraction !== null && source.state !== 'none' ? <Progress percent={Math.floor(source.fraction * 100)} size="small" /> : undefined}
+        />
+      );
+    case 'download_failed':
+      return <Alert type="error" title={t('player.downloadFailed')} description={t(`errors.${source.code}`)} />;
+    case 'preparing':
+      return (
+        <Alert
+          type="info"
+          title={t('player.preparing')}
+          description={source.progress !== null ? <Progress percent={Math.floor(source.progress * 100)} size="small" /> : undefined}
+        />
+      );
+    case 'failed':
+      return <Alert type="error" title={t('player.unplayable')} description={t(`errors.${source.code}`)} data-testid="angle-error" data-code={source.code} />;
+    case 'ready':
+      return <Alert type="error" title={t('player.unplayable')} description={t('player.browserRefused', { detail: broken ?? '' })} data-testid="angle-error" data-code="browser" />;
+  }
+}

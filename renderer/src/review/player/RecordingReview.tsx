@@ -1,0 +1,88 @@
+import { Flex, Segmented } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Assignment, Device, ReviewMark } from '@common/platform';
+import { DownloadStateCell } from '../DownloadStateCell';
+import { useDownloadActions } from '../useDownloadActions';
+import { angleSource, evidenceSource, type AngleSource } from './angle-source';
+import { ReviewPlayer } from './ReviewPlayer';
+import { useEvidence } from './useEvidence';
+import { useReviewMedia } from './useReviewMedia';
+
+interface RecordingReviewProps {
+  readonly assignment: Assignment;
+  readonly marks: readonly ReviewMark[];
+  readonly marksReadOnly: boolean;
+  onMarksChange(marks: ReviewMark[]): void;
+}
+
+type Source = 'recordings' | 'evidence';
+
+/**
+ * The player fed with an assignment's media: its downloaded recordings (with their download
+ * controls while they are not here yet), or the evidence recorded in its live interview.
+ */
+export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange }: RecordingReviewProps) {
+  const { t } = useTranslation();
+  const media = useReviewMedia(assignment);
+  const evidence = useEvidence(assignment.assignmentId);
+  const actions = useDownloadActions();
+  const hasRecordings = assignment.recordings.length > 0;
+  const [source, setSource] = useState<Source | null>(null);
+  const shown: Source = source ?? (hasRecordings || evidence.length === 0 ? 'recordings' : 'evidence');
+
+  const recordingOf = (angle: Device): AngleSource => {
+    const planned = assignment.recordings.find((recording) => recording.angle === angle);
+    if (!planned) return { kind: 'absent' };
+    const download = media.recordings?.recordings.find((recording) => recording.recordingId === planned.recordingId) ?? {
+      recordingId: planned.recordingId,
+      angle,
+      state: 'none' as const,
+      bytesDone: 0,
+      bytes: planned.bytes,
+      mediaId: null,
+      error: null,
+    };
+    return angleSource(download, media.artefacts.get(planned.recordingId), media.prepareErrors.get(planned.recordingId));
+  };
+  const evidenceOf = (angle: Device): AngleSource => {
+    const latest = evidence.filter((recording) => recording.device === angle).at(-1);
+    return latest ? evidenceSource(latest.mediaId, latest.state) : { kind: 'absent' };
+  };
+  const sourceOf = shown === 'recordings' ? recordingOf : evidenceOf;
+
+  return (
+    <Flex vertical gap={12} data-testid="recording-review" data-source={shown}>
+      <Flex gap={12} align="center" wrap justify="space-between">
+        {evidence.length > 0 && (
+          <Segmented<Source>
+            value={shown}
+            onChange={setSource}
+            options={[
+              { value: 'recordings', label: t('player.sourceRecordings'), disabled: !hasRecordings },
+              { value: 'evidence', label: t('player.sourceEvidence') },
+            ]}
+            aria-label={t('player.source')}
+            data-testid="player-source"
+          />
+        )}
+        {shown === 'recordings' && hasRecordings && (
+          <DownloadStateCell
+            assignment={assignment}
+            recordings={media.recordings ?? undefined}
+            busy={actions.busy === assignment.assignmentId}
+            onAction={(action, assignmentId) => void actions.run(action, assignmentId)}
+          />
+        )}
+      </Flex>
+      <ReviewPlayer
+        key={shown}
+        main={sourceOf('main')}
+        side={sourceOf('side')}
+        marks={marks}
+        marksReadOnly={marksReadOnly}
+        onMarksChange={onMarksChange}
+      />
+    </Flex>
+  );
+}

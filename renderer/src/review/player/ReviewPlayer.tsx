@@ -1,0 +1,174 @@
+import { Flex, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ReviewMark } from '@common/platform';
+import { AngleView } from './AngleView';
+import type { AngleSource } from './angle-source';
+import { commandFor, isTypingTarget, type PlayerCommand } from './keys';
+import { MarksPanel, type MarksPanelHandle } from './MarksPanel';
+import { PlayerClock } from './player-clock';
+import { PlayerControls } from './PlayerControls';
+import { Scrubber } from './Scrubber';
+
+interface ReviewPlayerProps {
+  readonly main: AngleSource;
+  readonly side: AngleSource;
+  readonly marks: readonly ReviewMark[];
+  readonly marksReadOnly: boolean;
+  onMarksChange(marks: ReviewMark[]): void;
+}
+
+/** Marked in the page's performance timeline when every playable angle has its first frame (the benchmark reads it). */
+export const FIRST_FRAME_MARK = 'review:first-frame';
+
+/**
+ * The two-angle review player: main and side on one clock (player-clock.ts, sync.ts), the
+ * controls, the strip and waveform as a scrubber, and the notes and violation marks that go
+ * into the score sheet. Its keys (keys.ts) work anywhere in the player and on the page, never
+ * while typing.
+ */
+export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange }: ReviewPlayerProps) {
+  const { t } = useTranslation();
+  const [clock] = useState(() => new PlayerClock());
+  const snapshot = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
+  const [mainVideo, setMainVideo] = useState<HTMLVideoElement | null>(null);
+  const [sideVideo, setSideVideo] = useState<HTMLVideoElement | null>(null);
+  const [loaded, setLoaded] = useState<ReadonlySet<HTMLVideoElement>>(new Set());
+  const root = useRef<HTMLDivElement>(null);
+  const marksPanel = useRef<MarksPanelHandle>(null);
+  const leader = mainVideo ?? sideVideo;
+  const follower = mainVideo ? sideVideo : null;
+
+  useEffect(() => {
+    clock.attach(leader, follower);
+  }, [clock, leader, follower]);
+  useEffect(() => () => clock.dispose(), [clock]);
+  const leaderSource = mainVideo ? main : side;
+  const frameRate = leaderSource.kind === 'ready' ? (leaderSource.probe?.video?.frameRate ?? null) : null;
+  useEffect(() => clock.setFrameRate(frameRate), [clock, frameRate]);
+
+  // First frame of each angle that plays: the player is ready when all of them have one.
+  useEffect(() => {
+    const videos = [mainVideo, sideVideo].filter((video): video is HTMLVideoElement => video !== null);
+    const offs = videos.map((video) => {
+      const onLoaded = () => setLoaded((current) => new Set(current).add(video));
+      if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) onLoaded();
+      video.addEventListener('loadeddata', onLoaded);
+      return () => video.removeEventListener('loadeddata', onLoaded);
+    });
+    return () => offs.forEach((off) => off());
+  }, [mainVideo, sideVideo]);
+  const playable = [mainVideo, sideVideo].filter((video): video is HTMLVideoElement => video !== null);
+  const ready = playable.length > 0 && playable.every((video) => loaded.has(video));
+  const marked = useRef(false);
+  useEffect(() => {
+    if (ready && !marked.current) {
+      marked.current = true;
+      performance.mark(FIRST_FRAME_MARK);
+    }
+  }, [ready]);
+
+  const run = useCallback(
+    (command: PlayerCommand) => {
+      switch (command.kind) {
+        case 'toggle':
+          void clock.toggle().catch(() => undefined);
+          return;
+        case 'pause':
+          clock.pause();
+          return;
+        case 'play':
+          void clock.play(command.rate).catch(() => undefined);
+          return;
+        case 'rate':
+          clock.setRate(command.rate);
+          return;
+        case 'seekBy':
+          void clock.seekBy(command.seconds);
+          return;
+        case 'seekTo':
+          void clock.seek(command.where === 'start' ? 0 : clock.getSnapshot().duration);
+          return;
+        case 'frame':
+          void clock.step(command.direction);
+          return;
+        case 'mark':
+          marksPanel.current?.begin(command.mark, Math.round(clock.getSnapshot().time * 1000));
+          return;
+      }
+    },
+    [clock],
+  );
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || leader === null) return;
+      const target = event.target;
+      const inPlayer = target === document.body || (target instanceof Node && root.current?.contains(target) === true);
+      // Elsewhere (the score sheet, a dialog) keys belong to what has the focus.
+      if (!inPlayer) return;
+      // A focused button takes Space and Enter as a click.
+      if (event.key === ' ' && target instanceof HTMLButtonElement) return;
+      const snap = clock.getSnapshot();
+      const command = commandFor(event, { playing: snap.playing, rate: snap.rate }, isTypingTarget(target));
+      if (!command) return;
+      event.preventDefault();
+      run(command);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [clock, leader, run]);
+
+  const scrubSource = mainVideo ? main : side;
+  return (
+    <Flex
+      vertical
+      gap={12}
+      ref={root}
+      tabIndex={-1}
+      data-testid="review-player"
+      data-ready={ready}
+      data-leader={mainVideo ? 'main' : sideVideo ? 'side' : 'none'}
+      style={{ outline: 'none' }}
+    >
+      <Flex gap={12} wrap>
+        <AngleView angle="main" source={main} videoRef={setMainVideo} />
+        <AngleView angle="side" source={side} videoRef={setSideVideo} />
+      </Flex>
+      {leader !== null && (
+        <PlayerControls
+          clock={snapshot}
+          disabled={!ready}
+          onToggle={() => run({ kind: 'toggle' })}
+          onSeekBy={(seconds) => run({ kind: 'seekBy', seconds })}
+          onStep={(direction) => run({ kind: 'frame', direction })}
+          onRate={(rate) => run({ kind: 'rate', rate })}
+        />
+      )}
+      {leader !== null && scrubSource.kind === 'ready' && (
+        <Scrubber
+          time={snapshot.time}
+          duration={snapshot.duration}
+          strip={scrubSource.strip}
+          waveform={scrubSource.waveform}
+          marks={marks}
+          onSeek={(seconds) => void clock.seek(seconds)}
+        />
+      )}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('player.keyboardHint')}
+      </Typography.Text>
+      <MarksPanel
+        marks={marks}
+        time={snapshot.time}
+        readOnly={marksReadOnly}
+        handle={marksPanel}
+        onChange={onMarksChange}
+        onJump={(atMs) => {
+          clock.pause();
+          void clock.seek(atMs / 1000);
+        }}
+      />
+    </Flex>
+  );
+}

@@ -1,0 +1,210 @@
+import { correction, frameSeconds } from './sync';
+import { clampTime } from './timeline';
+
+export interface ClockSnapshot {
+  /** Seconds on the leader's clock. */
+  readonly time: number;
+  readonly duration: number;
+  readonly playing: boolean;
+  /** What the grader chose (the follower may run a few percent off it while catching up). */
+  readonly rate: number;
+  /** Follower minus leader in seconds, when both play. */
+  readonly drift: number | null;
+}
+
+const IDLE: ClockSnapshot = { time: 0, duration: 0, playing: false, rate: 1, drift: null };
+const LEADER_EVENTS = ['play', 'pause', 'playing', 'waiting', 'seeking', 'seeked', 'ended', 'durationchange', 'loadedmetadata', 'ratechange'] as const;
+
+/**
+ * One clock for two <video> elements: the leader (the main angle) is the clock, the follower
+ * (the side angle) is kept on it by sync.ts's corrections, every animation frame while playing
+ * and on every pause and seek. Everything the grader does goes through here, so both angles
+ * always move together.
+ */
+export class PlayerClock {
+  #leader: HTMLVideoElement | null = null;
+  #follower: HTMLVideoElement | null = null;
+  #frame = 1 / 30;
+  #rate = 1;
+  #snapshot: ClockSnapshot = IDLE;
+  #raf = 0;
+  readonly #listeners = new Set<() => void>();
+  readonly #onLeaderEvent = (event: Event) => this.#leaderChanged(event.type);
+
+  /** Attach the videos (either may be absent: an angle not ready yet plays nothing). */
+  attach(leader: HTMLVideoElement | null, follower: HTMLVideoElement | null): void {
+    if (leader === this.#leader && follower === this.#follower) return;
+    this.#detachLeader();
+    this.#leader = leader;
+    this.#follower = follower;
+    if (follower) follower.muted = true;
+    if (leader) {
+      for (const name of LEADER_EVENTS) leader.addEventListener(name, this.#onLeaderEvent);
+      leader.playbackRate = this.#rate;
+    }
+    this.#publish();
+  }
+
+  /** Seconds of one frame of the leader, from its probe. */
+  setFrameRate(frameRate: number | null | undefined): void {
+    this.#frame = frameSeconds(frameRate);
+  }
+
+  get frame(): number {
+    return this.#frame;
+  }
+
+  dispose(): void {
+    this.#detachLeader();
+    this.#leader = null;
+    this.#follower = null;
+    this.#listeners.clear();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): ClockSnapshot => this.#snapshot;
+
+  async play(rate?: number): Promise<void> {
+    if (rate !== undefined) this.setRate(rate);
+    const leader = this.#leader;
+    if (!leader) return;
+    if (leader.ended) leader.currentTime = 0;
+    this.#align(false);
+    const follower = this.#follower;
+    await Promise.all([leader.play(), follower && follower.currentTime < follower.duration ? follower.play() : Promise.resolve()]);
+  }
+
+  pause(): void {
+    this.#leader?.pause();
+    this.#follower?.pause();
+    this.#align(false);
+  }
+
+  toggle(): Promise<void> {
+    if (this.#leader && !this.#leader.paused) {
+      this.pause();
+      return Promise.resolve();
+    }
+    return this.play();
+  }
+
+  setRate(rate: number): void {
+    this.#rate = rate;
+    if (this.#leader) this.#leader.playbackRate = rate;
+    if (this.#follower) this.#follower.playbackRate = rate;
+    this.#publish();
+  }
+
+  /** Both angles to a time; resolves once both have seeked (the frames there are decoded). */
+  seek(seconds: number): Promise<void> {
+    const leader = this.#leader;
+    if (!leader) return Promise.resolve();
+    const target = clampTime(seconds, durationOf(leader));
+    const waits = [seeked(leader)];
+    leader.currentTime = target;
+    const follower = this.#follower;
+    if (follower && Number.isFinite(follower.duration)) {
+      waits.push(seeked(follower));
+      follower.currentTime = Math.min(target, follower.duration);
+    }
+    this.#publish();
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  seekBy(seconds: number): Promise<void> {
+    return this.seek((this.#leader?.currentTime ?? 0) + seconds);
+  }
+
+  /** One frame back or forward, paused: the picture shown is that frame on both angles. */
+  step(direction: 1 | -1): Promise<void> {
+    this.pause();
+    const frame = this.#frame;
+    const now = this.#leader?.currentTime ?? 0;
+    const index = Math.round((now - frame / 4) / frame) + direction;
+    // A quarter into the frame: safely past its timestamp, whatever the rounding of the container.
+    return this.seek(Math.max(0, index) * frame + frame / 4);
+  }
+
+  #detachLeader(): void {
+    cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+    if (this.#leader) for (const name of LEADER_EVENTS) this.#leader.removeEventListener(name, this.#onLeaderEvent);
+  }
+
+  #leaderChanged(type: string): void {
+    const leader = this.#leader;
+    const follower = this.#follower;
+    if (!leader) return;
+    if (follower) {
+      if (type === 'pause' || type === 'ended' || type === 'waiting') follower.pause();
+      if (type === 'playing' && follower.paused && leader.currentTime < follower.duration) void follower.play().catch(() => undefined);
+      if (type === 'seeked' || type === 'pause') this.#align(!leader.paused);
+    }
+    if (!leader.paused && this.#raf === 0) this.#raf = requestAnimationFrame(this.#tick);
+    this.#publish();
+  }
+
+  readonly #tick = () => {
+    this.#raf = 0;
+    const leader = this.#leader;
+    if (!leader || leader.paused) {
+      this.#publish();
+      return;
+    }
+    this.#align(true);
+    this.#publish();
+    this.#raf = requestAnimationFrame(this.#tick);
+  };
+
+  /** Applies sync.ts's correction to the follower. */
+  #align(playing: boolean): void {
+    const leader = this.#leader;
+    const follower = this.#follower;
+    if (!leader || !follower || !Number.isFinite(follower.duration) || follower.seeking) return;
+    const fix = correction({
+      mainTime: leader.currentTime,
+      sideTime: follower.currentTime,
+      rate: this.#rate,
+      playing,
+      frame: this.#frame,
+      sideDuration: follower.duration,
+    });
+    if (fix.kind === 'seek') follower.currentTime = fix.to;
+    if (follower.playbackRate !== fix.rate) follower.playbackRate = fix.rate;
+  }
+
+  #publish(): void {
+    const leader = this.#leader;
+    const follower = this.#follower;
+    const time = leader?.currentTime ?? 0;
+    const duration = leader ? durationOf(leader) : 0;
+    const playing = leader ? !leader.paused && !leader.ended : false;
+    const drift = leader && follower && Number.isFinite(follower.duration) && time < follower.duration ? follower.currentTime - time : null;
+    const last = this.#snapshot;
+    // While playing, React re-renders only when the time moved a twentieth of a second; paused,
+    // on every change (a frame step is a thirtieth).
+    if (
+      Math.abs(last.time - time) < (playing ? 0.05 : 1e-6) &&
+      last.duration === duration &&
+      last.playing === playing &&
+      last.rate === this.#rate &&
+      (last.drift === null) === (drift === null)
+    ) {
+      return;
+    }
+    this.#snapshot = { time, duration, playing, rate: this.#rate, drift };
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+function durationOf(video: HTMLVideoElement): number {
+  return Number.isFinite(video.duration) ? video.duration : 0;
+}
+
+function seeked(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => video.addEventListener('seeked', () => resolve(), { once: true }));
+}

@@ -1,0 +1,64 @@
+/**
+ * Keeping the side angle on the main angle's clock. The main video is the clock (its audio is
+ * what the grader hears); the side video follows it.
+ *
+ * Two ways to correct drift, chosen by its size:
+ *  - up to SEEK_AFTER_S, by nudging the side's playbackRate a few percent until it catches up:
+ *    invisible, and it never stalls the decoder. Seeking a playing <video> flushes its decoder
+ *    and decodes again from the previous keyframe (up to 2 s of frames on a phone recording),
+ *    which freezes the side picture for a moment: correcting every small drift by seeking would
+ *    make the side stutter more than the drift ever shows;
+ *  - beyond it (a stall while buffering, the tab in the background, a seek of the main), by
+ *    seeking: waiting seconds for a rate nudge to close a large gap is worse than one freeze.
+ * Drift within one frame is left alone: no picture can show it.
+ * While paused, the side is placed on the main's frame exactly (more than half a frame away).
+ */
+
+/** Beyond this, the side seeks to the main rather than speeding up or slowing down. */
+export const SEEK_AFTER_S = 0.3;
+/** The largest nudge of the side's rate, as a fraction of the main's rate. */
+export const MAX_NUDGE = 0.1;
+/** The nudge closes the drift in about this long. */
+const CATCH_UP_S = 0.5;
+
+export interface ClockReading {
+  /** Seconds. */
+  readonly mainTime: number;
+  readonly sideTime: number;
+  /** The main's playback rate (what the grader chose). */
+  readonly rate: number;
+  readonly playing: boolean;
+  /** Seconds of one frame of the main (1/30 when unknown). */
+  readonly frame: number;
+  /** The side's length; past its end there is nothing to follow. */
+  readonly sideDuration: number;
+}
+
+export type Correction =
+  | { readonly kind: 'none'; readonly rate: number }
+  | { readonly kind: 'rate'; readonly rate: number }
+  | { readonly kind: 'seek'; readonly to: number; readonly rate: number };
+
+/** What to do with the side now: nothing (at the main's rate), a nudged rate, or a seek. */
+export function correction(reading: ClockReading): Correction {
+  const { mainTime, sideTime, rate, playing, frame, sideDuration } = reading;
+  const target = Math.min(mainTime, sideDuration);
+  const drift = sideTime - target;
+  const size = Math.abs(drift);
+  if (!playing) return size > frame / 2 ? { kind: 'seek', to: target, rate } : { kind: 'none', rate };
+  if (mainTime >= sideDuration) return { kind: 'none', rate };
+  if (size > SEEK_AFTER_S) return { kind: 'seek', to: target, rate };
+  if (size <= frame) return { kind: 'none', rate };
+  // Behind (drift < 0): faster; ahead: slower. Proportional, capped.
+  const nudge = Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, -drift / CATCH_UP_S));
+  return { kind: 'rate', rate: roundRate(rate * (1 + nudge)) };
+}
+
+function roundRate(rate: number): number {
+  return Math.round(rate * 1000) / 1000;
+}
+
+/** One frame in seconds for a probed frame rate (variable or unknown: 30 fps, a phone's usual). */
+export function frameSeconds(frameRate: number | null | undefined): number {
+  return frameRate !== null && frameRate !== undefined && frameRate >= 1 && frameRate <= 240 ? 1 / frameRate : 1 / 30;
+}
