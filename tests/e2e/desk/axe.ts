@@ -12,17 +12,18 @@ export interface AxeViolation {
 }
 
 /**
- * The serious and critical accessibility violations axe-core finds on the page as it is now.
+ * The serious and critical accessibility violations axe-core finds on the page as it is now
+ * (or only inside the element a selector names).
  * axe is evaluated through the DevTools protocol, which the page's CSP does not govern (it
  * allows no inline script, rightly).
  */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Page, within?: string): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+  return page.evaluate(async (selector) => {
+    const axe = (globalThis as unknown as { axe: { run(context: Document | string, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(selector ?? document, { resultTypes: ['violations'] });
     return result.violations
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));
-  });
+  }, within);
 }
