@@ -57,8 +57,13 @@ export function FeedStage({ session, feeds, live, ended, interruption }: FeedSta
   );
   const secondary = other(primary);
 
+  // Full screen takes the controls along, so the examiner can change the layout or leave it there too.
   return (
-    <Flex vertical gap={8} style={{ minWidth: 0 }}>
+    <div
+      ref={stage}
+      data-testid="feed-area"
+      style={{ display: 'flex', flexDirection: 'column', gap: 8, minWidth: 0, ...(fullscreen && { background: '#000', padding: 12, overflow: 'auto' }) }}
+    >
       <Flex gap={8} wrap align="center" data-testid="layout-controls">
         <Segmented<LayoutMode>
           aria-label={t('live.layout.label')}
@@ -81,7 +86,6 @@ export function FeedStage({ session, feeds, live, ended, interruption }: FeedSta
         </Tooltip>
       </Flex>
       <div
-        ref={stage}
         data-testid="feed-stage"
         data-mode={mode}
         data-primary={primary}
@@ -90,7 +94,6 @@ export function FeedStage({ session, feeds, live, ended, interruption }: FeedSta
           display: 'grid',
           gap: 8,
           alignItems: 'start',
-          background: fullscreen ? '#000' : undefined,
           gridTemplateColumns: mode === 'main-large' ? '3fr 1fr' : mode === 'side-by-side' ? '1fr 1fr' : '1fr',
         }}
       >
@@ -99,6 +102,6 @@ export function FeedStage({ session, feeds, live, ended, interruption }: FeedSta
           ? panel(secondary, true, { position: 'absolute', right: 12, bottom: 12, width: '22%', zIndex: 2, boxShadow: '0 0 0 2px #fff' })
           : panel(secondary, false)}
       </div>
-    </Flex>
+    </div>
   );
 }
