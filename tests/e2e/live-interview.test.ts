@@ -68,6 +68,45 @@ async function openCandidate(candidate: AdminCandidate): Promise<Record<Device, 
   return { main, side };
 }
 
+/** What the panels showed, in order, as a MutationObserver in the workstation page saw it. */
+interface PanelView {
+  readonly device: string;
+  readonly view: string | null;
+  readonly frozen: boolean;
+  /** The placeholder's text, '' while the picture shows. */
+  readonly text: string;
+  /** performance.now() when it was seen; for a freeze, when the feed's frames stopped. */
+  readonly at: number;
+  readonly frozenSince: number | null;
+}
+type PanelWatchWindow = ExaminerWindow & { __panelViews: PanelView[] };
+
+/** Starts recording every change of the panels' view and freeze in the page, so that no passing state is missed. */
+function watchPanels(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const win = globalThis as PanelWatchWindow;
+    const seen: PanelView[] = [];
+    win.__panelViews = seen;
+    const last = new Map<string, string>();
+    const look = () => {
+      for (const device of ['main', 'side'] as const) {
+        const panel = document.querySelector(`[data-testid="feed-${device}"]`);
+        if (!panel) continue;
+        const view = panel.getAttribute('data-view');
+        const frozen = panel.getAttribute('data-frozen') === 'true';
+        const text = document.querySelector(`[data-testid="placeholder-${device}"]`)?.textContent ?? '';
+        const key = `${view}|${frozen}|${text}`;
+        if (last.get(device) === key) continue;
+        last.set(device, key);
+        const frozenSince = frozen ? (win.__examinerLive?.feed(device).frozenSince ?? null) : null;
+        seen.push({ device, view, frozen, text, at: performance.now(), frozenSince });
+      }
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    look();
+  });
+}
+
 const feed = (device: Device) => readFeed(workstation, device);
 const playing = (device: Device, moreFramesThan = 0) => waitPlaying(workstation, device, moreFramesThan);
 const entryState = (state: string) => waitEntryState(workstation, state);
@@ -82,15 +121,24 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
     if (!first) throw new Error('the demo slot has no candidates');
     candidate = first;
     pages = await openCandidate(candidate);
+    await watchPanels(workstation);
     await workstation.getByTestId('call-next').click();
     await workstation.getByTestId('live-interview').waitFor();
-    // Until a frame is shown, each panel says what it waits for.
-    expect(await workstation.getByTestId('feed-main').getAttribute('data-view')).not.toBe('playing');
 
     const [main, side] = await Promise.all([playing('main'), playing('side')]);
     for (const reading of [main, side]) {
       expect(reading).toMatchObject({ link: 'connected', online: true, links: 1, wrongDevice: 0 });
       expect(reading.firstFrameMs).toBeGreaterThan(0);
+    }
+    // Until its first frame was shown, each panel said what it was waiting for.
+    const seen = await workstation.evaluate(() => (globalThis as PanelWatchWindow).__panelViews);
+    for (const [device, name] of [['main', '主机位'], ['side', '辅机位']] as const) {
+      const views = seen.filter((view) => view.device === device);
+      const firstPlaying = views.findIndex((view) => view.view === 'playing');
+      expect(firstPlaying).toBeGreaterThan(0);
+      const before = views.slice(0, firstPlaying);
+      expect(before.some((view) => view.view === 'connecting' && view.text === `正在连接${name}…`)).toBe(true);
+      expect(before.every((view) => view.text !== '')).toBe(true);
     }
     await entryState('in_room');
     // The candidate code, the answering time and the grading form stay on screen beside the panels.
@@ -122,6 +170,64 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
       await page.waitForFunction(() => (globalThis as CandidateWindow).__candidate.prompts.length === 2);
       expect(await page.evaluate(() => (globalThis as CandidateWindow).__candidate.prompts)).toEqual(['请开始演唱第一首曲目', '请把辅机位放低一点']);
     }
+  });
+
+  it("lays the panels out as the examiner asks, meters and mutes each feed's sound, and details the grade on hover", async () => {
+    const stage = workstation.getByTestId('feed-stage');
+    const order = () => stage.evaluate((element) => [...element.children].map((child) => child.getAttribute('data-testid')));
+    expect(await stage.getAttribute('data-mode')).toBe('main-large');
+    expect(await order()).toEqual(['feed-main', 'feed-side']);
+
+    await workstation.getByTestId('layout-swap').click();
+    await workstation.waitForSelector('[data-testid="feed-stage"][data-primary="side"]');
+    expect(await order()).toEqual(['feed-side', 'feed-main']);
+
+    await workstation.getByTestId('layout-mode').getByText('只看一个').click();
+    await workstation.waitForSelector('[data-testid="feed-stage"][data-mode="focus"]');
+    // The other camera stays as a playing thumbnail, without its sound controls.
+    expect(await workstation.getByTestId('mute-main').count()).toBe(0);
+    expect(await workstation.getByTestId('feed-main').getAttribute('data-view')).toBe('playing');
+
+    await workstation.getByTestId('layout-mode').getByText('并排').click();
+    await workstation.waitForSelector('[data-testid="feed-stage"][data-mode="side-by-side"]');
+    const [left, right] = await Promise.all(['feed-side', 'feed-main'].map((id) => workstation.getByTestId(id).boundingBox()));
+    if (!left || !right) throw new Error('a panel has no box');
+    expect(Math.abs(left.width - right.width)).toBeLessThanOrEqual(2);
+    expect(Math.abs(left.y - right.y)).toBeLessThanOrEqual(2);
+    await workstation.getByTestId('layout-swap').click();
+    await workstation.getByTestId('layout-mode').getByText('主机位大画面').click();
+    await workstation.waitForSelector('[data-testid="feed-stage"][data-mode="main-large"][data-primary="main"]');
+
+    const inPage = (await stage.boundingBox())?.width ?? Infinity;
+    // The browser grants full screen to the tab in front only: the candidate pages opened after this one.
+    await workstation.bringToFront();
+    await workstation.getByTestId('layout-fullscreen').click();
+    await workstation.waitForSelector('[data-testid="layout-fullscreen"][aria-pressed="true"]');
+    expect(await workstation.evaluate(() => document.fullscreenElement?.getAttribute('data-testid'))).toBe('feed-area');
+    // The cameras take the screen (the grading form's width too), the controls with them.
+    expect((await stage.boundingBox())?.width).toBeGreaterThan(inPage + 300);
+    await workstation.getByTestId('layout-fullscreen').click();
+    await workstation.waitForSelector('[data-testid="layout-fullscreen"][aria-pressed="false"]');
+
+    // Both candidate pages play a tone once their phone has been touched (autoplay rules): each meter moves.
+    for (const page of [pages.main, pages.side]) await page.getByTestId('camera').click();
+    for (const device of ['main', 'side'] as const) {
+      await workstation.waitForFunction((which) => Number(document.querySelector(`[data-testid="volume-${which}"]`)?.getAttribute('aria-valuenow')) > 0, device);
+    }
+    await workstation.getByTestId('mute-side').click();
+    await workstation.waitForSelector('[data-testid="mute-side"][aria-pressed="true"]');
+    expect(await workstation.getByTestId('video-side').evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
+    expect(await workstation.getByTestId('video-main').evaluate((video: HTMLVideoElement) => video.muted)).toBe(false);
+    await workstation.getByTestId('mute-side').click();
+    await workstation.waitForSelector('[data-testid="mute-side"][aria-pressed="false"]');
+    expect(await workstation.getByTestId('video-side').evaluate((video: HTMLVideoElement) => video.muted)).toBe(false);
+
+    await workstation.getByTestId('quality-main').hover();
+    const details = workstation.getByTestId('quality-details-main');
+    await details.waitFor();
+    await workstation.waitForFunction(() => document.querySelector('[data-testid="quality-details-main"]')?.textContent?.includes('640×360'));
+    for (const label of ['分辨率', '帧率', '码率', '往返时延', '丢包率', '抖动', '卡顿']) expect(await details.textContent()).toContain(label);
+    await workstation.mouse.move(0, 0);
   });
 
   it('shows an interruption with the rule and a live countdown when the side camera drops, and reconnects when it returns', async () => {
@@ -167,6 +273,8 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
       if (!file) throw new Error(`no file for ${recording.device}`);
       const probed = ffprobe(file.path);
       expect(probed.streams.find((stream) => stream.codec_type === 'video')).toMatchObject({ codec_name: 'vp8' });
+      // The feed's sound too (the candidate's tone since the meters moved).
+      expect(probed.streams.find((stream) => stream.codec_type === 'audio')).toMatchObject({ codec_name: 'opus' });
       expect(Math.abs(probed.durationMs - recordedMs[recording.device])).toBeLessThanOrEqual(1000);
       expect(readFileSync(file.path).includes(MATROSKA_CUES_ID)).toBe(true);
     }
@@ -181,7 +289,7 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
       await playing('side', (await feed('side')).frames);
     }
     const notice = workstation.getByTestId('interruption-side');
-    void pages.side.evaluate(() => (globalThis as CandidateWindow).__candidate.drop(1));
+    const fourth = pages.side.evaluate(() => (globalThis as CandidateWindow).__candidate.drop(1));
     await entryState('failed');
     const failed = workstation.getByTestId('interview-failed');
     await failed.waitFor();
@@ -194,6 +302,9 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
       expect((await feed(device)).link).toBe('none');
     }
     await workstation.getByTestId('interview-grading').getByTestId('score-sheet').waitFor();
+    // The side phone comes back all the same, and hears the same decision.
+    await fourth;
+    await pages.side.waitForFunction(() => (globalThis as CandidateWindow).__candidate.state === 'failed');
     await workstation.getByTestId('close-interview').click();
     await workstation.getByTestId('live-interview-host').waitFor({ state: 'detached' });
     for (const page of Object.values(pages)) await page.close();
@@ -271,11 +382,19 @@ describe.runIf(NETNS_PROBLEM === null)('a real network cut: the candidate in a n
     await workstation.getByTestId('call-candidate').click();
     await Promise.all([playing('main'), playing('side')]);
 
+    await watchPanels(workstation);
     ns.setLink(false);
     const cutAt = Date.now();
     for (const device of ['main', 'side'] as const) {
       await workstation.waitForSelector(`[data-testid="feed-${device}"][data-frozen="true"]`);
       await workstation.waitForSelector(`[data-testid="quality-${device}"][data-grade="lost"]`);
+    }
+    // Marked frozen within 2 s of its last frame, as the issue promises the examiner.
+    const seen = await workstation.evaluate(() => (globalThis as PanelWatchWindow).__panelViews);
+    for (const device of ['main', 'side'] as const) {
+      const marked = seen.find((view) => view.device === device && view.frozen && view.frozenSince !== null);
+      if (!marked || marked.frozenSince === null) throw new Error(`the ${device} panel was never seen frozen with a last frame`);
+      expect(marked.at - marked.frozenSince).toBeLessThanOrEqual(2000);
     }
     // The fault itself lasts CUT_SECONDS: this wait is the outage, not a wait for an outcome.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, CUT_SECONDS * 1000 - (Date.now() - cutAt))));

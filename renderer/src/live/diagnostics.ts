@@ -16,6 +16,8 @@ export interface FeedReading {
   readonly firstFrameAt: number | null;
   readonly freezes: number;
   readonly frozenMs: number;
+  /** While frozen: performance.now() of the last frame shown before the freeze; null otherwise. */
+  readonly frozenSince: number | null;
   readonly stamped: number;
   readonly wrongDevice: number;
   readonly recorder: { readonly state: string; readonly elapsedMs: number; readonly recordingId: string | null; readonly savedBytes: number } | null;
@@ -64,6 +66,7 @@ export function exposeForTests(session: InterviewSession, entryId: string): () =
           diagnostics.firstFrameAt !== null && diagnostics.linkOpenedAt !== null ? diagnostics.firstFrameAt - diagnostics.linkOpenedAt : null,
         freezes: diagnostics.freeze.freezes,
         frozenMs: controller.frozenMs(),
+        frozenSince: diagnostics.freeze.frozenSince,
         stamped: diagnostics.latencies.length,
         wrongDevice: diagnostics.wrongDevice,
         recorder: recorder && { state: recorder.state, elapsedMs: recorder.elapsedMs, recordingId: recorder.recordingId, savedBytes: recorder.savedBytes },
