@@ -1,4 +1,5 @@
 import { Button, Card, Descriptions, Empty, Popconfirm, Space, Typography } from 'antd';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FINAL_QUEUE_STATES, type QueueState } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
@@ -19,7 +20,7 @@ interface QueueEntryPanelProps {
 }
 
 /** The active candidate in detail: times, devices, every quick message, and what can be done now. */
-export function QueueEntryPanel({ row, busy, onAction }: QueueEntryPanelProps) {
+export const QueueEntryPanel = memo(function QueueEntryPanel({ row, busy, onAction }: QueueEntryPanelProps) {
   const { t, i18n } = useTranslation();
   const format = useTimeFormat();
   if (!row) {
@@ -102,4 +103,4 @@ export function QueueEntryPanel({ row, busy, onAction }: QueueEntryPanelProps) {
       )}
     </Card>
   );
-}
+});

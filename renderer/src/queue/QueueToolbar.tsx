@@ -1,4 +1,5 @@
 import { Button, Flex, Input, Select, Typography } from 'antd';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QueueState, type Slot, type Subject } from '@common/platform';
 import type { QueueFilter } from './filter-queue';
@@ -20,7 +21,7 @@ interface QueueToolbarProps {
 }
 
 /** Which slot, which candidates (state, subject, code), and the examiner's main action: call the next one. */
-export function QueueToolbar(props: QueueToolbarProps) {
+export const QueueToolbar = memo(function QueueToolbar(props: QueueToolbarProps) {
   const { t, i18n } = useTranslation();
   const { filter, onFilter, subjects } = props;
   const subjectIds = [...new Set(props.slots.map((slot) => slot.subjectId))];
@@ -92,4 +93,4 @@ export function QueueToolbar(props: QueueToolbarProps) {
       </Typography.Text>
     </Flex>
   );
-}
+});

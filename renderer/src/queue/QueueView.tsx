@@ -1,5 +1,5 @@
 import { Alert, App, Flex } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Exam, Slot } from '@common/platform';
 import { asContractError, call } from '../app/call';
@@ -7,6 +7,7 @@ import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
 import { openLiveInterview } from '../live/open-interview';
 import { filterQueue, type QueueFilter } from './filter-queue';
+import { QueueCellContext } from './QueueCells';
 import { queueColumns } from './queue-columns';
 import { QueueEntryPanel, type EntryAction } from './QueueEntryPanel';
 import type { QueueRow } from './queue-store';
@@ -73,9 +74,15 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
     if (activeRow && activeRow.unread > 0) markRead(activeRow.entry.entryId);
   }, [activeRow, markRead]);
 
-  const callNext = async () => {
+  // Read when called, so that the toolbar need not re-render with every change of the queue.
+  const shownRows = useRef(rows);
+  useLayoutEffect(() => {
+    shownRows.current = rows;
+  }, [rows]);
+
+  const callNext = useCallback(async () => {
     // The next waiting candidate among those shown decides the slot; with one slot the platform decides.
-    const next = rows.find((row) => row.entry.state === 'waiting');
+    const next = shownRows.current.find((row) => row.entry.state === 'waiting');
     const slotId = next?.entry.slotId ?? (slots.length === 1 ? slots[0]?.id : undefined);
     if (slotId === undefined) {
       void message.info(t('queue.nobodyWaiting'));
@@ -95,19 +102,22 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
     } finally {
       setCallingNext(false);
     }
-  };
+  }, [slots, message, t, setActiveKey]);
+  const onCallNext = useCallback(() => void callNext(), [callNext]);
+  const onAction = useCallback((action: EntryAction, row: QueueRow) => void act(action, row), [act]);
 
   const calling = busy?.action === 'live.call' ? busy.entryId : null;
   const showSubject = new Set(slots.map((slot) => slot.subjectId)).size > 1;
-  const columns = useMemo(
-    () => queueColumns({ t, language: i18n.language, format, subjects, onCall: (row) => void act('live.call', row), calling, showSubject }),
-    [t, i18n.language, format, subjects, act, calling, showSubject],
+  const columns = useMemo(() => queueColumns({ t, showSubject }), [t, showSubject]);
+  const cells = useMemo(() => ({ subjects, calling, onCall: (row: QueueRow) => void act('live.call', row) }), [subjects, calling, act]);
+  const slotLabel = useCallback(
+    (slot: Slot) => {
+      const name = subjects.get(slot.subjectId)?.name;
+      const subject = name ? (i18n.language === 'en' ? name.en : name.zh) : slot.subjectId;
+      return t('queue.slotOption', { subject, start: format.dateTime(slot.startsAt), end: format.time(slot.endsAt) });
+    },
+    [subjects, i18n.language, t, format],
   );
-  const slotLabel = (slot: Slot) => {
-    const name = subjects.get(slot.subjectId)?.name;
-    const subject = name ? (i18n.language === 'en' ? name.en : name.zh) : slot.subjectId;
-    return t('queue.slotOption', { subject, start: format.dateTime(slot.startsAt), end: format.time(slot.endsAt) });
-  };
 
   return (
     <Flex vertical gap={12} style={{ height: '100%', minHeight: 0 }} data-testid="queue-view">
@@ -122,25 +132,27 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
         slotLabel={slotLabel}
         onSlotChoice={onSlotChoice}
         onFilter={onFilter}
-        onCallNext={() => void callNext()}
+        onCallNext={onCallNext}
       />
       {queue.error && <Alert type="error" showIcon title={t(`errors.${queue.error.code}`)} data-testid="queue-error" />}
       {!queue.fresh && !queue.error && <Alert type="warning" showIcon title={t('queue.stale')} data-testid="queue-stale" />}
       <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
-        <QueueTable
-          rows={rows}
-          columns={columns}
-          activeKey={nav.activeKey}
-          applied={queue.applied}
-          loading={queue.loading}
-          scroller={scroller}
-          onSelect={setActiveKey}
-          onKeyDown={nav.onKeyDown}
-        />
+        <QueueCellContext.Provider value={cells}>
+          <QueueTable
+            rows={rows}
+            columns={columns}
+            activeKey={nav.activeKey}
+            applied={queue.applied}
+            loading={queue.loading}
+            scroller={scroller}
+            onSelect={setActiveKey}
+            onKeyDown={nav.onKeyDown}
+          />
+        </QueueCellContext.Provider>
         <QueueEntryPanel
           row={activeRow}
           busy={busy && activeRow && busy.entryId === activeRow.entry.entryId ? busy.action : null}
-          onAction={(action, row) => void act(action, row)}
+          onAction={onAction}
         />
       </Flex>
       <div aria-live="polite" className="examiner-visually-hidden" data-testid="queue-announcement">

@@ -1,7 +1,6 @@
-import { Button, Typography, type TableColumnsType } from 'antd';
+import type { TableColumnsType } from 'antd';
 import type { TFunction } from 'i18next';
-import type { Subject } from '@common/platform';
-import type { TimeFormat } from '../format/useTimeFormat';
+import { AppointmentTime, CallButton, CandidateCode, SubjectName } from './QueueCells';
 import { DeviceStatus } from './DeviceStatus';
 import { InterruptionCell } from './InterruptionCell';
 import type { QueueRow } from './queue-store';
@@ -11,44 +10,39 @@ import { WaitingTime } from './WaitingTime';
 
 export interface QueueColumnContext {
   readonly t: TFunction;
-  readonly language: string;
-  readonly format: TimeFormat;
-  readonly subjects: ReadonlyMap<string, Subject>;
-  readonly onCall: (row: QueueRow) => void;
-  /** The entry whose call is on its way, so its button shows it. */
-  readonly calling: string | null;
   /** Candidates of more than one subject are on screen. */
   readonly showSubject: boolean;
 }
 
+/**
+ * A cell is rendered again only when its row changed (the queue store keeps an unchanged row's
+ * identity): with thousands of candidates and a push every few milliseconds, re-rendering every
+ * visible cell on each change would cost a frame. Whatever else a cell shows (language, time
+ * zone, the call on its way) it reads from context, which reaches it regardless.
+ */
+const rowChanged = (row: QueueRow, previous: QueueRow) => row !== previous;
+
 /** The live queue's columns: code (never a name), state, the interruption rule, waiting, devices, messages. */
-export function queueColumns({ t, language, format, subjects, onCall, calling, showSubject }: QueueColumnContext): TableColumnsType<QueueRow> {
+export function queueColumns({ t, showSubject }: QueueColumnContext): TableColumnsType<QueueRow> {
   const columns: TableColumnsType<QueueRow> = [
     {
       key: 'appointment',
       title: t('queue.columns.appointment'),
       width: 72,
-      render: (_, row) => format.time(row.entry.appointmentAt),
+      render: (_, row) => <AppointmentTime at={row.entry.appointmentAt} />,
     },
     {
       key: 'code',
       title: t('queue.columns.code'),
       width: 120,
-      render: (_, row) => (
-        <Typography.Text strong data-code={row.entry.candidateCode} style={{ fontFamily: 'monospace' }}>
-          {row.entry.candidateCode}
-        </Typography.Text>
-      ),
+      render: (_, row) => <CandidateCode code={row.entry.candidateCode} />,
     },
     {
       key: 'subject',
       hidden: !showSubject,
       title: t('queue.columns.subject'),
       width: 90,
-      render: (_, row) => {
-        const name = subjects.get(row.subjectId)?.name;
-        return name ? (language === 'en' ? name.en : name.zh) : row.subjectId;
-      },
+      render: (_, row) => <SubjectName subjectId={row.subjectId} />,
     },
     {
       key: 'state',
@@ -84,21 +78,8 @@ export function queueColumns({ t, language, format, subjects, onCall, calling, s
       key: 'actions',
       title: t('queue.columns.actions'),
       width: 80,
-      render: (_, row) =>
-        row.entry.state === 'waiting' ? (
-          <Button
-            size="small"
-            loading={calling === row.entry.entryId}
-            onClick={(event) => {
-              event.stopPropagation();
-              onCall(row);
-            }}
-            aria-label={t('entry.callCode', { code: row.entry.candidateCode })}
-          >
-            {t('entry.call')}
-          </Button>
-        ) : null,
+      render: (_, row) => <CallButton row={row} />,
     },
   ];
-  return columns;
+  return columns.map((column) => ({ ...column, shouldCellUpdate: rowChanged }));
 }

@@ -1,0 +1,54 @@
+import { Button, Typography } from 'antd';
+import { createContext, useContext } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Subject } from '@common/platform';
+import { useTimeFormat } from '../format/useTimeFormat';
+import type { QueueRow } from './queue-store';
+
+/** What the queue's cells need besides their row: they read it here, so a cell re-renders only when its row changes. */
+export interface QueueCellContextValue {
+  readonly subjects: ReadonlyMap<string, Subject>;
+  readonly onCall: (row: QueueRow) => void;
+  /** The entry whose call is on its way, so its button shows it. */
+  readonly calling: string | null;
+}
+
+export const QueueCellContext = createContext<QueueCellContextValue>({ subjects: new Map(), onCall: () => undefined, calling: null });
+
+export function AppointmentTime({ at }: { at: string }) {
+  return useTimeFormat().time(at);
+}
+
+export function SubjectName({ subjectId }: { subjectId: string }) {
+  const { i18n } = useTranslation();
+  const name = useContext(QueueCellContext).subjects.get(subjectId)?.name;
+  return name ? (i18n.language === 'en' ? name.en : name.zh) : subjectId;
+}
+
+export function CandidateCode({ code }: { code: string }) {
+  return (
+    <Typography.Text strong data-code={code} style={{ fontFamily: 'monospace' }}>
+      {code}
+    </Typography.Text>
+  );
+}
+
+/** "Call in", for a waiting candidate only. */
+export function CallButton({ row }: { row: QueueRow }) {
+  const { t } = useTranslation();
+  const { onCall, calling } = useContext(QueueCellContext);
+  if (row.entry.state !== 'waiting') return null;
+  return (
+    <Button
+      size="small"
+      loading={calling === row.entry.entryId}
+      onClick={(event) => {
+        event.stopPropagation();
+        onCall(row);
+      }}
+      aria-label={t('entry.callCode', { code: row.entry.candidateCode })}
+    >
+      {t('entry.call')}
+    </Button>
+  );
+}
