@@ -18,10 +18,13 @@ import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { sha256File } from '../../platform/media/sha256';
 import { writeSyntheticRecording, type SyntheticRecording } from '../../platform/media/synthetic-recording';
 import { resolveMediaTools } from '../../platform/media/tools';
-import { startPlatform } from '../../platform/server';
+import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { saveRecording } from '../../platform/state/recordings';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { startStack } from '../support/servers';
 import { startWorkstation } from '../support/workstation';
-import { bench, note } from './report';
+import { bench, note, percentile } from './report';
 
 /**
  * Review on a phone-like pair: a 10-minute 720p30 main and side recording with a keyframe every
@@ -37,15 +40,19 @@ import { bench, note } from './report';
  *    fly, atomic rename) from the reference platform on loopback, against a plain fetch of the
  *    same URLs to the null device.
  *
- * TODO(review player): open → first frame (review.open_first_frame_ms) and seek latency p95 over
- * 50 random seeks (review.seek_p95_ms) need the renderer's review player, which is built later;
- * they are measured in Chromium against that player, not faked here.
+ *  - the review player in Chromium, against the browser host (the built renderer, dist/renderer:
+ *    `npm run build` first) with the pair downloaded: open → first frame (from the click on the
+ *    queue's open button until both angles have decoded their first frame; the first open, when
+ *    main still has to probe the files, and later ones as a note), and seek latency over 50
+ *    random seeks (from the pointer going down on the scrubber until both angles have seeked).
  */
 const SECONDS = 600;
 const TILES = 60;
 const PROXY_SAMPLE_SECONDS = 60;
 const MAIN: SyntheticRecording = { seconds: SECONDS, width: 1280, height: 720, fps: 30, pattern: 'testsrc2', video: 'h264', audio: { toneHz: 440, silence: { from: 200, to: 230 } }, displayRotation: 0 };
 const SIDE: SyntheticRecording = { ...MAIN, pattern: 'testsrc', audio: { toneHz: 330 } };
+const OPENS = 5;
+const SEEKS = 50;
 
 export async function run(): Promise<void> {
   const pair = await cachedPair();
@@ -86,7 +93,12 @@ export async function run(): Promise<void> {
     const download = await downloadThroughput(pair);
     note(`download: ${(download.downloader / 1e6).toFixed(0)} MB/s through the downloader, ${(download.raw / 1e6).toFixed(0)} MB/s raw loopback fetch`);
     bench('review.download_vs_raw', download.downloader / download.raw, 'x');
-    note('review.open_first_frame_ms and review.seek_p95_ms: TODO with the review player (see the comment at the top of review.bench.ts)');
+
+    const player = await playerLatency(pair);
+    note(`open → first frame: ${player.opens.map((ms) => ms.toFixed(0)).join(', ')} ms (the first open probes the files)`);
+    bench('review.open_first_frame_ms', player.opens[0] ?? Number.NaN, 'ms');
+    note(`seeks: median ${percentile(player.seeks, 50).toFixed(0)} ms, max ${Math.max(...player.seeks).toFixed(0)} ms over ${String(player.seeks.length)}`);
+    bench('review.seek_p95_ms', percentile(player.seeks, 95), 'ms');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -195,4 +207,117 @@ async function downloadThroughput(pair: Pair): Promise<{ downloader: number; raw
     ws.stop();
     await platform.close();
   }
+}
+
+const BENCH_IDS = { main: 'rec-bench-main', side: 'rec-bench-side' } as const;
+
+/** Puts the pair into grader1's first recorded assignment on a platform (instead of the demo's clips). */
+function registerPair(platform: RunningPlatform, pair: Pair): void {
+  const candidate = platform.ctx.db.prepare('SELECT candidate_id FROM assignments WHERE slot_id = ? LIMIT 1').get(DEMO_RECORDED_SLOT_IDS[0]) as { candidate_id: string };
+  for (const angle of ['main', 'side'] as const) {
+    saveRecording(platform.ctx.db, {
+      id: BENCH_IDS[angle],
+      candidate_id: candidate.candidate_id,
+      slot_id: DEMO_RECORDED_SLOT_IDS[0],
+      angle,
+      path: pair[angle],
+      content_type: 'video/mp4',
+      bytes: statSync(pair[angle]).size,
+      sha256: pair.sha256[angle],
+      duration_ms: SECONDS * 1000,
+    });
+  }
+}
+
+/** The review player in Chromium: open → first frame, then seeks by clicking the scrubber. */
+async function playerLatency(pair: Pair): Promise<{ opens: number[]; seeks: number[] }> {
+  const stack = await startStack({ platform: { demo: { liveCandidates: 1, recordedPerSlot: 1 } } });
+  const browser = await launchChromium();
+  try {
+    if (!stack.platform) throw new Error('the stack has no platform');
+    registerPair(stack.platform, pair);
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(stack.host.launchUrl);
+    await page.waitForSelector('html[data-examiner-ready="true"]');
+    await page.getByLabel('用户名').fill('grader1');
+    await page.getByLabel('密码').fill('demo1234');
+    await page.getByLabel('密码').press('Enter');
+    await page.getByTestId('app-shell').waitFor();
+    await page.getByRole('tab', { name: /录播阅卷/ }).click();
+    const assignment = (await stack.workstation.dispatch('assignments.list', {}, { transport: 'test' })) as { ok: true; value: { assignments: { assignment: { assignmentId: string; recordings: { recordingId: string }[] } }[] } };
+    const assignmentId = assignment.value.assignments.find((item) => item.assignment.recordings.some((recording) => recording.recordingId === BENCH_IDS.main))?.assignment.assignmentId;
+    if (!assignmentId) throw new Error('the bench pair is not in grader1’s assignments');
+    const row = page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"]`);
+    await row.getByRole('button', { name: /^下载 考号/ }).click();
+    await row.locator('[data-testid="download-state"][data-state="ready"]').waitFor({ timeout: 600_000 });
+
+    const opens: number[] = [];
+    for (let i = 0; i < OPENS; i++) {
+      opens.push(await openToFirstFrame(page, assignmentId));
+      if (i < OPENS - 1) {
+        await page.getByRole('button', { name: '返回阅卷队列' }).click();
+        await page.waitForSelector('[data-testid="review-queue"]');
+      }
+    }
+    return { opens, seeks: await seekLatencies(page) };
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
+
+async function openToFirstFrame(page: Page, assignmentId: string): Promise<number> {
+  await page.evaluate((id) => {
+    performance.clearMarks();
+    const open = document.querySelector<HTMLButtonElement>(`[data-testid="review-table"] [data-row-key="${id}"] button[aria-label^="为 "]`);
+    if (!open) throw new Error('no open button for the bench assignment');
+    performance.mark('bench:open');
+    open.click();
+  }, assignmentId);
+  await page.waitForSelector('[data-testid="review-player"][data-ready="true"]', { timeout: 120_000 });
+  return page.evaluate(() => {
+    const [open] = performance.getEntriesByName('bench:open');
+    const first = performance.getEntriesByName('review:first-frame').at(-1);
+    if (!open || !first) throw new Error('missing performance marks');
+    return first.startTime - open.startTime;
+  });
+}
+
+/** From pointer down on the scrubber until both angles have seeked, at 50 places chosen by a fixed seed. */
+async function seekLatencies(page: Page): Promise<number[]> {
+  const scrubber = page.getByTestId('scrubber');
+  await scrubber.waitFor();
+  const box = await scrubber.boundingBox();
+  if (!box) throw new Error('the scrubber has no box');
+  let seed = 20_260_501;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const seeks: number[] = [];
+  for (let i = 0; i < SEEKS; i++) {
+    const armed = page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const target = document.querySelector('[data-testid="scrubber"]');
+          const videos = Array.from(document.querySelectorAll<HTMLVideoElement>('video[data-angle]'));
+          target?.addEventListener(
+            'pointerdown',
+            () => {
+              const started = performance.now();
+              void Promise.all(videos.map((video) => new Promise((done) => video.addEventListener('seeked', done, { once: true })))).then(() =>
+                resolve(performance.now() - started),
+              );
+            },
+            { once: true, capture: true },
+          );
+        }),
+    );
+    // The listener is in place once the evaluate has run its synchronous part.
+    await page.evaluate(() => undefined);
+    await page.mouse.click(box.x + 2 + random() * (box.width - 4), box.y + box.height / 2);
+    seeks.push(await armed);
+  }
+  return seeks;
 }
