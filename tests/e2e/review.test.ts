@@ -30,6 +30,8 @@ let page: Page;
 let plain = '';
 let silent = '';
 let notDownloaded = '';
+/** The pair whose main phone recorded HEVC, which Chromium cannot play: ffmpeg makes a proxy. */
+let hevc = '';
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'review-platform-'));
@@ -48,6 +50,7 @@ beforeAll(async () => {
   plain = assignmentOfPair(4);
   silent = assignmentOfPair(2);
   notDownloaded = assignmentOfPair(5);
+  hevc = assignmentOfPair(1);
   browser = await launchChromium();
 }, 180_000);
 
@@ -125,7 +128,7 @@ async function pauseAligned(): Promise<{ main: number; side: number }> {
 }
 
 describe('offline review of recorded exams, in Chromium, against the reference platform', () => {
-  it('downloads two assignments while online, with their state and the cache fill in the queue', async () => {
+  it('downloads assignments while online, with their state and the cache fill in the queue', async () => {
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 1300 });
     await page.goto(stack.host.launchUrl);
@@ -137,11 +140,11 @@ describe('offline review of recorded exams, in Chromium, against the reference p
     await page.getByRole('tab', { name: /录播阅卷/ }).click();
     await page.waitForSelector('[data-testid="review-table"][data-rows="6"]');
 
-    for (const assignmentId of [plain, silent]) {
+    for (const assignmentId of [plain, silent, hevc]) {
       await row(assignmentId).locator('[data-testid="download-state"][data-state="none"]').waitFor();
       await row(assignmentId).getByRole('button', { name: /^下载 考号/ }).click();
     }
-    for (const assignmentId of [plain, silent]) await row(assignmentId).locator('[data-testid="download-state"][data-state="ready"]').waitFor();
+    for (const assignmentId of [plain, silent, hevc]) await row(assignmentId).locator('[data-testid="download-state"][data-state="ready"]').waitFor();
     expect(await row(plain).getByTestId('download-state').textContent()).toContain('已下载');
     expect(await row(notDownloaded).locator('[data-testid="download-state"]').getAttribute('data-state')).toBe('none');
     const usage = page.getByTestId('cache-usage');
@@ -247,6 +250,20 @@ describe('offline review of recorded exams, in Chromium, against the reference p
     await playPast(1);
     const both = await pauseAligned();
     expect(both.side).toBeGreaterThan(1);
+  });
+
+  it('plays an HEVC main recording through the H.264 proxy ffmpeg makes of it', async () => {
+    await backToQueue();
+    const state = await stack.workstation.dispatch('recordings.state', { assignmentId: hevc }, { transport: 'test' });
+    if (!state.ok) throw new Error(state.error.message);
+    const original = (state.value as { recordings: { angle: string; mediaId: string | null }[] }).recordings.find((recording) => recording.angle === 'main')?.mediaId;
+    expect(original).toMatch(/^m[0-9a-f]{24}$/);
+    await openAssignment(hevc);
+    await page.waitForSelector('[data-testid="angle-main"][data-state="ready"][data-provisional="false"]', { timeout: 60_000 });
+    expect(await page.locator('video[data-angle="main"]').getAttribute('data-media-id')).not.toBe(original);
+    await page.waitForSelector('[data-testid="review-player"][data-ready="true"]');
+    await playPast(1);
+    await pauseAligned();
   });
 
   it('delivers the score with its note once the platform is back', async () => {

@@ -42,8 +42,12 @@ describe('what the player shows of one angle', () => {
     });
   });
 
-  it('waits for the probe and the playable file, then plays the file it names (the proxy for HEVC)', () => {
-    expect(angleSource(download(), undefined, undefined)).toEqual({ kind: 'preparing', progress: null });
+  it('plays the download provisionally until the probe has spoken, then the file it names (the proxy for HEVC)', () => {
+    const provisional = { kind: 'ready', mediaId: MEDIA, probe: null, provisional: true, strip: { state: 'pending' }, waveform: { state: 'pending' } };
+    expect(angleSource(download(), undefined, undefined)).toEqual(provisional);
+    expect(angleSource(download(), artefacts({ probe: pending, playback: pending }), undefined)).toEqual(provisional);
+    expect(angleSource(download(), artefacts(), undefined)).toMatchObject({ kind: 'ready', mediaId: MEDIA, probe, provisional: false });
+    // Probed and not playable: the original is no longer offered while the proxy is made.
     expect(angleSource(download(), artefacts({ playback: { state: 'pending', jobId: 'j0123456789abcdef', progress: 0.4 } }), undefined)).toEqual({ kind: 'preparing', progress: 0.4 });
     const proxied = angleSource(download(), artefacts({ playback: { state: 'ready', value: { kind: 'proxy', mediaId: PROXY, reason: 'hevc' } } }), undefined);
     expect(proxied).toMatchObject({ kind: 'ready', mediaId: PROXY, strip: { state: 'pending' }, waveform: { state: 'pending' } });
@@ -67,7 +71,7 @@ describe('what the player shows of one angle', () => {
   });
 
   it('plays a finished evidence recording as it is', () => {
-    expect(evidenceSource(MEDIA, 'finished')).toEqual({ kind: 'ready', mediaId: MEDIA, probe: null, strip: { state: 'none' }, waveform: { state: 'none' } });
+    expect(evidenceSource(MEDIA, 'finished')).toEqual({ kind: 'ready', mediaId: MEDIA, probe: null, provisional: false, strip: { state: 'none' }, waveform: { state: 'none' } });
     expect(evidenceSource(null, 'recording')).toEqual({ kind: 'preparing', progress: null });
     expect(evidenceSource(MEDIA, 'failed')).toEqual({ kind: 'failed', code: 'media_failed' });
   });

@@ -16,29 +16,44 @@ interface AngleViewProps {
  */
 export function AngleView({ angle, source, videoRef }: AngleViewProps) {
   const { t } = useTranslation();
-  const [broken, setBroken] = useState<string | null>(null);
+  // Why the browser refused a file, by media id (a proxy that replaces it starts afresh).
+  const [refused, setRefused] = useState<{ mediaId: string; detail: string } | null>(null);
   const label = t(angle === 'main' ? 'queue.mainCamera' : 'queue.sideCamera');
-  const state = source.kind === 'ready' && broken !== null ? 'unplayable' : source.kind;
+  const broken = source.kind === 'ready' && refused?.mediaId === source.mediaId ? refused.detail : null;
+  // A provisional original the browser refused: the probe (and perhaps a proxy) will tell.
+  const shown: AngleSource = source.kind === 'ready' && broken !== null && source.provisional ? { kind: 'preparing', progress: null } : source;
+  const state = shown.kind === 'ready' && broken !== null ? 'unplayable' : shown.kind;
   return (
-    <Flex vertical gap={4} style={{ flex: 1, minWidth: 0 }} data-testid={`angle-${angle}`} data-state={state}>
+    <Flex
+      vertical
+      gap={4}
+      style={{ flex: 1, minWidth: 0 }}
+      data-testid={`angle-${angle}`}
+      data-state={state}
+      data-provisional={shown.kind === 'ready' && shown.provisional}
+    >
       <Typography.Text strong>{label}</Typography.Text>
       <div className="examiner-angle-frame" style={{ background: '#000', aspectRatio: '16 / 9', display: 'flex', alignItems: 'center', justifyContent: 'center', borderRadius: 6, overflow: 'hidden' }}>
-        {source.kind === 'ready' && broken === null ? (
+        {shown.kind === 'ready' && broken === null ? (
           <video
-            key={source.mediaId}
+            key={shown.mediaId}
             ref={videoRef}
-            src={mediaUrl(source.mediaId)}
+            src={mediaUrl(shown.mediaId)}
             preload="auto"
             playsInline
             muted={angle !== 'main'}
             data-angle={angle}
+            data-media-id={shown.mediaId}
             aria-label={t('player.video', { angle: label })}
             style={{ width: '100%', height: '100%', objectFit: 'contain' }}
-            onError={(event) => setBroken(event.currentTarget.error?.message || String(event.currentTarget.error?.code ?? 'error'))}
+            onError={(event) => {
+              const error = event.currentTarget.error;
+              setRefused({ mediaId: shown.mediaId, detail: error?.message || String(error?.code ?? 'error') });
+            }}
           />
         ) : (
           <div style={{ padding: 16, width: '100%' }}>
-            <AngleMessage source={source} broken={broken} />
+            <AngleMessage source={shown} broken={broken} />
           </div>
         )}
       </div>

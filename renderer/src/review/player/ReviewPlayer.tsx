@@ -47,26 +47,27 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange }
   const frameRate = leaderSource.kind === 'ready' ? (leaderSource.probe?.video?.frameRate ?? null) : null;
   useEffect(() => clock.setFrameRate(frameRate), [clock, frameRate]);
 
-  // First frame of each angle that plays: the player is ready when all of them have one.
+  // First frame of each angle that plays: the player is ready when all of them have one. The
+  // mark is set in the event itself, not after React has rendered it.
+  const marked = useRef(false);
   useEffect(() => {
     const videos = [mainVideo, sideVideo].filter((video): video is HTMLVideoElement => video !== null);
-    const offs = videos.map((video) => {
-      const onLoaded = () => setLoaded((current) => new Set(current).add(video));
-      if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) onLoaded();
-      video.addEventListener('loadeddata', onLoaded);
-      return () => video.removeEventListener('loadeddata', onLoaded);
-    });
-    return () => offs.forEach((off) => off());
+    const hasFrame = (video: HTMLVideoElement) => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA;
+    const onLoaded = () => {
+      if (!marked.current && videos.length > 0 && videos.every(hasFrame)) {
+        marked.current = true;
+        performance.mark(FIRST_FRAME_MARK);
+      }
+      setLoaded(new Set(videos.filter(hasFrame)));
+    };
+    onLoaded();
+    for (const video of videos) video.addEventListener('loadeddata', onLoaded);
+    return () => {
+      for (const video of videos) video.removeEventListener('loadeddata', onLoaded);
+    };
   }, [mainVideo, sideVideo]);
   const playable = [mainVideo, sideVideo].filter((video): video is HTMLVideoElement => video !== null);
   const ready = playable.length > 0 && playable.every((video) => loaded.has(video));
-  const marked = useRef(false);
-  useEffect(() => {
-    if (ready && !marked.current) {
-      marked.current = true;
-      performance.mark(FIRST_FRAME_MARK);
-    }
-  }, [ready]);
 
   const run = useCallback(
     (command: PlayerCommand) => {

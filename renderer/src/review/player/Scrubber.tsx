@@ -1,5 +1,5 @@
 import { Typography } from 'antd';
-import { useRef, type PointerEvent } from 'react';
+import { memo, useRef, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReviewMark } from '@common/platform';
 import type { ThumbnailStrip, Waveform } from '@common/contract';
@@ -108,7 +108,8 @@ export function Scrubber({ time, duration, strip, waveform, marks, onSeek }: Scr
   );
 }
 
-function StripRow({ strip, durationMs }: { strip: PartState<ThumbnailStrip>; durationMs: number }) {
+// Memoised: the playhead moves twenty times a second, the strip and the waveform do not.
+const StripRow = memo(function StripRow({ strip, durationMs }: { strip: PartState<ThumbnailStrip>; durationMs: number }) {
   const { t } = useTranslation();
   if (strip.state !== 'ready') {
     return (
@@ -148,9 +149,9 @@ function StripRow({ strip, durationMs }: { strip: PartState<ThumbnailStrip>; dur
       })}
     </div>
   );
-}
+});
 
-function WaveRow({ waveform }: { waveform: PartState<Waveform> }) {
+const WaveRow = memo(function WaveRow({ waveform }: { waveform: PartState<Waveform> }) {
   const { t } = useTranslation();
   if (waveform.state !== 'ready' || waveform.value.kind === 'no_audio') {
     const text =
@@ -187,4 +188,4 @@ function WaveRow({ waveform }: { waveform: PartState<Waveform> }) {
       <path d={path} stroke="#389e0d" strokeWidth={1} vectorEffect="non-scaling-stroke" fill="none" />
     </svg>
   );
-}
+});

@@ -16,8 +16,14 @@ export type AngleSource =
   | {
       readonly kind: 'ready';
       readonly mediaId: string;
-      /** Null when unknown (evidence recordings have no probe here). */
+      /** Null when unknown (not probed yet; evidence recordings are not probed here). */
       readonly probe: MediaProbe | null;
+      /**
+       * Playing the downloaded file before the probe has said Chromium can: most phone
+       * recordings are H.264, so the first frame need not wait for ffprobe. Should the browser
+       * refuse it, the angle waits for the probe (and a proxy) instead of reporting a failure.
+       */
+      readonly provisional: boolean;
       readonly strip: PartState<ThumbnailStrip>;
       readonly waveform: PartState<Waveform>;
     };
@@ -36,9 +42,19 @@ export function angleSource(download: RecordingDownload | undefined, artefacts: 
     return { kind: 'not_downloaded', state: download.state, fraction: download.bytes > 0 ? download.bytesDone / download.bytes : null };
   }
   if (prepareError) return { kind: 'failed', code: prepareError.code };
-  if (!artefacts) return { kind: 'preparing', progress: null };
+  const original = download.mediaId;
+  const provisional = (artefacts?: RecordingArtefacts): AngleSource => ({
+    kind: 'ready',
+    mediaId: original,
+    probe: null,
+    provisional: true,
+    strip: artefacts ? part<ThumbnailStrip>(artefacts.strip) : { state: 'pending' },
+    waveform: artefacts ? part<Waveform>(artefacts.waveform) : { state: 'pending' },
+  });
+  if (!artefacts) return provisional();
   const { probe, playback } = artefacts;
   if (probe.state === 'failed') return { kind: 'failed', code: probe.error.code };
+  if (probe.state === 'pending') return provisional(artefacts);
   if (playback.state === 'failed') return { kind: 'failed', code: playback.error.code };
   if (probe.state === 'ready' && probe.value.video === null) return { kind: 'failed', code: 'media_unsupported' };
   if (playback.state !== 'ready' || probe.state !== 'ready') {
@@ -48,6 +64,7 @@ export function angleSource(download: RecordingDownload | undefined, artefacts: 
     kind: 'ready',
     mediaId: playback.value.mediaId,
     probe: probe.value,
+    provisional: false,
     strip: part<ThumbnailStrip>(artefacts.strip),
     waveform: part<Waveform>(artefacts.waveform),
   };
@@ -57,7 +74,7 @@ export function angleSource(download: RecordingDownload | undefined, artefacts: 
 export function evidenceSource(mediaId: string | null, state: string): AngleSource {
   if (state === 'failed') return { kind: 'failed', code: 'media_failed' };
   if (mediaId === null || state !== 'finished') return { kind: 'preparing', progress: null };
-  return { kind: 'ready', mediaId, probe: null, strip: { state: 'none' }, waveform: { state: 'none' } };
+  return { kind: 'ready', mediaId, probe: null, provisional: false, strip: { state: 'none' }, waveform: { state: 'none' } };
 }
 
 /** The URL the page asks for a file by: the same path under the browser host and app://workstation. */
