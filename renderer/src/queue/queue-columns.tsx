@@ -28,7 +28,7 @@ export function queueColumns({ t, showSubject }: QueueColumnContext): TableColum
     {
       key: 'appointment',
       title: t('queue.columns.appointment'),
-      width: 72,
+      width: 80,
       render: (_, row) => <AppointmentTime at={row.entry.appointmentAt} />,
     },
     {
@@ -53,7 +53,7 @@ export function queueColumns({ t, showSubject }: QueueColumnContext): TableColum
     {
       key: 'interruptions',
       title: t('queue.columns.interruptions'),
-      width: 110,
+      width: 124,
       render: (_, row) => <InterruptionCell entry={row.entry} />,
     },
     {
@@ -71,7 +71,7 @@ export function queueColumns({ t, showSubject }: QueueColumnContext): TableColum
     {
       key: 'messages',
       title: t('queue.columns.messages'),
-      width: 160,
+      width: 150,
       render: (_, row) => <QuickMessageBadge row={row} />,
     },
     {
