@@ -1,39 +1,262 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../support/chromium';
-import { startStack } from '../support/servers';
+import type { Page } from 'playwright-core';
+import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '@common/contract';
+import type { AdminCandidate } from '@common/platform/admin';
+import type { Exam } from '@common/platform';
+import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
+import type { RunningPlatform } from '../../platform/server';
+import { slotCandidates } from '../../platform/sim/admin';
 import { ensureRendererBuilt } from '../../scripts/renderer-build';
+import { RawCandidate } from '../e2e/desk/candidate';
+import { assignmentsOf, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
+import { launchChromium } from '../support/chromium';
+import { startStack, type Stack } from '../support/servers';
+import { valuesFor } from '../support/workstation';
 
 /**
  * `npm run screenshots`: the main screens in both languages, into docs/screenshots, for the
- * README. Needs a CJK font for Chinese text (Debian: fonts-noto-cjk).
+ * README: sign-in, the live queue with candidates in many states, the review queue, the grading
+ * form and a conflict. Needs a CJK font for Chinese text (Debian: fonts-noto-cjk).
+ *
+ * The scene is real: the reference platform (with short demo recordings), simulated candidates'
+ * phones on its realtime socket, scores from "other examiners" through its API.
  */
+const LANGUAGES = [
+  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/ },
+  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/ },
+] as const;
+
 const out = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 mkdirSync(out, { recursive: true });
 await ensureRendererBuilt((line) => process.stdout.write(`${line}\n`));
-const stack = await startStack();
+const platformDir = mkdtempSync(join(tmpdir(), 'screenshots-platform-'));
+const stack = await startStack({ platform: { dataDir: platformDir, demoMedia: { seconds: 4, longSeconds: 6 } } });
+const platform = stack.platform as RunningPlatform;
 const browser = await launchChromium();
+const candidates: RawCandidate[] = [];
 try {
-  for (const [language, label, password, submit] of [
-    ['zh-CN', '用户名', '密码', /登\s*录/],
-    ['en', 'User name', 'Password', /Sign in/],
-  ] as const) {
+  let scene: Scene | null = null;
+  for (const words of LANGUAGES) {
+    const { language } = words;
     const page = await browser.context.newPage();
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
     await page.addInitScript((lang) => localStorage.setItem('examiner.language', lang), language);
     await page.goto(stack.host.launchUrl);
     await page.waitForSelector('html[data-examiner-ready="true"]');
     await page.waitForSelector('[data-testid="platform-health"][data-state="online"]');
-    await page.screenshot({ path: `${out}sign-in.${language}.png` });
-    await page.getByLabel(label).fill('examiner1');
-    await page.getByLabel(password).fill('demo1234');
-    await page.getByRole('button', { name: submit }).click();
+    await shoot(page, `sign-in.${language}`);
+
+    await page.getByLabel(words.user).fill('examiner1');
+    await page.getByLabel(words.password).fill('demo1234');
+    await page.getByRole('button', { name: words.signIn }).click();
     await page.getByTestId('app-shell').waitFor();
-    await page.screenshot({ path: `${out}shell.${language}.png` });
-    await page.getByRole('button', { name: language === 'en' ? 'Sign out' : /退出登录/ }).click();
+    scene ??= await setScene(stack);
+
+    await page.getByRole('tab', { name: words.live }).click();
+    await liveQueue(page, scene);
+    await shoot(page, `live-queue.${language}`);
+    await scene.interrupted.connect('side');
+    await rowState(page, scene.interrupted.candidate.entryId, 'in_room');
+
+    await page.getByRole('tab', { name: words.review }).click();
+    await page.waitForSelector(`[data-testid="review-table"] [data-row-key="${scene.draft}"]`);
+    for (const assignmentId of [scene.accepted, scene.reReview, scene.conflict, scene.draft]) {
+      await page.waitForSelector(`[data-testid="review-table"] [data-row-key="${assignmentId}"] [data-testid="download-state"][data-state="ready"]`);
+    }
+    await page.getByTestId('re-review').first().waitFor();
+    await page.locator(`[data-testid="review-table"] [data-row-key="${scene.accepted}"]`).click();
+    await shoot(page, `review-queue.${language}`);
+
+    await openSheet(page, scene.draft);
+    // One more keystroke, so that the save state is that of an edit just saved.
+    const field = page.locator('[data-testid="score-sheet"] input[data-criterion]').last();
+    await field.fill('');
+    await field.pressSequentially('8');
+    await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+    await shoot(page, `grading.${language}`);
+    await page.keyboard.press('Escape');
+
+    await openSheet(page, scene.conflict);
+    await page.getByTestId('conflict-panel').evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
+    await shoot(page, `conflict.${language}`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="review-queue"]');
+
+    await page.getByRole('button', { name: words.signOut }).click();
     await page.close();
   }
   process.stdout.write(`Screenshots written to ${out}\n`);
 } finally {
+  for (const candidate of candidates) await candidate.close();
   await browser.close();
   await stack.stop();
+  rmSync(platformDir, { recursive: true, force: true });
+}
+
+interface Scene {
+  /** Waiting, with a quick message the examiner has read (the active row). */
+  readonly active: RawCandidate;
+  /** Waiting, with a quick message not yet read. */
+  readonly unread: RawCandidate;
+  /** In the room; their side phone drops for each screenshot. */
+  readonly interrupted: RawCandidate;
+  /** Recorded assignments: accepted, accepted then asked for a re-review, in conflict, a draft. */
+  readonly accepted: string;
+  readonly reReview: string;
+  readonly conflict: string;
+  readonly draft: string;
+}
+
+/** The live slot's first candidates in as many states as fit a screen, and sheets in every status. */
+async function setScene(at: Stack): Promise<Scene> {
+  const slot = await slotCandidates(platform.url, DEMO_LIVE_SLOT_ID, platform.adminSecret);
+  const phone = async (index: number, devices: readonly ('main' | 'side')[]) => {
+    const candidate = new RawCandidate(platform.url, slot[index] as AdminCandidate);
+    candidates.push(candidate);
+    for (const device of devices) await candidate.connect(device);
+    return candidate;
+  };
+  const call = (candidate: RawCandidate, name: 'live.call' | 'live.finish' | 'live.markAbsent') =>
+    dispatch(at, name, { slotId: DEMO_LIVE_SLOT_ID, entryId: candidate.candidate.entryId });
+  const both = ['main', 'side'] as const;
+
+  const active = await phone(0, both);
+  await walk(active, 'ready');
+  const interrupted = await phone(1, both);
+  await walk(interrupted, 'ready');
+  const faceVerified = await phone(2, both);
+  await walk(faceVerified, 'face');
+  const checkedIn = await phone(3, ['main']);
+  await walk(checkedIn, 'check-in');
+  const review = await phone(4, ['main']);
+  await review.act('check-in');
+  for (let attempt = 0; attempt < 3; attempt++) await review.act('face', { matched: false });
+  const unread = await phone(5, both);
+  await walk(unread, 'ready');
+  const finished = await phone(6, both);
+  await walk(finished, 'ready');
+  await call(finished, 'live.call');
+  await finished.act('join');
+  await call(finished, 'live.finish');
+  await call(await phone(7, []), 'live.markAbsent');
+  await call(interrupted, 'live.call');
+  await interrupted.act('join');
+
+  const { assignments } = await dispatch(at, 'assignments.list', {});
+  const recorded = assignments.filter((item) => item.assignment.kind === 'recorded' && item.assignment.recordings.length > 0).map((item) => item.assignment);
+  const [accepted, reReview, conflict, draft] = recorded;
+  if (!accepted || !reReview || !conflict || !draft) throw new Error('the demo has too few recorded assignments');
+  const { exam } = await dispatch(at, 'exams.get', { examId: accepted.examId });
+  const criteriaOf = (subjectId: string) => (exam as Exam).subjects.find((subject) => subject.id === subjectId)?.rubric.criteria ?? [];
+  const save = (assignmentId: string, subjectId: string, fraction: number, comment: string) =>
+    dispatch(at, 'sheets.save', { assignmentId, values: valuesFor(criteriaOf(subjectId), fraction), comment, violation: { flagged: false, note: null } });
+  const settled = (assignmentId: string, status: 'accepted' | 'conflict') =>
+    until(at, 'sheet.changed', (sheet) => sheet.assignmentId === assignmentId && sheet.status === status);
+
+  for (const item of [accepted, reReview, conflict, draft]) await dispatch(at, 'recordings.download', { assignmentId: item.assignmentId });
+
+  let done = settled(accepted.assignmentId, 'accepted');
+  await save(accepted.assignmentId, accepted.subjectId, 0.8, '音准稳定，气息控制好。');
+  await dispatch(at, 'sheets.submit', { assignmentId: accepted.assignmentId });
+  await done;
+
+  // examiner1 scores far below the rest of the panel: the platform asks for a re-review.
+  done = settled(reReview.assignmentId, 'accepted');
+  const requested = until(at, 'reReview.requested', (request) => request.assignmentId === reReview.assignmentId);
+  await save(reReview.assignmentId, reReview.subjectId, 0.2, '');
+  await dispatch(at, 'sheets.submit', { assignmentId: reReview.assignmentId });
+  await done;
+  const candidateId = (platform.ctx.db.prepare('SELECT candidate_id FROM assignments WHERE id = ?').get(reReview.assignmentId) as { candidate_id: string }).candidate_id;
+  for (const username of ['examiner2', 'grader1']) await scoreAsPanel(username, candidateId, reReview.subjectId, valuesFor(criteriaOf(reReview.subjectId), 0.9));
+  await requested;
+
+  // The same sheet reaches the platform from examiner1's other computer first.
+  await save(conflict.assignmentId, conflict.subjectId, 0.7, '节奏把握准确。');
+  const token = await signInToPlatform(platform.url, 'examiner1');
+  const elsewhere = (await assignmentsOf(platform.url, token)).find((item) => item.assignmentId === conflict.assignmentId);
+  if (!elsewhere) throw new Error('examiner1 has no such assignment on the platform');
+  const theirs = valuesFor(criteriaOf(conflict.subjectId), 0.5);
+  await submitScore(platform.url, token, conflict.assignmentId, 0, { values: theirs, comment: '另一台电脑上的评分', violation: { flagged: false, note: null } });
+  done = settled(conflict.assignmentId, 'conflict');
+  await dispatch(at, 'sheets.submit', { assignmentId: conflict.assignmentId });
+  await done;
+
+  await save(draft.assignmentId, draft.subjectId, 0.6, '表现自然，台风稳健。');
+  return { active, unread, interrupted, accepted: accepted.assignmentId, reReview: reReview.assignmentId, conflict: conflict.assignmentId, draft: draft.assignmentId };
+}
+
+/** The live queue as it stands, plus what only this page can have seen: fresh quick messages and the interruption. */
+async function liveQueue(page: Page, scene: Scene): Promise<void> {
+  await page.waitForSelector('[data-testid="queue-table"][data-loading="false"]');
+  await rowState(page, scene.interrupted.candidate.entryId, 'in_room');
+  scene.active.quickMessage('cannot_hear');
+  scene.unread.quickMessage('network_poor');
+  for (const candidate of [scene.active, scene.unread]) {
+    await page.waitForSelector(`[data-row-key="${candidate.candidate.entryId}"] [data-testid="unread-messages"][data-unread="1"]`);
+  }
+  await page.locator(`[data-testid="queue-table"] [data-row-key="${scene.active.candidate.entryId}"]`).click();
+  await page.waitForSelector(`[data-testid="entry-panel"][data-entry-id="${scene.active.candidate.entryId}"]`);
+  await scene.interrupted.disconnect('side');
+  await rowState(page, scene.interrupted.candidate.entryId, 'interrupted');
+}
+
+async function openSheet(page: Page, assignmentId: string): Promise<void> {
+  await page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"] [data-code]`).dblclick();
+  await page.waitForSelector(`[data-testid="grading-view"][data-assignment-id="${assignmentId}"]`);
+  await page.waitForSelector('[data-testid="score-sheet"] [data-testid="save-state"]:not([data-state="loading"])');
+  // The player with a frame on both angles, its thumbnail strip and its waveform.
+  await page.waitForSelector('[data-testid="review-player"][data-ready="true"]');
+  await page.waitForSelector('[data-testid="strip"][data-state="ready"]');
+  await page.waitForSelector('[data-testid="waveform"]:is([data-state="ready"], [data-state="no_audio"])');
+}
+
+function rowState(page: Page, entryId: string, state: string): Promise<unknown> {
+  return page.waitForSelector(`[data-testid="queue-table"] [data-row-key="${entryId}"] [data-state="${state}"]`);
+}
+
+/** Through check-in, face verification (matched) and ready, as far as `last`. */
+async function walk(candidate: RawCandidate, last: 'check-in' | 'face' | 'ready'): Promise<void> {
+  await candidate.act('check-in');
+  if (last === 'check-in') return;
+  await candidate.act('face', { matched: true });
+  if (last === 'face') return;
+  await candidate.act('ready');
+}
+
+/** Another panel member's score for the same candidate, straight to the platform. */
+async function scoreAsPanel(username: string, candidateId: string, subjectId: string, values: Record<string, number>): Promise<void> {
+  const token = await signInToPlatform(platform.url, username);
+  const { id: examinerId } = platform.ctx.db.prepare('SELECT id FROM accounts WHERE username = ?').get(username) as { id: string };
+  const { id } = platform.ctx.db
+    .prepare('SELECT id FROM assignments WHERE examiner_id = ? AND candidate_id = ? AND subject_id = ?')
+    .get(examinerId, candidateId, subjectId) as { id: string };
+  const status = await submitScore(platform.url, token, id, 0, { values, comment: '', violation: { flagged: false, note: null } });
+  if (status !== 201) throw new Error(`${username}'s score: HTTP ${status}`);
+}
+
+async function dispatch<N extends CommandName>(at: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
+  const result = await at.workstation.dispatch(name, input, { transport: 'test' });
+  if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
+  return result.value as CommandOutput<N>;
+}
+
+function until<N extends EventName>(at: Stack, name: N, match: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
+  return new Promise((resolve) => {
+    const off = at.workstation.events.subscribe((event, payload) => {
+      if (event === name && match(payload as EventPayload<N>)) {
+        off();
+        resolve(payload as EventPayload<N>);
+      }
+    });
+  });
+}
+
+/** After the fonts have loaded and no spinner is left on screen. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForFunction(() => document.querySelector('.ant-spin-spinning, .ant-skeleton-active') === null);
+  await page.screenshot({ path: `${out}${name}.png` });
 }
