@@ -46,6 +46,13 @@ export interface FeedDiagnostics {
 const RETRY_DELAYS_MS = [300, 1_000, 2_000, 4_000, 5_000];
 /** A connection still negotiating after this long lost a signal on the way: start over. */
 const CONNECTING_TIMEOUT_MS = 12_000;
+/**
+ * After a network cut the old connection's path comes back within a moment, but its picture
+ * waits for a key frame that the device's sender, whose bandwidth estimate collapsed during the
+ * outage, paces out over seconds. A fresh connection starts from a fresh estimate: when no
+ * frame follows the restored path for this long, the link is replaced at once.
+ */
+const STALLED_AFTER_RESTORE_MS = 1_000;
 const STATS_INTERVAL_MS = 1_000;
 const MAX_LATENCIES = 200_000;
 
@@ -69,6 +76,8 @@ export class FeedController {
   /** The sample before the previous one: the grade is recomputed from both when the picture freezes. */
   #olderSample: StatsSample | null = null;
   #recorder: FeedRecorder | null = null;
+  /** When the current link's path came back after a cut, and the frames shown by then; null otherwise. */
+  #restored: { readonly at: number; readonly frames: number } | null = null;
   readonly #probe: StampProbe | null;
   #timers: ReturnType<typeof setInterval>[] = [];
   #closed = true;
@@ -181,6 +190,10 @@ export class FeedController {
         if (state === 'connected') this.#failures = 0;
         if (state !== 'closed') this.#set({ link: state });
       },
+      onPathRestored: () => {
+        if (this.#link !== link) return;
+        this.#restored = { at: performance.now(), frames: this.diagnostics.frames };
+      },
       onClosed: () => {
         if (this.#link !== link) return;
         this.#dropLink();
@@ -211,6 +224,7 @@ export class FeedController {
   #dropLink(): void {
     const link = this.#link;
     this.#link = null;
+    this.#restored = null;
     link?.close();
     if (this.#stream) this.audio.detach(this.device);
     this.#stream = null;
@@ -268,6 +282,13 @@ export class FeedController {
     if (this.#link?.state === 'connecting' && diagnostics.linkOpenedAt !== null && now - diagnostics.linkOpenedAt > CONNECTING_TIMEOUT_MS) {
       this.#dropLink();
       this.#scheduleRetry();
+    }
+    const restored = this.#restored;
+    if (restored !== null && diagnostics.frames > restored.frames) this.#restored = null;
+    else if (restored !== null && now - restored.at >= STALLED_AFTER_RESTORE_MS) {
+      // Not a failure of the device: negotiate the new link now, without a retry's delay.
+      this.#dropLink();
+      this.#connect();
     }
   }
 

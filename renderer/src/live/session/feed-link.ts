@@ -7,6 +7,8 @@ export type LinkState = 'connecting' | 'connected' | 'closed';
 export interface FeedLinkHandlers {
   onStream(stream: MediaStream): void;
   onState(state: LinkState): void;
+  /** ICE connectivity came back after the path was lost (a network cut that ended): media may resume. */
+  onPathRestored(): void;
   /** The connection is gone (the other side left, ICE failed, or close() was called). */
   onClosed(reason: string | null): void;
 }
@@ -46,6 +48,17 @@ export class FeedLink {
     });
     this.#peer.on('stream', (stream: MediaStream) => {
       if (this.#state !== 'closed') handlers.onStream(stream);
+    });
+    // simple-peer only ends a connection whose ICE failed; a path that comes back is seen here.
+    const connection = this.connection;
+    let lost = false;
+    connection?.addEventListener('iceconnectionstatechange', () => {
+      const ice = connection.iceConnectionState;
+      if (ice === 'disconnected') lost = true;
+      else if (lost && (ice === 'connected' || ice === 'completed') && this.#state !== 'closed') {
+        lost = false;
+        handlers.onPathRestored();
+      }
     });
     this.#peer.on('connect', () => this.#setState('connected'));
     this.#peer.on('error', (error: Error) => this.#end(error.message));
