@@ -12,7 +12,12 @@ export interface VethNamespace {
   readonly outsideAddress: string;
   /** The namespace's address. */
   readonly insideAddress: string;
-  /** Takes this side of the link down or up. */
+  /**
+   * Takes the link down or up at the namespace's end, as a phone loses its network: this side's
+   * interface keeps its address. (Taking this side down would make the workstation's own browser
+   * drop the interface and notice its return only seconds later, which no examiner's computer
+   * goes through when a candidate's phone loses signal.)
+   */
   setLink(up: boolean): void;
   remove(): void;
 }
@@ -68,7 +73,7 @@ export function createVethNamespace(): VethNamespace {
     name,
     outsideAddress,
     insideAddress,
-    setLink: (up) => must(['link', 'set', outside, up ? 'up' : 'down']),
+    setLink: (up) => must(['netns', 'exec', name, 'ip', 'link', 'set', inside, up ? 'up' : 'down']),
     remove,
   };
 }
