@@ -38,14 +38,12 @@ export function useLiveQueue(slots: readonly Slot[]): LiveQueue {
     const load = async () => {
       feed.expect(slots.map((slot) => slot.id));
       try {
-        const fresh = await Promise.all(
-          slots.map(async (slot) => {
-            const view = await call('live.getQueue', { slotId: slot.id });
-            if (live) feed.load(slot, view.queue.entries);
-            return view.freshness.fresh;
-          }),
-        );
-        if (live) setState({ loading: false, error: null, fresh: fresh.every(Boolean) });
+        const views = await Promise.all(slots.map(async (slot) => ({ slot, view: await call('live.getQueue', { slotId: slot.id }) })));
+        if (!live) return;
+        // Together, so that React renders the rows and the end of loading at once: with thousands
+        // of candidates, every render of the table counts.
+        for (const { slot, view } of views) feed.load(slot, view.queue.entries);
+        setState({ loading: false, error: null, fresh: views.every(({ view }) => view.freshness.fresh) });
       } catch (failure) {
         if (live) setState({ loading: false, error: asContractError(failure), fresh: false });
       }
