@@ -23,8 +23,8 @@ const KEYPRESSES = 100;
 interface UiProbe {
   /** When the page dispatched each `live.queueEntry` event from the host's socket (MessageEvent.timeStamp). */
   queueEvents: number[];
-  /** Contract messages over 100 kB (the queue snapshot): when they were dispatched, and their size. */
-  bigMessages: { at: number; bytes: number }[];
+  /** Answers carrying a queue snapshot (live.getQueue): when they were dispatched, and their size. */
+  snapshots: { at: number; bytes: number }[];
 }
 type ProbeWindow = typeof globalThis & { __uiProbe: UiProbe };
 
@@ -76,7 +76,7 @@ export async function run(): Promise<void> {
 }
 
 function installProbe(): void {
-  const probe: UiProbe = { queueEvents: [], bigMessages: [] };
+  const probe: UiProbe = { queueEvents: [], snapshots: [] };
   (globalThis as ProbeWindow).__uiProbe = probe;
   const Native = globalThis.WebSocket;
   // The probe listens first, so its own work is not part of what it times.
@@ -86,7 +86,9 @@ function installProbe(): void {
       this.addEventListener('message', (message: MessageEvent) => {
         if (typeof message.data !== 'string') return;
         if (message.data.startsWith('{"event":"live.queueEntry"')) probe.queueEvents.push(message.timeStamp);
-        else if (message.data.length > 100_000) probe.bigMessages.push({ at: message.timeStamp, bytes: message.data.length });
+        else if (message.data.startsWith('{"id":') && message.data.slice(0, 80).includes('"value":{"queue":')) {
+          probe.snapshots.push({ at: message.timeStamp, bytes: message.data.length });
+        }
       });
     }
   };
@@ -99,7 +101,7 @@ async function firstRender(page: Page): Promise<void> {
     await page.waitForSelector('[data-testid="review-queue"]');
     await page.evaluate(() => {
       const win = globalThis as ProbeWindow & { __firstRender?: Promise<{ clickAt: number; shownAt: number }> };
-      win.__uiProbe.bigMessages = [];
+      win.__uiProbe.snapshots = [];
       win.__firstRender = new Promise((resolve) => {
         document.addEventListener(
           'click',
@@ -122,7 +124,7 @@ async function firstRender(page: Page): Promise<void> {
       const win = globalThis as ProbeWindow & { __firstRender?: Promise<{ clickAt: number; shownAt: number }> };
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the queue never showed its rows')), 60_000));
       const { clickAt, shownAt } = await Promise.race([win.__firstRender as Promise<{ clickAt: number; shownAt: number }>, timeout]);
-      const snapshot = win.__uiProbe.bigMessages.find((message) => message.at >= clickAt);
+      const snapshot = win.__uiProbe.snapshots.find((message) => message.at >= clickAt);
       return { total: shownAt - clickAt, fetched: snapshot ? snapshot.at - clickAt : null, bytes: snapshot?.bytes ?? 0 };
     });
     await page.waitForSelector(`[data-testid="queue-table"][data-rows="${CANDIDATES}"]`);
