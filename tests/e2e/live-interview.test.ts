@@ -323,6 +323,8 @@ describe('ending an interview', () => {
     await entryState('in_room');
     const calledAt = await workstation.evaluate(() => (globalThis as ExaminerWindow).__examinerLive.calledAt);
     expect(calledAt).not.toBeNull();
+    await workstation.getByTestId('record-toggle').click();
+    for (const device of ['main', 'side'] as const) await workstation.waitForSelector(`[data-testid="recording-${device}"][data-state="recording"]`);
 
     await workstation.getByTestId('end-interview').click();
     await workstation.locator('.ant-modal-confirm').getByRole('button', { name: '结束面试' }).click();
@@ -332,6 +334,9 @@ describe('ending an interview', () => {
       await workstation.waitForSelector(`[data-testid="feed-${device}"][data-view="ended"]`);
       expect((await feed(device)).link).toBe('none');
     }
+    // Ending stopped the recording: both files are finished and kept.
+    for (const device of ['main', 'side'] as const) await workstation.waitForSelector(`[data-testid="recording-${device}"][data-state="finished"]`);
+    expect(await workstation.getByTestId('record-toggle').isDisabled()).toBe(true);
     for (const page of Object.values(pages)) {
       await page.waitForFunction(() => (globalThis as CandidateWindow).__candidate.state === 'finished');
     }
