@@ -196,6 +196,7 @@ export const en: Messages = {
       actions: 'Actions',
     },
     reReviewTag: 'Re-review',
+    evidenceTag: 'Interview evidence',
     open: 'Grade',
     openCode: 'Grade {{code}}',
     activeAnnouncement: 'Code {{code}}, {{status}}',

@@ -198,6 +198,7 @@ export const zhCN = {
       actions: '操作',
     },
     reReviewTag: '待复核',
+    evidenceTag: '面试取证录像',
     open: '评分',
     openCode: '为 {{code}} 评分',
     activeAnnouncement: '考号 {{code}}，{{status}}',

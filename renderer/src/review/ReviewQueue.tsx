@@ -11,6 +11,7 @@ import { ReReviewNotice } from './ReReviewNotice';
 import { reviewColumns } from './review-columns';
 import { useAssignments } from './useAssignments';
 import { useDownloadActions } from './useDownloadActions';
+import { useEvidenceAssignments } from './useEvidenceAssignments';
 import { useRecordingsOverview } from './useRecordingsOverview';
 
 interface ReviewQueueProps {
@@ -36,9 +37,18 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
   const table = useRef<GetRef<typeof Table>>(null);
   const box = useRef<HTMLDivElement>(null);
   const height = useElementHeight(box, 420);
-  const rows = useMemo(
-    () => (view?.assignments ?? []).filter((item) => item.assignment.kind === 'recorded' && item.assignment.examId === exam.id),
+  const liveIds = useMemo(
+    () => (view?.assignments ?? []).filter((item) => item.assignment.kind === 'live' && item.assignment.examId === exam.id).map((item) => item.assignment.assignmentId),
     [view, exam.id],
+  );
+  // Live interviews recorded as evidence are reviewed here too, after the recorded exams.
+  const withEvidence = useEvidenceAssignments(liveIds);
+  const rows = useMemo(
+    () =>
+      (view?.assignments ?? []).filter(
+        (item) => item.assignment.examId === exam.id && (item.assignment.kind === 'recorded' || withEvidence.has(item.assignment.assignmentId)),
+      ),
+    [view, exam.id, withEvidence],
   );
   const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
   const requests = useMemo(() => new Map(reReviews.map((request) => [request.assignmentId, request])), [reReviews]);

@@ -48,14 +48,19 @@ export function reviewColumns({ t, language, format, subjects, reReviews, downlo
       key: 'download',
       title: t('review.columns.download'),
       width: 220,
-      render: (_, { assignment }) => (
-        <DownloadStateCell
-          assignment={assignment}
-          recordings={downloads.get(assignment.assignmentId)}
-          busy={downloadBusy === assignment.assignmentId}
-          onAction={onDownload}
-        />
-      ),
+      render: (_, { assignment }) =>
+        assignment.kind === 'live' ? (
+          <ToneTag tone="info" data-testid="evidence-tag">
+            {t('review.evidenceTag')}
+          </ToneTag>
+        ) : (
+          <DownloadStateCell
+            assignment={assignment}
+            recordings={downloads.get(assignment.assignmentId)}
+            busy={downloadBusy === assignment.assignmentId}
+            onAction={onDownload}
+          />
+        ),
     },
     { key: 'status', title: t('review.columns.status'), width: 150, render: (_, view) => <SheetStatusTag status={view.sheetStatus} /> },
     {

@@ -1,0 +1,136 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { AssignmentRecordings, EvidenceRecording, RecordingArtefacts } from '@common/contract';
+import type { Assignment, ReviewMark } from '@common/platform';
+import { RecordingReview } from '../../renderer/src/review/player/RecordingReview';
+import { fakeExaminer } from './fake-examiner';
+import { renderInApp } from './render';
+
+const SHA = 'a'.repeat(64);
+const MAIN_MEDIA = 'm00000000000000000000000a';
+const SIDE_MEDIA = 'm00000000000000000000000b';
+
+const recorded: Assignment = {
+  assignmentId: 'as-rec-1',
+  examId: 'exam-1',
+  subjectId: 'instrumental',
+  slotId: 'slot-1',
+  kind: 'recorded',
+  candidateCode: 'K7Q2-M9XA',
+  entryId: null,
+  recordings: [
+    { recordingId: 'rec-main', angle: 'main', contentType: 'video/mp4', bytes: 1000, sha256: SHA, durationMs: 20_000 },
+    { recordingId: 'rec-side', angle: 'side', contentType: 'video/mp4', bytes: 800, sha256: SHA, durationMs: 20_000 },
+  ],
+  dueAt: '2026-06-01T00:00:00.000Z',
+};
+const liveAssignment: Assignment = { ...recorded, assignmentId: 'as-live-1', kind: 'live', entryId: 'q-1', recordings: [] };
+
+function downloads(state: 'none' | 'ready'): AssignmentRecordings {
+  const ready = state === 'ready';
+  return {
+    assignmentId: recorded.assignmentId,
+    state,
+    bytesDone: ready ? 1800 : 0,
+    bytes: 1800,
+    recordings: [
+      { recordingId: 'rec-main', angle: 'main', state, bytesDone: ready ? 1000 : 0, bytes: 1000, mediaId: ready ? MAIN_MEDIA : null, error: null },
+      { recordingId: 'rec-side', angle: 'side', state, bytesDone: ready ? 800 : 0, bytes: 800, mediaId: ready ? SIDE_MEDIA : null, error: null },
+    ],
+  };
+}
+
+const pending = { state: 'pending', jobId: null, progress: null } as const;
+const unprobed = (recordingId: string): RecordingArtefacts => ({ recordingId, probe: pending, strip: pending, waveform: pending, playback: pending });
+
+function evidence(device: 'main' | 'side', mediaId: string): EvidenceRecording {
+  return {
+    recordingId: `ev-${device}`,
+    assignmentId: liveAssignment.assignmentId,
+    device,
+    mimeType: 'video/webm',
+    state: 'finished',
+    bytes: 5000,
+    chunks: 3,
+    startedAt: '2026-05-01T06:00:00.000Z',
+    finishedAt: '2026-05-01T06:05:00.000Z',
+    durationMs: 300_000,
+    video: { codec: 'vp8', width: 640, height: 360 },
+    audio: { codec: 'opus' },
+    mediaId,
+    recovered: false,
+    error: null,
+  };
+}
+
+const videoOf = (angle: 'main' | 'side') => document.querySelector<HTMLVideoElement>(`video[data-angle="${angle}"]`);
+
+describe('the review player fed with an assignment', () => {
+  it('says a recording is not downloaded, downloads it on request, and plays it by media id once it is here', async () => {
+    fakeExaminer.handle('recordings.state', () => downloads('none'));
+    fakeExaminer.handle('recordings.download', () => ({ ...downloads('none'), state: 'queued' }));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
+    fakeExaminer.handle('media.prepare', (input) => unprobed(input.recordingId));
+    const user = userEvent.setup();
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} />);
+
+    await waitFor(() => expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('not_downloaded'));
+    expect(screen.getByTestId('angle-main').textContent).toContain('录像尚未下载到本机');
+    expect(videoOf('main')).toBeNull();
+    await user.click(screen.getByRole('button', { name: '下载 考号 K7Q2-M9XA 的录像' }));
+    expect(fakeExaminer.callsOf('recordings.download')).toEqual([{ assignmentId: recorded.assignmentId }]);
+
+    fakeExaminer.emit('recordings.progress', downloads('ready'));
+    await waitFor(() => expect(videoOf('main')?.getAttribute('src')).toBe(`/media/${MAIN_MEDIA}`));
+    expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
+    // The side is heard through the main: it is muted.
+    expect(videoOf('side')?.muted).toBe(true);
+    await waitFor(() => expect(fakeExaminer.callsOf('media.prepare')).toHaveLength(2));
+    expect(fakeExaminer.callsOf('media.prepare').map((input) => [input.recordingId, input.priority]).sort()).toEqual([
+      ['rec-main', 'now'],
+      ['rec-side', 'now'],
+    ]);
+  });
+
+  it('stops offering a recording ffmpeg found damaged, and says so in plain words', async () => {
+    fakeExaminer.handle('recordings.state', () => downloads('ready'));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
+    const corrupt = { state: 'failed', error: { kind: 'corrupt_input', code: 'media_corrupt_input', message: 'moov atom not found' } } as const;
+    fakeExaminer.handle('media.prepare', (input) =>
+      input.recordingId === 'rec-main' ? { recordingId: 'rec-main', probe: corrupt, strip: corrupt, waveform: corrupt, playback: corrupt } : unprobed(input.recordingId),
+    );
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} />);
+    await waitFor(() => expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('failed'));
+    expect(screen.getByTestId('angle-main').textContent).toContain('录像文件已损坏、不完整或不是视频文件');
+    expect(videoOf('main')).toBeNull();
+    expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
+  });
+
+  it("plays a live interview's evidence recordings, with no download controls", async () => {
+    fakeExaminer.handle('recordings.state', () => ({ assignmentId: liveAssignment.assignmentId, state: 'none', bytesDone: 0, bytes: 0, recordings: [] }));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [evidence('main', MAIN_MEDIA), evidence('side', SIDE_MEDIA)] }));
+    renderInApp(<RecordingReview assignment={liveAssignment} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} />);
+    await waitFor(() => expect(videoOf('main')?.getAttribute('src')).toBe(`/media/${MAIN_MEDIA}`));
+    expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
+    expect(screen.getByTestId('recording-review').getAttribute('data-source')).toBe('evidence');
+    expect(screen.queryByTestId('download-state')).toBeNull();
+  });
+
+  it('adds a note at the moment typing began, and never treats the typed letters as player keys', async () => {
+    fakeExaminer.handle('recordings.state', () => downloads('ready'));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
+    fakeExaminer.handle('media.prepare', (input) => unprobed(input.recordingId));
+    const onMarksChange = vi.fn<(marks: ReviewMark[]) => void>();
+    const user = userEvent.setup();
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={onMarksChange} />);
+    await waitFor(() => expect(videoOf('main')).not.toBeNull());
+    const play = vi.spyOn(HTMLMediaElement.prototype, 'play');
+    await user.click(screen.getByTestId('mark-text'));
+    await user.keyboard('k l j 音准{Enter}');
+    expect(play).not.toHaveBeenCalled();
+    expect(onMarksChange).toHaveBeenCalledTimes(1);
+    const [marks] = onMarksChange.mock.calls[0] ?? [];
+    expect(marks).toEqual([{ id: expect.stringMatching(/^mk[0-9a-f]{16}$/) as unknown as string, kind: 'note', atMs: 0, text: 'k l j 音准' }]);
+  });
+});
