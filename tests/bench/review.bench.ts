@@ -95,7 +95,7 @@ export async function run(): Promise<void> {
     bench('review.download_vs_raw', download.downloader / download.raw, 'x');
 
     const player = await playerLatency(pair);
-    note(`open → first frame: ${player.opens.map((ms) => ms.toFixed(0)).join(', ')} ms (the first open probes the files)`);
+    note(`open → first frame: ${player.opens.map((ms) => ms.toFixed(0)).join(', ')} ms (the first open, while ffmpeg prepares the files)`);
     bench('review.open_first_frame_ms', player.opens[0] ?? Number.NaN, 'ms');
     note(`seeks: median ${percentile(player.seeks, 50).toFixed(0)} ms, max ${Math.max(...player.seeks).toFixed(0)} ms over ${String(player.seeks.length)}`);
     bench('review.seek_p95_ms', percentile(player.seeks, 95), 'ms');
