@@ -204,8 +204,14 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
     await workstation.getByTestId('layout-fullscreen').click();
     await workstation.waitForSelector('[data-testid="layout-fullscreen"][aria-pressed="true"]');
     expect(await workstation.evaluate(() => document.fullscreenElement?.getAttribute('data-testid'))).toBe('feed-area');
-    // The cameras take the screen (the grading form's width too), the controls with them.
+    // The cameras take the screen (the grading form's width too), the controls with them, and the
+    // candidate code and answering time stay in sight.
     expect((await stage.boundingBox())?.width).toBeGreaterThan(inPage + 300);
+    const code = (await workstation.getByTestId('candidate-code').textContent()) ?? '';
+    expect(code).toMatch(/^现场面试 · 考号 \S+$/);
+    expect(await workstation.getByTestId('fullscreen-candidate-code').textContent()).toBe(code);
+    expect(await workstation.getByTestId('fullscreen-candidate-code').isVisible()).toBe(true);
+    expect(await workstation.getByTestId('fullscreen-answer-time').isVisible()).toBe(true);
     await workstation.getByTestId('layout-fullscreen').click();
     await workstation.waitForSelector('[data-testid="layout-fullscreen"][aria-pressed="false"]');
 

@@ -160,7 +160,23 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
 
       <Flex gap={16} align="start" wrap={false} style={{ minHeight: 0 }}>
         <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }}>
-          <FeedStage session={session} feeds={feeds} live={live} ended={final} interruption={interruption} />
+          <FeedStage
+            session={session}
+            feeds={feeds}
+            live={live}
+            ended={final}
+            interruption={interruption}
+            heading={
+              <Space size="middle" wrap align="center">
+                <Typography.Text strong style={{ fontSize: 18 }} data-testid="fullscreen-candidate-code">
+                  {t('live.title', { code: entry.candidateCode })}
+                </Typography.Text>
+                {ready && (
+                  <AnswerClock enteredAt={entry.enteredAt} endedAt={entry.finishedAt} answerSeconds={ready.subject.answerSeconds} testId="fullscreen-answer-time" />
+                )}
+              </Space>
+            }
+          />
           <MessagesPanel entryId={entryId} messages={messages} prompts={prompts} canPrompt={live} />
         </Flex>
         {form !== null && (

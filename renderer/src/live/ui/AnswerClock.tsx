@@ -5,7 +5,17 @@ import { useNow } from '../../format/useNow';
 import { answeringTimeLeft } from '../interruption';
 
 /** The subject's answering time, counting down from when the candidate entered the room. */
-export function AnswerClock({ enteredAt, endedAt, answerSeconds }: { enteredAt: string | null; endedAt: string | null; answerSeconds: number }) {
+export function AnswerClock({
+  enteredAt,
+  endedAt,
+  answerSeconds,
+  testId = 'answer-time',
+}: {
+  enteredAt: string | null;
+  endedAt: string | null;
+  answerSeconds: number;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const now = useNow();
   const left = answeringTimeLeft(enteredAt, answerSeconds, now, endedAt);
@@ -19,7 +29,7 @@ export function AnswerClock({ enteredAt, endedAt, answerSeconds }: { enteredAt: 
     <Statistic
       title={t('live.answerTime')}
       value={text}
-      data-testid="answer-time"
+      data-testid={testId}
       data-remaining-ms={left ?? ''}
       styles={{ content: { fontSize: 18, fontVariantNumeric: 'tabular-nums', color: left !== null && left < 0 ? '#cf1322' : undefined } }}
     />

@@ -1,5 +1,5 @@
 import { Button, Flex, Segmented, Tooltip } from 'antd';
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Device } from '@common/platform';
 import type { InterruptionView } from '../interruption';
@@ -14,6 +14,8 @@ export interface FeedStageProps {
   readonly live: boolean;
   readonly ended: boolean;
   readonly interruption: InterruptionView;
+  /** What must stay in sight in full screen too: the candidate code and the answering time. */
+  readonly heading?: ReactNode;
 }
 
 const other = (device: Device): Device => (device === 'main' ? 'side' : 'main');
@@ -23,7 +25,7 @@ const other = (device: Device): Device => (device === 'main' ? 'side' : 'main');
  * default), side by side, or one in focus with the other as a thumbnail (still playing, so its
  * freezes and interruptions are still seen); swap exchanges them; full screen takes the stage.
  */
-export function FeedStage({ session, feeds, live, ended, interruption }: FeedStageProps) {
+export function FeedStage({ session, feeds, live, ended, interruption, heading }: FeedStageProps) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<LayoutMode>('main-large');
   const [primary, setPrimary] = useState<Device>('main');
@@ -64,6 +66,11 @@ export function FeedStage({ session, feeds, live, ended, interruption }: FeedSta
       data-testid="feed-area"
       style={{ display: 'flex', flexDirection: 'column', gap: 8, minWidth: 0, ...(fullscreen && { background: '#000', padding: 12, overflow: 'auto' }) }}
     >
+      {fullscreen && heading !== undefined && (
+        <div data-testid="fullscreen-heading" style={{ alignSelf: 'flex-start', background: '#fff', borderRadius: 8, padding: '6px 12px' }}>
+          {heading}
+        </div>
+      )}
       <Flex gap={8} wrap align="center" data-testid="layout-controls">
         <Segmented<LayoutMode>
           aria-label={t('live.layout.label')}
