@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ResolveConflictInput, SheetState } from '@common/contract';
 import type { Rubric } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
-import { SheetVersion } from './SheetVersion';
+import { VersionsTable } from './VersionsTable';
 
 interface ConflictPanelProps {
   readonly sheet: SheetState;
@@ -42,27 +42,17 @@ export function ConflictPanel({ sheet, rubric, mineUsable, onResolve }: Conflict
         title={t('conflict.title')}
         description={conflict.reason === 'locked' ? t('conflict.lockedReason') : t('conflict.versionReason')}
       />
-      <Flex gap={12} wrap>
-        <SheetVersion
-          testId="conflict-mine"
-          title={t('conflict.mine')}
-          rubric={rubric}
-          content={{ values: sheet.values, total: sheet.total, comment: sheet.comment, violation: sheet.violation }}
-        />
-        <SheetVersion
-          testId="conflict-platform"
-          title={t('conflict.platform', { version: platform.version })}
-          extra={
-            platform.acceptedAt ? (
-              <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-                {t('conflict.acceptedAt', { time: format.dateTime(platform.acceptedAt) })}
-              </Typography.Paragraph>
-            ) : null
-          }
-          rubric={rubric}
-          content={platform.sheet ? { values: platform.sheet.values, total: platform.total, comment: platform.sheet.comment, violation: platform.sheet.violation } : null}
-        />
-      </Flex>
+      {platform.acceptedAt && (
+        <Typography.Text type="secondary">{t('conflict.acceptedAt', { time: format.dateTime(platform.acceptedAt) })}</Typography.Text>
+      )}
+      {platform.sheet === null && <Typography.Text type="secondary">{t('conflict.noSheet')}</Typography.Text>}
+      <VersionsTable
+        rubric={rubric}
+        mine={{ values: sheet.values, total: sheet.total, comment: sheet.comment, violation: sheet.violation }}
+        theirs={platform.sheet ? { values: platform.sheet.values, total: platform.total, comment: platform.sheet.comment, violation: platform.sheet.violation } : null}
+        mineTitle={t('conflict.mine')}
+        theirsTitle={t('conflict.platform', { version: platform.version })}
+      />
       <Space wrap>
         <Button
           type="primary"
