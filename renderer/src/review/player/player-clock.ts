@@ -37,10 +37,19 @@ export class PlayerClock {
     this.#detachLeader();
     this.#leader = leader;
     this.#follower = follower;
-    if (follower) follower.muted = true;
+    if (follower) {
+      follower.muted = true;
+      follower.playbackRate = this.#rate;
+    }
     if (leader) {
       for (const name of LEADER_EVENTS) leader.addEventListener(name, this.#onLeaderEvent);
       leader.playbackRate = this.#rate;
+      // A leader that arrives late (a proxy replacing a file the browser refused) takes over,
+      // paused, from where the other angle was.
+      if (follower && leader.paused && leader.currentTime === 0 && follower.currentTime > 0) {
+        follower.pause();
+        leader.currentTime = follower.currentTime;
+      }
     }
     this.#publish();
   }
