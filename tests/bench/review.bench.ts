@@ -42,9 +42,10 @@ import { bench, note, percentile } from './report';
  *
  *  - the review player in Chromium, against the browser host (the built renderer, dist/renderer:
  *    `npm run build` first) with the pair downloaded: open → first frame (from the click on the
- *    queue's open button until both angles have decoded their first frame; the first open, when
- *    main still has to probe the files, and later ones as a note), and seek latency over 50
- *    random seeks (from the pointer going down on the scrubber until both angles have seeked).
+ *    queue's open button until both angles have decoded their first frame; the first open,
+ *    while ffmpeg prepares the files, and later ones as a note), and seek latency over 50
+ *    random seeks (from the pointer going down on the scrubber until both angles have seeked,
+ *    once the strip and waveform are made).
  */
 const SECONDS = 600;
 const TILES = 60;
@@ -284,10 +285,16 @@ async function openToFirstFrame(page: Page, assignmentId: string): Promise<numbe
   });
 }
 
-/** From pointer down on the scrubber until both angles have seeked, at 50 places chosen by a fixed seed. */
+/**
+ * From pointer down on the scrubber until both angles have seeked, at 50 places chosen by a
+ * fixed seed; once the strip and waveform are made, so that ffmpeg's preparation is not
+ * competing with Chromium's decoders for the cores.
+ */
 async function seekLatencies(page: Page): Promise<number[]> {
   const scrubber = page.getByTestId('scrubber');
   await scrubber.waitFor();
+  await page.waitForSelector('[data-testid="strip"][data-state="ready"]', { timeout: 600_000 });
+  await page.waitForSelector('[data-testid="waveform"][data-state="ready"]', { timeout: 600_000 });
   const box = await scrubber.boundingBox();
   if (!box) throw new Error('the scrubber has no box');
   let seed = 20_260_501;
