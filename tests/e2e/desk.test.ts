@@ -11,6 +11,7 @@ import { launchChromium, type Chromium } from '../support/chromium';
 import { closedPort, startStack, type Stack } from '../support/servers';
 import { seriousViolations } from './desk/axe';
 import { RawCandidate } from './desk/candidate';
+import { confirmWithEnter } from './desk/confirm';
 import { assignmentsOf, scoreOf, signInToPlatform, submitScore } from './desk/platform-api';
 
 /**
@@ -195,10 +196,7 @@ describe("the examiner's desk, in Chromium, against the reference platform", () 
     await typeScores('10');
     await saveState('saved');
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog');
-    await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('总分');
-    await page.keyboard.press('Enter');
+    expect(await confirmWithEnter(page)).toContain('总分');
     await saveState('accepted');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await expectAccessible(page);
@@ -223,8 +221,7 @@ describe("the examiner's desk, in Chromium, against the reference platform", () 
     await typeScores('8');
     await saveState('saved');
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor();
-    await page.keyboard.press('Enter');
+    await confirmWithEnter(page);
     await saveState('sending');
     await page.waitForSelector('[data-testid="sync-status"][data-state="offline"][data-pending="1"]');
     expect(await page.getByTestId('sync-pending').textContent()).toBe('待发送 1 份');
@@ -254,8 +251,7 @@ describe("the examiner's desk, in Chromium, against the reference platform", () 
     expect(await submitScore(platform.url, token, assignmentId, 0, { values: theirs, comment: '另一台电脑', violation: { flagged: false, note: null } })).toBe(201);
 
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor();
-    await page.keyboard.press('Enter');
+    await confirmWithEnter(page);
     await saveState('conflict');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     const panel = page.getByTestId('conflict-panel');

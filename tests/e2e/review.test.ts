@@ -9,6 +9,7 @@ import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
 import { seriousViolations } from './desk/axe';
+import { confirmWithEnter } from './desk/confirm';
 import { scoreOf, signInToPlatform } from './desk/platform-api';
 
 /**
@@ -230,8 +231,7 @@ describe('offline review of recorded exams, in Chromium, against the reference p
     expect(await page.getByTestId('player-toggle').getAttribute('data-playing')).toBe('false');
     await saveState('saved');
     await page.getByTestId('submit-sheet').click();
-    await page.getByRole('dialog').waitFor();
-    await page.keyboard.press('Enter');
+    await confirmWithEnter(page);
     await saveState('sending');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     // The grading view; the header's offline badge is the shell's, not the review's.
