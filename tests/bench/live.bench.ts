@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { ADMIN_SECRET_HEADER, AdminCandidateList, type AdminCandidate } from '@common/platform/admin';
 import type { Device } from '@common/platform/queue';
-import type { LiveTestHandle } from '../../renderer/src/live/diagnostics';
+import type { FeedReading, LiveTestHandle } from '../../renderer/src/live/diagnostics';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { startCandidateProcess, type CandidateProcess } from '../support/candidate-process';
 import { launchChromium, type Chromium } from '../support/chromium';
@@ -73,11 +73,14 @@ async function onLoopback(browser: Chromium): Promise<void> {
       await callIn(page, candidate);
       const startedAt = Date.now();
       for (const device of DEVICES) await takeLatencies(page, device);
+      const from = { main: await readFeed(page, 'main'), side: await readFeed(page, 'side') };
       await wait(GLASS_TO_GLASS_S * 1000);
       const latencies = { main: await takeLatencies(page, 'main'), side: await takeLatencies(page, 'side') };
+      const to = { main: await readFeed(page, 'main'), side: await readFeed(page, 'side') };
       for (const device of DEVICES) {
         const samples = latencies[device];
         note(`glass to glass, ${device}: ${samples.length} stamped frames, p50 ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms`);
+        note(`  of which, on average, in the panel's jitter buffer ${receiverMs(from[device], to[device], 'jitter')}, decoding ${receiverMs(from[device], to[device], 'decode')}`);
       }
       const both = [...latencies.main, ...latencies.side];
       bench('live.glass_to_glass_p50_ms', percentile(both, 50), 'ms');
@@ -191,6 +194,15 @@ async function finish(stack: Stack, candidate: AdminCandidate): Promise<void> {
 
 function takeLatencies(page: Page, device: Device): Promise<number[]> {
   return page.evaluate((which) => (globalThis as ExaminerWindow).__examinerLive.takeLatencies(which), device);
+}
+
+/** Average ms per frame the receiver spent in its jitter buffer or decoding between two readings, as text. */
+function receiverMs(from: FeedReading, to: FeedReading, what: 'jitter' | 'decode'): string {
+  const [a, b] = [from.receiver, to.receiver];
+  if (!a || !b) return 'not reported';
+  const spent = what === 'jitter' ? (b.jitterBufferDelayS ?? NaN) - (a.jitterBufferDelayS ?? NaN) : (b.decodeTimeS ?? NaN) - (a.decodeTimeS ?? NaN);
+  const frames = what === 'jitter' ? (b.jitterBufferEmitted ?? NaN) - (a.jitterBufferEmitted ?? NaN) : b.framesDecoded - a.framesDecoded;
+  return Number.isFinite(spent) && frames > 0 ? `${((spent * 1000) / frames).toFixed(1)} ms` : 'not reported';
 }
 
 function wait(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Device } from '@common/platform';
+import type { StatsSample } from './quality/stats-sample';
 import type { InterviewSession } from './session/interview-session';
 
 /** One feed as tests and the benchmark read it. Plain data: it crosses Playwright's evaluate(). */
@@ -20,6 +21,16 @@ export interface FeedReading {
   readonly frozenSince: number | null;
   readonly stamped: number;
   readonly wrongDevice: number;
+  /**
+   * The receiving side's cumulative counters from the latest stats sample (null before one, or
+   * where the browser does not report them), for the benchmark to tell where latency goes.
+   */
+  readonly receiver: {
+    readonly framesDecoded: number;
+    readonly jitterBufferDelayS: number | null;
+    readonly jitterBufferEmitted: number | null;
+    readonly decodeTimeS: number | null;
+  } | null;
   readonly recorder: { readonly state: string; readonly elapsedMs: number; readonly recordingId: string | null; readonly savedBytes: number } | null;
 }
 
@@ -69,6 +80,7 @@ export function exposeForTests(session: InterviewSession, entryId: string): () =
         frozenSince: diagnostics.freeze.frozenSince,
         stamped: diagnostics.latencies.length,
         wrongDevice: diagnostics.wrongDevice,
+        receiver: receiverOf(controller.latestStats),
         recorder: recorder && { state: recorder.state, elapsedMs: recorder.elapsedMs, recordingId: recorder.recordingId, savedBytes: recorder.savedBytes },
       };
     },
@@ -84,4 +96,15 @@ export function exposeForTests(session: InterviewSession, entryId: string): () =
 export function markCalled(entryId: string): void {
   const handle = window.__examinerLive;
   if (handle?.entryId === entryId) handle.calledAt = performance.now();
+}
+
+function receiverOf(sample: StatsSample | null): FeedReading['receiver'] {
+  const video = sample?.video;
+  if (!video) return null;
+  return {
+    framesDecoded: video.framesDecoded,
+    jitterBufferDelayS: video.jitterBufferDelay,
+    jitterBufferEmitted: video.jitterBufferEmittedCount,
+    decodeTimeS: video.totalDecodeTime,
+  };
 }

@@ -14,6 +14,9 @@ const video = (change: Partial<InboundVideo> = {}): InboundVideo => ({
   jitter: 0.004,
   freezeCount: 0,
   totalFreezesDuration: 0,
+  jitterBufferDelay: null,
+  jitterBufferEmittedCount: null,
+  totalDecodeTime: null,
   ...change,
 });
 const base: StatsSample = { at: 10_000, video: video(), roundTripTime: 0.002 };
@@ -100,6 +103,9 @@ describe('sampleFromStats', () => {
       jitter: 0.005,
       freezeCount: 2,
       totalFreezesDuration: 1.4,
+      jitterBufferDelay: 24,
+      jitterBufferEmittedCount: 600,
+      totalDecodeTime: 1.8,
     },
   ];
 
@@ -119,6 +125,9 @@ describe('sampleFromStats', () => {
         jitter: 0.005,
         freezeCount: 2,
         totalFreezesDuration: 1.4,
+        jitterBufferDelay: 24,
+        jitterBufferEmittedCount: 600,
+        totalDecodeTime: 1.8,
       },
     });
   });

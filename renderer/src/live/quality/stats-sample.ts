@@ -26,6 +26,11 @@ export interface InboundVideo {
   /** Chromium counts freezes itself; null where it does not. */
   readonly freezeCount: number | null;
   readonly totalFreezesDuration: number | null;
+  /** Cumulative seconds frames spent in the jitter buffer, and how many left it; null where not reported. */
+  readonly jitterBufferDelay: number | null;
+  readonly jitterBufferEmittedCount: number | null;
+  /** Cumulative seconds spent decoding; null where not reported. */
+  readonly totalDecodeTime: number | null;
 }
 
 /** A stats record as the report's iterator yields it: a type and some fields. */
@@ -64,6 +69,9 @@ export function sampleFromStats(records: Iterable<StatsRecord>, at: number): Sta
           jitter: num(video.jitter),
           freezeCount: num(video.freezeCount),
           totalFreezesDuration: num(video.totalFreezesDuration),
+          jitterBufferDelay: num(video.jitterBufferDelay),
+          jitterBufferEmittedCount: num(video.jitterBufferEmittedCount),
+          totalDecodeTime: num(video.totalDecodeTime),
         }
       : null,
   };

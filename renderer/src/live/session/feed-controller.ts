@@ -309,6 +309,11 @@ export class FeedController {
     this.#set({ quality });
   }
 
+  /** The latest stats sample of the current link (for the benchmark); null before the first. */
+  get latestStats(): StatsSample | null {
+    return this.#previousSample;
+  }
+
   /** Frozen time so far (for the benchmark). */
   frozenMs(): number {
     return frozenMsAt(this.diagnostics.freeze, performance.now());
