@@ -36,6 +36,8 @@ export const QueueEntryPanel = memo(function QueueEntryPanel({ row, busy, onActi
     <Card
       style={{ width: 300, flexShrink: 0, overflow: 'auto' }}
       title={t('entry.title', { code })}
+      // The code is how the examiner knows the candidate: wrap it rather than cut it off.
+      styles={{ title: { whiteSpace: 'normal', overflow: 'visible' } }}
       extra={<QueueStateTag state={entry.state} />}
       data-testid="entry-panel"
       data-entry-id={entry.entryId}
