@@ -13,6 +13,10 @@ export interface WorkstationConfig {
   readonly demo: boolean;
   /** The ffmpeg to run (ffprobe is looked for beside it); null or absent: ffmpeg-static's binary, else PATH. */
   readonly ffmpegPath?: string | null;
+  /** Most the media cache may hold, in GiB (default 20); unscored assignments' recordings are kept whatever it says. */
+  readonly mediaCacheGiB?: number;
+  /** Days after an assignment is due before its recordings go, once the score is accepted (default 7). */
+  readonly purgeAfterDays?: number;
 }
 
 const PlatformUrl = z
@@ -23,7 +27,20 @@ const PlatformUrl = z
 const ConfigFile = z.strictObject({
   platformUrl: PlatformUrl.optional(),
   ffmpegPath: z.string().min(1).max(4096).optional(),
+  mediaCacheGiB: z.number().min(1).max(4096).optional(),
+  purgeAfterDays: z.number().int().min(0).max(365).optional(),
 });
+
+const MediaCacheGiB = z.coerce.number().min(1).max(4096);
+const PurgeAfterDays = z.coerce.number().int().min(0).max(365);
+
+/** A number from a flag or variable, checked like the same key in config.json. */
+function numberSetting(name: string, raw: string | undefined, schema: z.ZodType<number>): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${name} ${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -54,7 +71,16 @@ export function resolveConfig(sources: ConfigSources = {}): WorkstationConfig {
     platformUrl = parsed.data;
   }
   const ffmpegPath = nonEmpty(flags['ffmpeg-path']) ?? nonEmpty(env.EXAMINER_FFMPEG_PATH) ?? file.ffmpegPath;
-  return { platformUrl, dataDir, demo: env.EXAMINER_DEMO === '1', ...(ffmpegPath === undefined ? {} : { ffmpegPath }) };
+  const mediaCacheGiB = numberSetting('--media-cache-gib', flags['media-cache-gib'] ?? env.EXAMINER_MEDIA_CACHE_GIB, MediaCacheGiB) ?? file.mediaCacheGiB;
+  const purgeAfterDays = numberSetting('--purge-after-days', flags['purge-after-days'] ?? env.EXAMINER_PURGE_AFTER_DAYS, PurgeAfterDays) ?? file.purgeAfterDays;
+  return {
+    platformUrl,
+    dataDir,
+    demo: env.EXAMINER_DEMO === '1',
+    ...(ffmpegPath === undefined ? {} : { ffmpegPath }),
+    ...(mediaCacheGiB === undefined ? {} : { mediaCacheGiB }),
+    ...(purgeAfterDays === undefined ? {} : { purgeAfterDays }),
+  };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -83,12 +109,13 @@ function readConfigFile(path: string): z.infer<typeof ConfigFile> {
   return parsed.data;
 }
 
-const KNOWN_FLAGS = new Set(['platform-url', 'data-dir', 'port', 'ffmpeg-path']);
+const FLAGS = ['platform-url', 'data-dir', 'port', 'ffmpeg-path', 'media-cache-gib', 'purge-after-days'] as const;
+const KNOWN_FLAGS: ReadonlySet<string> = new Set(FLAGS);
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
 /** `--name value` or `--name=value`, for the flags this app knows; anything else is an error. */
-export function parseFlags(argv: readonly string[]): Partial<Record<'platform-url' | 'data-dir' | 'port' | 'ffmpeg-path', string>> {
+export function parseFlags(argv: readonly string[]): Partial<Record<(typeof FLAGS)[number], string>> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';

@@ -80,7 +80,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const live = new LiveService(client, session, health, cache, events, log);
   const media = createMediaStack(
     { store, dataDir: config.dataDir, ffmpegPath: config.ffmpegPath ?? null, session, cache, health, origin: client.origin, events, log },
-    options.media,
+    {
+      ...options.media,
+      downloads: {
+        ...(config.mediaCacheGiB === undefined ? {} : { quotaBytes: Math.round(config.mediaCacheGiB * 2 ** 30) }),
+        ...(config.purgeAfterDays === undefined ? {} : { purgeAfterDueDays: config.purgeAfterDays }),
+        ...options.media?.downloads,
+      },
+    },
   );
   const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir, runner: media.runner });
 
