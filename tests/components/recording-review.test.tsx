@@ -86,6 +86,7 @@ describe('the review player fed with an assignment', () => {
     expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
     // The side is heard through the main: it is muted.
     expect(videoOf('side')?.muted).toBe(true);
+    expect(screen.getByTestId('export-side-by-side')).toHaveProperty('disabled', false);
     await waitFor(() => expect(fakeExaminer.callsOf('media.prepare')).toHaveLength(2));
     expect(fakeExaminer.callsOf('media.prepare').map((input) => [input.recordingId, input.priority]).sort()).toEqual([
       ['rec-main', 'now'],
@@ -115,6 +116,8 @@ describe('the review player fed with an assignment', () => {
     expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
     expect(screen.getByTestId('recording-review').getAttribute('data-source')).toBe('evidence');
     expect(screen.queryByTestId('download-state')).toBeNull();
+    // Evidence recordings are not exported from here.
+    expect(screen.queryByTestId('export-panel')).toBeNull();
   });
 
   it('adds a note at the moment typing began, and never treats the typed letters as player keys', async () => {

@@ -5,6 +5,7 @@ import type { Assignment, Device, ReviewMark } from '@common/platform';
 import { DownloadStateCell } from '../DownloadStateCell';
 import { useDownloadActions } from '../useDownloadActions';
 import { angleSource, evidenceSource, type AngleSource } from './angle-source';
+import { ExportPanel } from './ExportPanel';
 import { ReviewPlayer } from './ReviewPlayer';
 import { useEvidence } from './useEvidence';
 import { useReviewMedia } from './useReviewMedia';
@@ -50,6 +51,23 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
     return latest ? evidenceSource(latest.mediaId, latest.state) : { kind: 'absent' };
   };
   const sourceOf = shown === 'recordings' ? recordingOf : evidenceOf;
+  const main = sourceOf('main');
+  const side = sourceOf('side');
+  const mainRecordingId = assignment.recordings.find((recording) => recording.angle === 'main')?.recordingId ?? null;
+  // Exports are of the downloaded recordings only, not of an interview's evidence.
+  const exportPanel =
+    shown === 'recordings' && hasRecordings
+      ? (time: number) => (
+          <ExportPanel
+            assignmentId={assignment.assignmentId}
+            candidateCode={assignment.candidateCode}
+            mainRecordingId={mainRecordingId}
+            mainReady={main.kind === 'ready'}
+            bothReady={main.kind === 'ready' && side.kind === 'ready'}
+            time={time}
+          />
+        )
+      : undefined;
 
   return (
     <Flex vertical gap={12} data-testid="recording-review" data-source={shown}>
@@ -77,11 +95,12 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
       </Flex>
       <ReviewPlayer
         key={shown}
-        main={sourceOf('main')}
-        side={sourceOf('side')}
+        main={main}
+        side={side}
         marks={marks}
         marksReadOnly={marksReadOnly}
         onMarksChange={onMarksChange}
+        renderFooter={exportPanel}
       />
     </Flex>
   );

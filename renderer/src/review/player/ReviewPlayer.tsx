@@ -1,5 +1,5 @@
 import { Flex, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReviewMark } from '@common/platform';
 import { AngleView } from './AngleView';
@@ -16,6 +16,8 @@ interface ReviewPlayerProps {
   readonly marks: readonly ReviewMark[];
   readonly marksReadOnly: boolean;
   onMarksChange(marks: ReviewMark[]): void;
+  /** Shown under the marks, with now on the review clock in seconds (the export panel). */
+  renderFooter?: ((time: number) => ReactNode) | undefined;
 }
 
 /** Marked in the page's performance timeline when every playable angle has its first frame (the benchmark reads it). */
@@ -27,7 +29,7 @@ export const FIRST_FRAME_MARK = 'review:first-frame';
  * into the score sheet. Its keys (keys.ts) work anywhere in the player and on the page, never
  * while typing.
  */
-export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange }: ReviewPlayerProps) {
+export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, renderFooter }: ReviewPlayerProps) {
   const { t } = useTranslation();
   const [clock] = useState(() => new PlayerClock());
   const snapshot = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
@@ -170,6 +172,7 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange }
           void clock.seek(atMs / 1000);
         }}
       />
+      {renderFooter?.(snapshot.time)}
     </Flex>
   );
 }
