@@ -72,6 +72,8 @@ async function onLoopback(browser: Chromium): Promise<void> {
     try {
       await callIn(page, candidate);
       const startedAt = Date.now();
+      // Both panels' first stats sample is in (they come once a second), for the receiver's share below.
+      await page.waitForFunction(() => (globalThis as ExaminerWindow).__examinerLive.feed('main').receiver !== null && (globalThis as ExaminerWindow).__examinerLive.feed('side').receiver !== null);
       for (const device of DEVICES) await takeLatencies(page, device);
       const from = { main: await readFeed(page, 'main'), side: await readFeed(page, 'side') };
       await wait(GLASS_TO_GLASS_S * 1000);
