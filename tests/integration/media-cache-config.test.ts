@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingsOverview } from '@common/contract';
 import { silentLogger } from '../../main/log';
 import { createWorkstation } from '../../main/workstation';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
@@ -38,7 +39,7 @@ describe('the configured media cache quota', () => {
         expect(login.ok).toBe(true);
         const overview = await workstation.dispatch('recordings.overview', {}, { transport: 'test' });
         if (!overview.ok) throw new Error(overview.error.message);
-        quotas.push(overview.value.usage.quotaBytes);
+        quotas.push(RecordingsOverview.parse(overview.value).usage.quotaBytes);
       } finally {
         workstation.stop();
       }
