@@ -10,6 +10,9 @@ export const WORKSTATION_THEME: ThemeConfig = {
     colorPrimary: '#1f5fbf',
     // Links (the header's "check now" while offline) derive from the info blue, #1677ff: 4.1:1 on white.
     colorLink: '#1f5fbf',
+    // Hovered buttons and links take a lighter blue derived from these, #417dcc: 4.2:1 on white.
+    colorPrimaryHover: '#2f6fd0',
+    colorLinkHover: '#2f6fd0',
     // The default red (#ff4d4f) is 3.3:1 on white: danger buttons and error messages must read.
     colorError: '#c41d1d',
     colorTextSecondary: 'rgba(0, 0, 0, 0.68)',

@@ -90,7 +90,7 @@ export function ExportPanel({ assignmentId, candidateCode, mainRecordingId, main
         >
           {t('player.export.range', { from: shown(range.startMs), to: shown(range.endMs) })}
         </Typography.Text>
-        <Button size="small" type="primary" disabled={!canClip || !valid} onClick={exportClip} data-testid="export-clip">
+        <Button size="small" disabled={!canClip || !valid} onClick={exportClip} data-testid="export-clip">
           {t('player.export.exportClip')}
         </Button>
       </Flex>
