@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ReviewMark } from '@common/platform';
 import { planDemoRecordings } from '../../platform/demo/media';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
+import { ffprobe } from '../support/evidence-fixtures';
 import { seriousViolations } from './desk/axe';
 import { confirmWithEnter } from './desk/confirm';
 import { scoreOf, signInToPlatform } from './desk/platform-api';
@@ -265,6 +266,98 @@ describe('offline review of recorded exams, in Chromium, against the reference p
     await page.waitForSelector('[data-testid="review-player"][data-ready="true"]');
     await playPast(1);
     await pauseAligned();
+  });
+
+  it('exports both angles side by side and a clip of a marked range, offline, as files ffprobe reads as such', async () => {
+    await backToQueue();
+    await openAssignment(plain);
+    await page.waitForSelector('[data-testid="review-player"][data-ready="true"]');
+    const angles = await page.evaluate(() =>
+      ['main', 'side'].map((angle) => {
+        const video = document.querySelector<HTMLVideoElement>(`video[data-angle="${angle}"]`);
+        if (!video) throw new Error(`no ${angle} video`);
+        return { width: video.videoWidth, height: video.videoHeight };
+      }),
+    );
+    const [mainSize, sideSize] = angles;
+    if (!mainSize || !sideSize) throw new Error('both angles should have a size');
+
+    await page.getByTestId('export-side-by-side').click();
+
+    // The clip's start and end are taken from the player's clock: seek the main angle (the clock follows it), set each.
+    const panel = page.getByTestId('export-panel');
+    for (const [seconds, button] of [
+      [1, 'clip-set-start'],
+      [3, 'clip-set-end'],
+    ] as const) {
+      await page.evaluate((to) => {
+        const main = document.querySelector<HTMLVideoElement>('video[data-angle="main"]');
+        if (main) main.currentTime = to;
+      }, seconds);
+      await page.waitForSelector(`[data-testid="export-panel"][data-now-ms="${String(seconds * 1000)}"]`);
+      await page.getByTestId(button).click();
+    }
+    const range = page.getByTestId('clip-range');
+    expect(await range.getAttribute('data-start-ms')).toBe('1000');
+    expect(await range.getAttribute('data-end-ms')).toBe('3000');
+    expect(await range.getAttribute('data-valid')).toBe('true');
+    await page.getByTestId('export-clip').click();
+
+    const job = (kind: string) => panel.locator(`[data-testid="export-job"][data-kind="${kind}"]`);
+    await page.waitForFunction(
+      () => {
+        const rows = Array.from(document.querySelectorAll('[data-testid="export-job"]'));
+        return rows.length === 2 && rows.every((row) => ['done', 'failed'].includes(row.getAttribute('data-state') ?? ''));
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await job('side_by_side').getAttribute('data-error')).toBe('');
+    expect(await job('clip').getAttribute('data-error')).toBe('');
+    expect(await job('side_by_side').getAttribute('data-state')).toBe('done');
+    expect(await job('clip').getAttribute('data-state')).toBe('done');
+
+    const exportsDir = mkdtempSync(join(tmpdir(), 'review-exports-'));
+    onTestFinished(() => rmSync(exportsDir, { recursive: true, force: true }));
+    /** The saved file, fetched through the page as the link would download it. */
+    const saved = async (kind: string) => {
+      const link = job(kind).getByTestId('export-save');
+      const href = await link.getAttribute('href');
+      const name = await link.getAttribute('download');
+      if (!href || !name) throw new Error(`the ${kind} export has no save link`);
+      const base64 = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`GET ${url}: ${String(response.status)}`);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        let binary = '';
+        for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+        return btoa(binary);
+      }, href);
+      const file = join(exportsDir, name);
+      writeFileSync(file, Buffer.from(base64, 'base64'));
+      return { name, probe: ffprobe(file) };
+    };
+
+    // Both angles at one height (the taller one's), side by side: as wide as both at that height.
+    const sideBySide = await saved('side_by_side');
+    expect(sideBySide.name).toMatch(/^[A-Za-z0-9_-]+_side-by-side\.mp4$/);
+    const height = Math.max(mainSize.height, sideSize.height);
+    const widthAt = (size: { width: number; height: number }) => (height * size.width) / size.height;
+    const videos = sideBySide.probe.streams.filter((stream) => stream.codec_type === 'video');
+    expect(videos).toHaveLength(1);
+    expect(videos[0]?.height).toBe(height);
+    expect(Math.abs((videos[0]?.width ?? 0) - (widthAt(mainSize) + widthAt(sideSize)))).toBeLessThanOrEqual(4);
+    expect(sideBySide.probe.streams.filter((stream) => stream.codec_type === 'audio')).toHaveLength(1);
+
+    // The clip of the main angle lasts what was marked.
+    const clip = await saved('clip');
+    expect(clip.name).toMatch(/^[A-Za-z0-9_-]+_main_1\.0-3\.0s\.mp4$/);
+    const clipVideos = clip.probe.streams.filter((stream) => stream.codec_type === 'video');
+    expect(clipVideos).toHaveLength(1);
+    expect([clipVideos[0]?.width, clipVideos[0]?.height]).toEqual([mainSize.width, mainSize.height]);
+    expect(Math.abs(clip.probe.durationMs - 2000)).toBeLessThanOrEqual(200);
+    // The panel with its finished jobs, save links included.
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('delivers the score with its note once the platform is back', async () => {
