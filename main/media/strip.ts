@@ -24,8 +24,9 @@ export function stripLayout(video: NonNullable<MediaProbe['video']>, tiles: numb
 }
 
 /**
- * One ffmpeg pass: decode keyframes only (`-skip_frame nokey`, before `-i`, so the decoder drops
- * every other frame unread), keep the first keyframe at or after each of `tiles` evenly spaced
+ * One ffmpeg pass: read and decode keyframes only (`-discard nokey` makes the demuxer skip the
+ * other packets without reading them, which alone makes the pass about 3× faster on a phone-like
+ * file; `-skip_frame nokey` keeps the decoder to keyframes where a demuxer ignores discard), keep the first keyframe at or after each of `tiles` evenly spaced
  * times (`select` on `selected_n`), scale and tile them into one JPEG. `showinfo` logs the
  * time of each kept frame, which becomes the tile's time. ffmpeg's autorotation turns a phone
  * held upright before `select` sees the frame, so the tiles come out upright.
@@ -41,6 +42,8 @@ export function stripArgs(input: string, output: string, layout: StripLayout, du
     // showinfo reports at the info level.
     '-loglevel',
     'info',
+    '-discard',
+    'nokey',
     '-skip_frame',
     'nokey',
     '-i',

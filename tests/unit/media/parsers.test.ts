@@ -27,10 +27,13 @@ describe('thumbnail strip', () => {
     expect(stripLayout(video, tiles)).toEqual({ tiles, ...expected });
   });
 
-  it('decodes keyframes only (-skip_frame nokey before -i) and makes one image in one pass', () => {
+  it('reads and decodes keyframes only (-discard and -skip_frame nokey before -i) and makes one image in one pass', () => {
     const args = stripArgs('in.mp4', 'out.jpg', stripLayout(landscape, 60), 600, 0);
     expect(args.indexOf('-skip_frame')).toBeLessThan(args.indexOf('-i'));
     expect(args[args.indexOf('-skip_frame') + 1]).toBe('nokey');
+    // The demuxer skips the other packets too, rather than reading them for the decoder to drop.
+    expect(args.indexOf('-discard')).toBeLessThan(args.indexOf('-i'));
+    expect(args[args.indexOf('-discard') + 1]).toBe('nokey');
     expect(args[args.indexOf('-frames:v') + 1]).toBe('1');
     expect(args[args.indexOf('-vf') + 1]).toBe("select='gte(t-0,selected_n*10)',showinfo,scale=160:90,tile=10x6");
     expect(args.at(-1)).toBe('out.jpg');
