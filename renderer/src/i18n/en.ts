@@ -154,7 +154,7 @@ export const en: Messages = {
     activeAnnouncement: 'Code {{code}}, {{state}}',
   },
   entry: {
-    title: 'Candidate {{code}}',
+    title: 'Candidate <code>{{code}}</code>',
     none: 'Choose a candidate to see the details',
     appointment: 'Appointment',
     checkedIn: 'Checked in',

@@ -156,7 +156,7 @@ export const zhCN = {
     activeAnnouncement: '考号 {{code}}，{{state}}',
   },
   entry: {
-    title: '考生 {{code}}',
+    title: '考生 <code>{{code}}</code>',
     none: '选择一名考生查看详情',
     appointment: '预约时间',
     checkedIn: '签到时间',

@@ -1,6 +1,6 @@
 import { Button, Card, Descriptions, Empty, Popconfirm, Space, Typography } from 'antd';
 import { memo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { FINAL_QUEUE_STATES, type QueueState } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { DeviceStatus } from './DeviceStatus';
@@ -35,8 +35,8 @@ export const QueueEntryPanel = memo(function QueueEntryPanel({ row, busy, onActi
   return (
     <Card
       style={{ width: 300, flexShrink: 0, overflow: 'auto' }}
-      title={t('entry.title', { code })}
-      // The code is how the examiner knows the candidate: wrap it rather than cut it off.
+      // The code is how the examiner knows the candidate: the title wraps before it, never inside it, and never cuts it off.
+      title={<Trans i18nKey="entry.title" values={{ code }} components={{ code: <span style={{ whiteSpace: 'nowrap' }} /> }} />}
       styles={{ title: { whiteSpace: 'normal', overflow: 'visible' } }}
       extra={<QueueStateTag state={entry.state} />}
       data-testid="entry-panel"
