@@ -131,6 +131,8 @@ const StripRow = memo(function StripRow({ strip, durationMs }: { strip: PartStat
         const next = times[index + 1] ?? durationMs;
         const offset = tileOffset(value, index);
         return (
+          // The tile spans its time until the next tile's; wider than the tile (sparse keyframes, a
+          // short recording), the rest is dark rather than the sprite's neighbouring tiles.
           <div
             key={at}
             style={{
@@ -138,13 +140,22 @@ const StripRow = memo(function StripRow({ strip, durationMs }: { strip: PartStat
               left: `${String((at / Math.max(1, durationMs)) * 100)}%`,
               width: `${String((Math.max(0, next - at) / Math.max(1, durationMs)) * 100)}%`,
               height: STRIP_HEIGHT,
-              backgroundImage: `url(${mediaUrl(value.mediaId)})`,
-              backgroundSize: `${String(value.columns * value.tileWidth * scale)}px ${String(value.rows * value.tileHeight * scale)}px`,
-              backgroundPosition: `${String(offset.x * scale)}px ${String(offset.y * scale)}px`,
-              backgroundRepeat: 'no-repeat',
+              overflow: 'hidden',
+              background: '#1f1f1f',
               borderRight: '1px solid rgba(255,255,255,0.5)',
             }}
-          />
+          >
+            <div
+              style={{
+                width: value.tileWidth * scale,
+                height: STRIP_HEIGHT,
+                backgroundImage: `url(${mediaUrl(value.mediaId)})`,
+                backgroundSize: `${String(value.columns * value.tileWidth * scale)}px ${String(value.rows * value.tileHeight * scale)}px`,
+                backgroundPosition: `${String(offset.x * scale)}px ${String(offset.y * scale)}px`,
+                backgroundRepeat: 'no-repeat',
+              }}
+            />
+          </div>
         );
       })}
     </div>
