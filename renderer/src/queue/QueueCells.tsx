@@ -1,8 +1,9 @@
 import { Button, Typography } from 'antd';
-import { createContext, useContext } from 'react';
+import { createContext, useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Subject } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
+import type { QueueRowSource } from './queue-feed';
 import type { QueueRow } from './queue-store';
 
 /** What the queue's cells need besides their row: they read it here, so a cell re-renders only when its row changes. */
@@ -51,4 +52,18 @@ export function CallButton({ row }: { row: QueueRow }) {
       {t('entry.call')}
     </Button>
   );
+}
+
+/** Where the cells read their rows from (the live queue's feed). */
+export const QueueRowContext = createContext<QueueRowSource | null>(null);
+
+/**
+ * A cell's row, read by the cell itself: a change re-renders the cells of that row only, while
+ * the table (whose virtual body re-renders every visible cell when its data changes) is left alone.
+ */
+export function LiveCell({ entryId, children }: { entryId: string; children: (row: QueueRow) => ReactNode }) {
+  const source = useContext(QueueRowContext);
+  const subscribe = useCallback((listener: () => void) => source?.subscribeRow(entryId, listener) ?? (() => undefined), [source, entryId]);
+  const row = useSyncExternalStore(subscribe, () => source?.getRow(entryId));
+  return row ? children(row) : null;
 }

@@ -1,15 +1,16 @@
 import { Table, type GetRef, type TableColumnsType } from 'antd';
-import { useRef, type KeyboardEvent } from 'react';
+import { memo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useElementHeight } from '../layout/useElementHeight';
-import type { QueueRow } from './queue-store';
+import type { QueueRowRef } from './row-refs';
 
 /** antd's virtual table scrolls by index; the navigation hook tells it where to. */
 export type TableScroller = GetRef<typeof Table>;
 
 interface QueueTableProps {
-  readonly rows: readonly QueueRow[];
-  readonly columns: TableColumnsType<QueueRow>;
+  /** The same array while the rows shown and their order are the same (QueueRowRefs). */
+  readonly rows: readonly QueueRowRef[];
+  readonly columns: TableColumnsType<QueueRowRef>;
   readonly activeKey: string | null;
   readonly applied: number;
   readonly loading: boolean;
@@ -42,20 +43,42 @@ export function QueueTable({ rows, columns, activeKey, applied, loading, scrolle
       data-rows={rows.length}
       data-loading={loading}
     >
-      <Table<QueueRow>
-        ref={scroller}
-        virtual
-        size="small"
-        rowKey={(row) => row.entry.entryId}
-        columns={columns}
-        dataSource={rows as QueueRow[]}
-        pagination={false}
-        loading={loading}
-        scroll={{ x: columns.reduce((sum, column) => sum + (column.hidden ? 0 : Number(column.width ?? 100)), 0), y: Math.max(160, height - HEADER_HEIGHT) }}
-        rowClassName={(row) => (row.entry.entryId === activeKey ? 'examiner-row-active' : '')}
-        onRow={(row) => ({ onClick: () => onSelect(row.entry.entryId) })}
-        locale={{ emptyText: t('queue.empty') }}
-      />
+      <QueueGrid rows={rows} columns={columns} activeKey={activeKey} loading={loading} height={height} scroller={scroller} onSelect={onSelect} emptyText={t('queue.empty')} />
     </div>
   );
 }
+
+interface QueueGridProps {
+  readonly rows: readonly QueueRowRef[];
+  readonly columns: TableColumnsType<QueueRowRef>;
+  readonly activeKey: string | null;
+  readonly loading: boolean;
+  readonly height: number;
+  readonly scroller: React.RefObject<TableScroller | null>;
+  readonly emptyText: string;
+  onSelect(entryId: string): void;
+}
+
+/**
+ * The table itself, rendered again only when what it shows changes (rows, order, the active row,
+ * its size): a change of a candidate's state reaches that row's cells alone (LiveCell), because
+ * the virtual body of antd's table re-renders every visible cell whenever it renders.
+ */
+const QueueGrid = memo(function QueueGrid({ rows, columns, activeKey, loading, height, scroller, emptyText, onSelect }: QueueGridProps) {
+  return (
+    <Table<QueueRowRef>
+      ref={scroller}
+      virtual
+      size="small"
+      rowKey={(row) => row.entryId}
+      columns={columns}
+      dataSource={rows as QueueRowRef[]}
+      pagination={false}
+      loading={loading}
+      scroll={{ x: columns.reduce((sum, column) => sum + (column.hidden ? 0 : Number(column.width ?? 100)), 0), y: Math.max(160, height - HEADER_HEIGHT) }}
+      rowClassName={(row) => (row.entryId === activeKey ? 'examiner-row-active' : '')}
+      onRow={(row) => ({ onClick: () => onSelect(row.entryId) })}
+      locale={{ emptyText }}
+    />
+  );
+});

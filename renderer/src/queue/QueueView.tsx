@@ -7,13 +7,14 @@ import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
 import { openLiveInterview } from '../live/open-interview';
 import { filterQueue, type QueueFilter } from './filter-queue';
-import { QueueCellContext } from './QueueCells';
+import { QueueCellContext, QueueRowContext } from './QueueCells';
 import { queueColumns } from './queue-columns';
 import { QueueEntryPanel, type EntryAction } from './QueueEntryPanel';
 import type { QueueRow } from './queue-store';
 import { QueueTable, type TableScroller } from './QueueTable';
 import { QueueToolbar } from './QueueToolbar';
 import { useLiveQueue } from './useLiveQueue';
+import { QueueRowRefs } from './row-refs';
 
 export interface QueueViewProps {
   readonly exam: Exam;
@@ -39,6 +40,8 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
   const format = useTimeFormat();
   const queue = useLiveQueue(slots);
   const rows = useMemo(() => filterQueue(queue.rows, filter), [queue.rows, filter]);
+  const [rowRefs] = useState(() => new QueueRowRefs());
+  const tableRows = useMemo(() => rowRefs.of(rows), [rowRefs, rows]);
   const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
   const scroller = useRef<TableScroller>(null);
   const [busy, setBusy] = useState<{ entryId: string; action: EntryAction } | null>(null);
@@ -138,16 +141,18 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
       {!queue.fresh && !queue.error && <Alert type="warning" showIcon title={t('queue.stale')} data-testid="queue-stale" />}
       <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
         <QueueCellContext.Provider value={cells}>
-          <QueueTable
-            rows={rows}
-            columns={columns}
-            activeKey={nav.activeKey}
-            applied={queue.applied}
-            loading={queue.loading}
-            scroller={scroller}
-            onSelect={setActiveKey}
-            onKeyDown={nav.onKeyDown}
-          />
+          <QueueRowContext.Provider value={queue.rowSource}>
+            <QueueTable
+              rows={tableRows}
+              columns={columns}
+              activeKey={nav.activeKey}
+              applied={queue.applied}
+              loading={queue.loading}
+              scroller={scroller}
+              onSelect={setActiveKey}
+              onKeyDown={nav.onKeyDown}
+            />
+          </QueueRowContext.Provider>
         </QueueCellContext.Provider>
         <QueueEntryPanel
           row={activeRow}

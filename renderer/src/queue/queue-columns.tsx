@@ -1,9 +1,11 @@
 import type { TableColumnsType } from 'antd';
 import type { TFunction } from 'i18next';
-import { AppointmentTime, CallButton, CandidateCode, SubjectName } from './QueueCells';
+import type { ReactNode } from 'react';
+import { AppointmentTime, CallButton, CandidateCode, LiveCell, SubjectName } from './QueueCells';
 import { DeviceStatus } from './DeviceStatus';
 import { InterruptionCell } from './InterruptionCell';
 import type { QueueRow } from './queue-store';
+import type { QueueRowRef } from './row-refs';
 import { QueueStateTag } from './QueueStateTag';
 import { QuickMessageBadge } from './QuickMessageBadge';
 import { WaitingTime } from './WaitingTime';
@@ -15,71 +17,72 @@ export interface QueueColumnContext {
 }
 
 /**
- * A cell is rendered again only when its row changed (the queue store keeps an unchanged row's
- * identity): with thousands of candidates and a push every few milliseconds, re-rendering every
- * visible cell on each change would cost a frame. Whatever else a cell shows (language, time
- * zone, the call on its way) it reads from context, which reaches it regardless.
+ * The table holds row references that stay the same while the order does; each cell reads its row
+ * itself (LiveCell) and re-renders when that row changes. The table never needs to re-render a
+ * cell for a change of its row, and whatever else a cell shows (language, time zone, the call on
+ * its way) it reads from context, which reaches it regardless.
  */
-const rowChanged = (row: QueueRow, previous: QueueRow) => row !== previous;
+const refChanged = (ref: QueueRowRef, previous: QueueRowRef) => ref !== previous;
+const cell = (show: (row: QueueRow) => ReactNode) => (_: unknown, ref: QueueRowRef) => <LiveCell entryId={ref.entryId}>{show}</LiveCell>;
 
 /** The live queue's columns: code (never a name), state, the interruption rule, waiting, devices, messages. */
-export function queueColumns({ t, showSubject }: QueueColumnContext): TableColumnsType<QueueRow> {
-  const columns: TableColumnsType<QueueRow> = [
+export function queueColumns({ t, showSubject }: QueueColumnContext): TableColumnsType<QueueRowRef> {
+  const columns: TableColumnsType<QueueRowRef> = [
     {
       key: 'appointment',
       title: t('queue.columns.appointment'),
       width: 80,
-      render: (_, row) => <AppointmentTime at={row.entry.appointmentAt} />,
+      render: cell((row) => <AppointmentTime at={row.entry.appointmentAt} />),
     },
     {
       key: 'code',
       title: t('queue.columns.code'),
       width: 120,
-      render: (_, row) => <CandidateCode code={row.entry.candidateCode} />,
+      render: cell((row) => <CandidateCode code={row.entry.candidateCode} />),
     },
     {
       key: 'subject',
       hidden: !showSubject,
       title: t('queue.columns.subject'),
       width: 90,
-      render: (_, row) => <SubjectName subjectId={row.subjectId} />,
+      render: cell((row) => <SubjectName subjectId={row.subjectId} />),
     },
     {
       key: 'state',
       title: t('queue.columns.state'),
       width: 110,
-      render: (_, row) => <QueueStateTag state={row.entry.state} />,
+      render: cell((row) => <QueueStateTag state={row.entry.state} />),
     },
     {
       key: 'interruptions',
       title: t('queue.columns.interruptions'),
       width: 124,
-      render: (_, row) => <InterruptionCell entry={row.entry} />,
+      render: cell((row) => <InterruptionCell entry={row.entry} />),
     },
     {
       key: 'waiting',
       title: t('queue.columns.waiting'),
       width: 84,
-      render: (_, row) => <WaitingTime entry={row.entry} />,
+      render: cell((row) => <WaitingTime entry={row.entry} />),
     },
     {
       key: 'devices',
       title: t('queue.columns.devices'),
       width: 150,
-      render: (_, row) => <DeviceStatus devices={row.entry.devices} />,
+      render: cell((row) => <DeviceStatus devices={row.entry.devices} />),
     },
     {
       key: 'messages',
       title: t('queue.columns.messages'),
       width: 150,
-      render: (_, row) => <QuickMessageBadge row={row} />,
+      render: cell((row) => <QuickMessageBadge row={row} />),
     },
     {
       key: 'actions',
       title: t('queue.columns.actions'),
       width: 80,
-      render: (_, row) => <CallButton row={row} />,
+      render: cell((row) => <CallButton row={row} />),
     },
   ];
-  return columns.map((column) => ({ ...column, shouldCellUpdate: rowChanged }));
+  return columns.map((column) => ({ ...column, shouldCellUpdate: refChanged }));
 }

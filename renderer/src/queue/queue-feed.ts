@@ -1,16 +1,23 @@
 import type { LivePresence, LiveQuickMessage } from '@common/contract';
 import type { QueueEntry, Slot } from '@common/platform';
 import { FrameBatcher } from './frame-batcher';
-import { QueueStore, type QueueSnapshotView } from './queue-store';
+import { QueueStore, type QueueRow, type QueueSnapshotView } from './queue-store';
+
+/** One row of the queue for the cell that shows it (subscribe / get for useSyncExternalStore). */
+export interface QueueRowSource {
+  subscribeRow(entryId: string, listener: () => void): () => void;
+  getRow(entryId: string): QueueRow | undefined;
+}
 
 /**
  * The queue store as React sees it (subscribe / getSnapshot for useSyncExternalStore), fed by
  * the platform's pushes and flushed at most once per frame. Pushes for a slot whose snapshot is
  * still on its way are held and replayed on top of it, so none is lost to the race.
  */
-export class QueueFeed {
+export class QueueFeed implements QueueRowSource {
   readonly #store = new QueueStore();
   readonly #listeners = new Set<() => void>();
+  readonly #rowListeners = new Map<string, Set<() => void>>();
   readonly #batcher = new FrameBatcher(() => this.#notify());
   readonly #awaiting = new Set<string>();
   #early: QueueEntry[] = [];
@@ -21,6 +28,22 @@ export class QueueFeed {
   };
 
   readonly getSnapshot = (): QueueSnapshotView => this.#store.snapshot();
+
+  /**
+   * A cell listens to its own row only: a burst of changes re-renders the cells of the rows it
+   * touched, while the table itself re-renders only when the order or the filter's result changes.
+   */
+  readonly subscribeRow = (entryId: string, listener: () => void): (() => void) => {
+    let listeners = this.#rowListeners.get(entryId);
+    if (!listeners) this.#rowListeners.set(entryId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#rowListeners.delete(entryId);
+    };
+  };
+
+  readonly getRow = (entryId: string): QueueRow | undefined => this.#store.row(entryId);
 
   expect(slotIds: readonly string[]): void {
     for (const slotId of slotIds) this.#awaiting.add(slotId);
@@ -57,6 +80,12 @@ export class QueueFeed {
   }
 
   #notify(): void {
+    const changed = this.#store.takeChanged();
+    if (changed === null) {
+      for (const listeners of this.#rowListeners.values()) for (const listener of listeners) listener();
+    } else {
+      for (const entryId of changed) for (const listener of this.#rowListeners.get(entryId) ?? []) listener();
+    }
     for (const listener of this.#listeners) listener();
   }
 }

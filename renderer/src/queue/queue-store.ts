@@ -33,6 +33,20 @@ export class QueueStore {
   #applied = 0;
   #snapshot: QueueSnapshotView = { rows: [], applied: 0 };
   #snapshotStale = false;
+  /** Rows changed since the last takeChanged(); null: every row (a snapshot was loaded). */
+  #changedIds: Set<string> | null = new Set();
+
+  /** One candidate's row as it is now. */
+  row(entryId: string): QueueRow | undefined {
+    return this.#rows.get(entryId);
+  }
+
+  /** The rows that changed since the last call (null: all of them), for per-row listeners. */
+  takeChanged(): ReadonlySet<string> | null {
+    const changed = this.#changedIds;
+    this.#changedIds = new Set();
+    return changed;
+  }
 
   /** Replaces everything known of one slot with its snapshot; quick messages are kept. */
   load(slotId: string, subjectId: string, entries: readonly QueueEntry[]): void {
@@ -47,6 +61,7 @@ export class QueueStore {
     }
     this.#orderStale = true;
     this.#snapshotStale = true;
+    this.#changedIds = null;
   }
 
   /** A pushed entry; an older revision than the one shown, or a slot not on screen, is ignored. */
@@ -57,7 +72,7 @@ export class QueueStore {
     if (known && known.entry.revision >= entry.revision) return false;
     if (!known || known.entry.appointmentAt !== entry.appointmentAt) this.#orderStale = true;
     this.#rows.set(entry.entryId, { entry, subjectId, messages: known?.messages ?? [], unread: known?.unread ?? 0 });
-    return this.#changed();
+    return this.#changed(entry.entryId);
   }
 
   applyPresence(presence: LivePresence): boolean {
@@ -65,14 +80,14 @@ export class QueueStore {
     if (!known || known.entry.devices[presence.device] === presence.online) return false;
     const entry = { ...known.entry, devices: { ...known.entry.devices, [presence.device]: presence.online } };
     this.#rows.set(presence.entryId, { ...known, entry });
-    return this.#changed();
+    return this.#changed(presence.entryId);
   }
 
   addQuickMessage(message: LiveQuickMessage): boolean {
     const known = this.#rows.get(message.entryId);
     if (!known) return false;
     this.#rows.set(message.entryId, { ...known, messages: [...known.messages, message], unread: known.unread + 1 });
-    return this.#changed();
+    return this.#changed(message.entryId);
   }
 
   /** The examiner has seen this candidate's quick messages. */
@@ -81,6 +96,7 @@ export class QueueStore {
     if (!known || known.unread === 0) return false;
     this.#rows.set(entryId, { ...known, unread: 0 });
     this.#snapshotStale = true;
+    this.#changedIds?.add(entryId);
     return true;
   }
 
@@ -97,9 +113,10 @@ export class QueueStore {
     return this.#snapshot;
   }
 
-  #changed(): true {
+  #changed(entryId: string): true {
     this.#applied += 1;
     this.#snapshotStale = true;
+    this.#changedIds?.add(entryId);
     return true;
   }
 }

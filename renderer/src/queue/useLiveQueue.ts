@@ -3,7 +3,7 @@ import type { ContractError } from '@common/contract';
 import type { Slot } from '@common/platform';
 import { examiner } from '../bridge';
 import { asContractError, call } from '../app/call';
-import { QueueFeed } from './queue-feed';
+import { QueueFeed, type QueueRowSource } from './queue-feed';
 import type { QueueRow } from './queue-store';
 
 export interface LiveQueue {
@@ -15,6 +15,8 @@ export interface LiveQueue {
   /** False while any slot shows what the platform said last, because it cannot be reached. */
   readonly fresh: boolean;
   markRead(entryId: string): void;
+  /** Each row by itself, for the cells that show it. */
+  readonly rowSource: QueueRowSource;
 }
 
 interface LoadState {
@@ -65,5 +67,5 @@ export function useLiveQueue(slots: readonly Slot[]): LiveQueue {
     };
   }, [feed, slots]);
 
-  return { rows: snapshot.rows, applied: snapshot.applied, ...state, markRead: (entryId) => feed.markRead(entryId) };
+  return { rows: snapshot.rows, applied: snapshot.applied, ...state, markRead: (entryId) => feed.markRead(entryId), rowSource: feed };
 }
