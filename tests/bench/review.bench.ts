@@ -43,7 +43,7 @@ import { bench, note, percentile } from './report';
  *  - the review player in Chromium, against the browser host (the built renderer, dist/renderer:
  *    `npm run build` first) with the pair downloaded: open → first frame (from the click on the
  *    queue's open button until both angles have decoded their first frame; the first open,
- *    while ffmpeg prepares the files, and later ones as a note), and seek latency over 50
+ *    before anything of the files is prepared, and later ones as a note), and seek latency over 50
  *    random seeks (from the pointer going down on the scrubber until both angles have seeked,
  *    once the strip and waveform are made).
  */
@@ -96,7 +96,7 @@ export async function run(): Promise<void> {
     bench('review.download_vs_raw', download.downloader / download.raw, 'x');
 
     const player = await playerLatency(pair);
-    note(`open → first frame: ${player.opens.map((ms) => ms.toFixed(0)).join(', ')} ms (the first open, while ffmpeg prepares the files)`);
+    note(`open → first frame: ${player.opens.map((ms) => ms.toFixed(0)).join(', ')} ms (the first open comes before anything of the files is prepared)`);
     bench('review.open_first_frame_ms', player.opens[0] ?? Number.NaN, 'ms');
     note(`seeks: median ${percentile(player.seeks, 50).toFixed(0)} ms, max ${Math.max(...player.seeks).toFixed(0)} ms over ${String(player.seeks.length)}`);
     bench('review.seek_p95_ms', percentile(player.seeks, 95), 'ms');

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { AssignmentRecordings, EvidenceRecording, RecordingArtefacts } from '@common/contract';
@@ -73,7 +73,8 @@ describe('the review player fed with an assignment', () => {
     fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
     fakeExaminer.handle('media.prepare', (input) => unprobed(input.recordingId));
     const user = userEvent.setup();
-    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} />);
+    // happy-dom decodes no frame: preparation is not held back for one here.
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} prepareAtTheLatestMs={0} />);
 
     await waitFor(() => expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('not_downloaded'));
     expect(screen.getByTestId('angle-main').textContent).toContain('录像尚未下载到本机');
@@ -101,11 +102,25 @@ describe('the review player fed with an assignment', () => {
     fakeExaminer.handle('media.prepare', (input) =>
       input.recordingId === 'rec-main' ? { recordingId: 'rec-main', probe: corrupt, strip: corrupt, waveform: corrupt, playback: corrupt } : unprobed(input.recordingId),
     );
-    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} />);
+    // happy-dom decodes no frame, so preparation starts when its time is up: none here.
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} prepareAtTheLatestMs={0} />);
     await waitFor(() => expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('failed'));
     expect(screen.getByTestId('angle-main').textContent).toContain('录像文件已损坏、不完整或不是视频文件');
     expect(videoOf('main')).toBeNull();
     expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
+  });
+
+  it('asks ffmpeg for the review artefacts once the player has settled, here because the browser refused a file', async () => {
+    fakeExaminer.handle('recordings.state', () => downloads('ready'));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
+    fakeExaminer.handle('media.prepare', (input) => unprobed(input.recordingId));
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} prepareAtTheLatestMs={600_000} />);
+    await waitFor(() => expect(videoOf('main')).not.toBeNull());
+    // The downloaded files load first: ffmpeg's jobs would compete with their first frames.
+    expect(fakeExaminer.callsOf('media.prepare')).toHaveLength(0);
+    fireEvent.error(videoOf('main') as HTMLVideoElement);
+    await waitFor(() => expect(fakeExaminer.callsOf('media.prepare')).toHaveLength(2));
+    expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('preparing');
   });
 
   it("plays a live interview's evidence recordings, with no download controls", async () => {

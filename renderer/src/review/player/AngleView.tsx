@@ -8,13 +8,15 @@ interface AngleViewProps {
   readonly angle: Device;
   readonly source: AngleSource;
   readonly videoRef: Ref<HTMLVideoElement>;
+  /** The browser would not play what it was given. */
+  onRefused?: (() => void) | undefined;
 }
 
 /**
  * One camera angle: its video once playable, otherwise a plain sentence on why not (not
  * downloaded, being prepared, damaged, unsupported). Scoring never waits on it.
  */
-export function AngleView({ angle, source, videoRef }: AngleViewProps) {
+export function AngleView({ angle, source, videoRef, onRefused }: AngleViewProps) {
   const { t } = useTranslation();
   // Why the browser refused a file, by media id (a proxy that replaces it starts afresh).
   const [refused, setRefused] = useState<{ mediaId: string; detail: string } | null>(null);
@@ -49,6 +51,7 @@ export function AngleView({ angle, source, videoRef }: AngleViewProps) {
             onError={(event) => {
               const error = event.currentTarget.error;
               setRefused({ mediaId: shown.mediaId, detail: error?.message || String(error?.code ?? 'error') });
+              onRefused?.();
             }}
           />
         ) : (

@@ -1,5 +1,5 @@
 import { Flex, Segmented } from 'antd';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assignment, Device, ReviewMark } from '@common/platform';
 import { DownloadStateCell } from '../DownloadStateCell';
@@ -10,11 +10,17 @@ import { ReviewPlayer } from './ReviewPlayer';
 import { useEvidence } from './useEvidence';
 import { useReviewMedia } from './useReviewMedia';
 
+/** Review artefacts are asked for this long after opening at the latest, even with no first frame. */
+const PREPARE_AT_THE_LATEST_MS = 1000;
+
+
 interface RecordingReviewProps {
   readonly assignment: Assignment;
   readonly marks: readonly ReviewMark[];
   readonly marksReadOnly: boolean;
   onMarksChange(marks: ReviewMark[]): void;
+  /** How long ffmpeg waits for the player to settle at most (tests set it long). */
+  readonly prepareAtTheLatestMs?: number;
 }
 
 type Source = 'recordings' | 'evidence';
@@ -23,9 +29,18 @@ type Source = 'recordings' | 'evidence';
  * The player fed with an assignment's media: its downloaded recordings (with their download
  * controls while they are not here yet), or the evidence recorded in its live interview.
  */
-export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange }: RecordingReviewProps) {
+export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange, prepareAtTheLatestMs = PREPARE_AT_THE_LATEST_MS }: RecordingReviewProps) {
   const { t } = useTranslation();
-  const media = useReviewMedia(assignment);
+  // ffmpeg starts once the player has its first frames (or the browser refused a file, which
+  // the probe and a proxy must then fix), and after a second whatever happens.
+  const [settled, setSettled] = useState(false);
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setWaited(true), prepareAtTheLatestMs);
+    return () => clearTimeout(timer);
+  }, [prepareAtTheLatestMs]);
+  const onSettled = useCallback(() => setSettled(true), []);
+  const media = useReviewMedia(assignment, settled || waited);
   const evidence = useEvidence(assignment.assignmentId);
   const actions = useDownloadActions();
   const hasRecordings = assignment.recordings.length > 0;
@@ -101,6 +116,7 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
         marksReadOnly={marksReadOnly}
         onMarksChange={onMarksChange}
         renderFooter={exportPanel}
+        onSettled={onSettled}
       />
     </Flex>
   );

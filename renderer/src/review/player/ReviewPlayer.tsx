@@ -18,6 +18,8 @@ interface ReviewPlayerProps {
   onMarksChange(marks: ReviewMark[]): void;
   /** Shown under the marks, with now on the review clock in seconds (the export panel). */
   renderFooter?: ((time: number) => ReactNode) | undefined;
+  /** Every playable angle has its first frame, or the browser refused an angle: ffmpeg may start now. */
+  onSettled?: (() => void) | undefined;
 }
 
 /** Marked in the page's performance timeline when every playable angle has its first frame (the benchmark reads it). */
@@ -29,7 +31,7 @@ export const FIRST_FRAME_MARK = 'review:first-frame';
  * into the score sheet. Its keys (keys.ts) work anywhere in the player and on the page, never
  * while typing.
  */
-export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, renderFooter }: ReviewPlayerProps) {
+export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, renderFooter, onSettled }: ReviewPlayerProps) {
   const { t } = useTranslation();
   const [clock] = useState(() => new PlayerClock());
   const snapshot = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
@@ -52,6 +54,10 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
   // First frame of each angle that plays: the player is ready when all of them have one. The
   // mark is set in the event itself, not after React has rendered it.
   const marked = useRef(false);
+  const settled = useRef(onSettled);
+  useEffect(() => {
+    settled.current = onSettled;
+  }, [onSettled]);
   useEffect(() => {
     const videos = [mainVideo, sideVideo].filter((video): video is HTMLVideoElement => video !== null);
     const hasFrame = (video: HTMLVideoElement) => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA;
@@ -59,6 +65,7 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
       if (!marked.current && videos.length > 0 && videos.every(hasFrame)) {
         marked.current = true;
         performance.mark(FIRST_FRAME_MARK);
+        settled.current?.();
       }
       setLoaded(new Set(videos.filter(hasFrame)));
     };
@@ -135,8 +142,8 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
       style={{ outline: 'none' }}
     >
       <Flex gap={12} wrap>
-        <AngleView angle="main" source={main} videoRef={setMainVideo} />
-        <AngleView angle="side" source={side} videoRef={setSideVideo} />
+        <AngleView angle="main" source={main} videoRef={setMainVideo} onRefused={onSettled} />
+        <AngleView angle="side" source={side} videoRef={setSideVideo} onRefused={onSettled} />
       </Flex>
       {leader !== null && (
         <PlayerControls

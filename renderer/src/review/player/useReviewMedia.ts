@@ -20,9 +20,11 @@ export const WAVEFORM_PEAKS = 1000;
 /**
  * An assignment's recordings for the player: their download state (kept current by
  * `recordings.progress`), and for each downloaded one, the review artefacts `media.prepare`
- * derives (first answer, then `media.artefacts` as each job finishes).
+ * derives (first answer, then `media.artefacts` as each job finishes). Preparation waits for
+ * `prepare`: the player shows the downloaded files first, and ffmpeg's jobs would otherwise
+ * compete with the first frame for the same cores.
  */
-export function useReviewMedia(assignment: Assignment): ReviewMedia {
+export function useReviewMedia(assignment: Assignment, prepare: boolean): ReviewMedia {
   const assignmentId = assignment.assignmentId;
   const [recordings, setRecordings] = useState<AssignmentRecordings | null>(null);
   const [artefacts, setArtefacts] = useState<ReadonlyMap<string, RecordingArtefacts>>(new Map());
@@ -52,7 +54,7 @@ export function useReviewMedia(assignment: Assignment): ReviewMedia {
   const ready = (recordings?.recordings ?? []).filter((recording) => recording.state === 'ready').map((recording) => recording.recordingId);
   const readyKey = ready.join(',');
   useEffect(() => {
-    if (readyKey === '') return;
+    if (readyKey === '' || !prepare) return;
     const ids = new Set(readyKey.split(','));
     let live = true;
     const take = (item: RecordingArtefacts) => {
@@ -74,7 +76,7 @@ export function useReviewMedia(assignment: Assignment): ReviewMedia {
       live = false;
       off();
     };
-  }, [readyKey]);
+  }, [readyKey, prepare]);
 
   return { recordings, artefacts, prepareErrors, error };
 }
