@@ -1,5 +1,6 @@
-import type { Exam, QueueEntry, QueueState, Subject } from '@common/platform';
+import type { Exam, QueueEntry, Subject } from '@common/platform';
 import { DEMO_SUBJECTS } from '../../platform/demo/exam';
+import { queueEntry as entry } from '../support/queue-entries';
 
 const vocal = DEMO_SUBJECTS.find((subject) => subject.id === 'vocal') as Subject;
 
@@ -22,26 +23,7 @@ export const QUEUE_EXAM: Exam = {
   deviationThreshold: 10,
 };
 
-export function entry(entryId: string, slotId: string, candidateCode: string, minute: number, state: QueueState, extra: Partial<QueueEntry> = {}): QueueEntry {
-  return {
-    entryId,
-    slotId,
-    candidateCode,
-    appointmentAt: new Date(Date.UTC(2026, 4, 1, 1, minute)).toISOString(),
-    state,
-    faceAttempts: 0,
-    interruptions: 0,
-    interruptedAt: null,
-    devices: { main: false, side: false },
-    checkedInAt: null,
-    calledAt: null,
-    enteredAt: null,
-    finishedAt: null,
-    failureReason: null,
-    revision: 1,
-    ...extra,
-  };
-}
+export { entry };
 
 /** Given out of appointment order on purpose. */
 export const VOCAL_ENTRIES: readonly QueueEntry[] = [

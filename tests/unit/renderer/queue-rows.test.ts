@@ -3,25 +3,10 @@ import type { QueueEntry, Slot } from '@common/platform';
 import { filterQueue } from '../../../renderer/src/queue/filter-queue';
 import { QueueFeed } from '../../../renderer/src/queue/queue-feed';
 import { QueueRowRefs } from '../../../renderer/src/queue/row-refs';
+import { queueEntry } from '../../support/queue-entries';
 
-const entry = (entryId: string, minute: number, revision = 1, extra: Partial<QueueEntry> = {}): QueueEntry => ({
-  entryId,
-  slotId: 'slot-a',
-  candidateCode: `CODE-${entryId}`,
-  appointmentAt: new Date(Date.UTC(2026, 4, 1, 1, minute)).toISOString(),
-  state: 'scheduled',
-  faceAttempts: 0,
-  interruptions: 0,
-  interruptedAt: null,
-  devices: { main: false, side: false },
-  checkedInAt: null,
-  calledAt: null,
-  enteredAt: null,
-  finishedAt: null,
-  failureReason: null,
-  revision,
-  ...extra,
-});
+const entry = (entryId: string, minute: number, revision = 1, extra: Partial<QueueEntry> = {}): QueueEntry =>
+  queueEntry(entryId, 'slot-a', `CODE-${entryId}`, minute, 'scheduled', { revision, ...extra });
 const slot = { id: 'slot-a', subjectId: 'vocal' } as Slot;
 
 afterEach(() => vi.useRealTimers());

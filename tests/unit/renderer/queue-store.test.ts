@@ -2,25 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEntry } from '@common/platform';
 import { filterQueue, NO_FILTER } from '../../../renderer/src/queue/filter-queue';
 import { QueueStore } from '../../../renderer/src/queue/queue-store';
+import { queueEntry } from '../../support/queue-entries';
 
-const entry = (entryId: string, minute: number, revision = 1, extra: Partial<QueueEntry> = {}): QueueEntry => ({
-  entryId,
-  slotId: 'slot-a',
-  candidateCode: `CODE-${entryId}`,
-  appointmentAt: new Date(Date.UTC(2026, 4, 1, 1, minute)).toISOString(),
-  state: 'scheduled',
-  faceAttempts: 0,
-  interruptions: 0,
-  interruptedAt: null,
-  devices: { main: false, side: false },
-  checkedInAt: null,
-  calledAt: null,
-  enteredAt: null,
-  finishedAt: null,
-  failureReason: null,
-  revision,
-  ...extra,
-});
+const entry = (entryId: string, minute: number, revision = 1, extra: Partial<QueueEntry> = {}): QueueEntry =>
+  queueEntry(entryId, 'slot-a', `CODE-${entryId}`, minute, 'scheduled', { revision, ...extra });
 
 describe('the queue store', () => {
   it('orders by appointment and keeps the highest revision of each entry', () => {
