@@ -62,7 +62,7 @@ describe('resolveFfmpegTools', () => {
   it.each([
     ['a path inside app.asar', '/opt/App/resources/app.asar/node_modules/ffmpeg-static/ffmpeg', '/opt/App/resources/app.asar.unpacked/node_modules/ffmpeg-static/ffmpeg'],
     ['a Windows path', 'C:\\App\\resources\\app.asar\\node_modules\\ffmpeg-static\\ffmpeg.exe', 'C:\\App\\resources\\app.asar.unpacked\\node_modules\\ffmpeg-static\\ffmpeg.exe'],
-    ['a development path', '/work/node_modules/ffmpeg-static/ffmpeg', '/work/node_modules/ffmpeg-static/ffmpeg'],
+    ['a development path', '/home/examiner/src/node_modules/ffmpeg-static/ffmpeg', '/home/examiner/src/node_modules/ffmpeg-static/ffmpeg'],
     ['an already unpacked path', '/x/app.asar.unpacked/ffmpeg', '/x/app.asar.unpacked/ffmpeg'],
   ])('unpackedFromAsar: %s', (_label, path, expected) => {
     expect(unpackedFromAsar(path)).toBe(expected);
