@@ -13,10 +13,12 @@ export interface VethNamespace {
   /** The namespace's address. */
   readonly insideAddress: string;
   /**
-   * Takes the link down or up at the namespace's end, as a phone loses its network: this side's
-   * interface keeps its address. (Taking this side down would make the workstation's own browser
-   * drop the interface and notice its return only seconds later, which no examiner's computer
-   * goes through when a candidate's phone loses signal.)
+   * Cuts the link or restores it, as a phone loses its signal: every packet between the two ends
+   * is dropped (a blackhole route to the other end, on each side), while both interfaces stay up
+   * with their addresses. Taking a veth end down instead takes the carrier from both ends, and
+   * the browsers then drop the interface and notice its return only seconds later, which no
+   * examiner's computer goes through when a candidate's phone loses signal. (Kernel queueing
+   * disciplines such as netem are not available on every machine; routes are.)
    */
   setLink(up: boolean): void;
   remove(): void;
@@ -73,7 +75,11 @@ export function createVethNamespace(): VethNamespace {
     name,
     outsideAddress,
     insideAddress,
-    setLink: (up) => must(['netns', 'exec', name, 'ip', 'link', 'set', inside, up ? 'up' : 'down']),
+    setLink: (up) => {
+      const verb = up ? 'del' : 'add';
+      must(['netns', 'exec', name, 'ip', 'route', verb, 'blackhole', `${outsideAddress}/32`]);
+      must(['route', verb, 'blackhole', `${insideAddress}/32`]);
+    },
     remove,
   };
 }
