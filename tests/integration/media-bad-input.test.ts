@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { writeSyntheticRecording, type SyntheticRecording } from '../../platform
 import { resolveMediaTools } from '../../platform/media/tools';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { saveRecording } from '../../platform/state/recordings';
+import { mediaProcessesIn } from '../support/media-processes';
 
 /**
  * Recordings review cannot use as they are, each arriving through the whole path (platform →
@@ -158,22 +159,6 @@ async function prepared(ws: Opened, recordingId: string): Promise<RecordingArtef
   const done = ws.waitFor('media.artefacts', (artefacts) => artefacts.recordingId === recordingId && settledArtefacts(artefacts));
   const now = await ws.call('media.prepare', { recordingId, priority: 'now', tiles: 60, peaks: 200 });
   return settledArtefacts(now) ? now : done;
-}
-
-/** Pids of ffmpeg or ffprobe processes working on anything in `dir` (Linux: /proc). */
-function mediaProcessesIn(dir: string): number[] {
-  if (!existsSync('/proc')) return [];
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (/ff(mpeg|probe)$/.test(commandLine[0] ?? '') && commandLine.some((arg) => arg.includes(dir))) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
 }
 
 async function downloadAll(ws: Opened): Promise<Assignment[]> {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { sideBySideLayout } from '../../main/media/transcode';
 import { resolveMediaTools } from '../../platform/media/tools';
 import { recordingFile, type RecordingRow } from '../../platform/state/recordings';
 import { startStack, type Stack } from '../support/servers';
+import { mediaProcessesIn } from '../support/media-processes';
 
 /**
  * The review path of the demo's recordings, end to end in main: downloaded from the platform,
@@ -274,22 +275,6 @@ describe('another examiner', () => {
     expect(await refusal('media.prepare', { recordingId: assignments[0]?.recordings[0]?.recordingId ?? '' })).toBe('not_downloaded');
   });
 });
-
-/** Pids of ffmpeg or ffprobe processes working on anything in `dir` (Linux: /proc). */
-function mediaProcessesIn(dir: string): number[] {
-  if (!existsSync('/proc')) return [];
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (/ff(mpeg|probe)$/.test(commandLine[0] ?? '') && commandLine.some((arg) => arg.includes(dir))) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
 
 function fail(): never {
   throw new Error('expected a video stream');
