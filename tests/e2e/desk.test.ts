@@ -87,6 +87,8 @@ async function tabTo(testId: string): Promise<void> {
 
 /** From the review queue (focused), the next row with Enter. */
 async function openNextSheet(): Promise<string> {
+  // Back from a sheet, the queue takes the focus in the next frame: the keys wait for it, as a user's eyes would.
+  await page.waitForFunction(() => document.activeElement?.closest('[data-testid="review-table"]') != null);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   const view = await page.waitForSelector('[data-testid="grading-view"]');
