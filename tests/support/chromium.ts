@@ -17,6 +17,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--use-fake-ui-for-media-stream',
+  // Peers on this machine may pair on loopback addresses (Chromium ignores loopback candidates by default).
+  '--allow-loopback-in-peer-connection',
 ];
 
 export interface Chromium {
