@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Reference exam platform listening on ${platform.url}\n`);
   process.stdout.write(`Admin secret (header x-admin-secret): ${platform.adminSecret}\n`);
   process.stdout.write(dataDir ? `State in ${dataDir}\n` : 'State in memory (pass --data-dir to keep it)\n');
+  process.stdout.write(`${platform.mediaNotice}\n`);
   const stop = () => void platform.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -2,6 +2,7 @@ import type { PushToCandidate, PushToExaminer } from '@common/platform/realtime'
 import type { Device } from '@common/platform/queue';
 import type { Clock } from './clock';
 import type { PlatformDb } from './db/database';
+import type { QueueRow } from './state/queue';
 import type { Accounts } from './state/accounts';
 import type { Catalog } from './state/catalog';
 import type { BlindCodes } from './state/codes';
@@ -19,6 +20,18 @@ export interface Notifier {
   isOnline(candidateId: string, device: Device): boolean;
 }
 
+/**
+ * What the panel rooms (platform/room) must hear of from the routes: a committed change of a
+ * queue entry (a room opens when its entry goes live and closes when it leaves), and accepted
+ * score sheets (shown to the panel as "submitted", never the score).
+ */
+export interface RoomEvents {
+  entryChanged(row: QueueRow): void;
+  sheetsAccepted(assignmentIds: readonly string[]): void;
+  /** Something of the room beyond the queue entry changed (the lead extended the answering time). */
+  roomChanged(entryId: string): void;
+}
+
 /** Everything a route module needs; built once in server.ts. */
 export interface PlatformContext {
   readonly db: PlatformDb;
@@ -27,6 +40,7 @@ export interface PlatformContext {
   readonly catalog: Catalog;
   readonly codes: BlindCodes;
   readonly notifier: Notifier;
+  readonly rooms: RoomEvents;
   /** Where recordings live (the demo's generated media among them); null: none. */
   readonly mediaDir: string | null;
   /** Guards the admin endpoints, besides their being answered on loopback only. */

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { MAX_SIGNAL_BYTES } from '@common/platform/realtime';
 import { API_PREFIX, type HealthResponse } from '@common/platform/wire';
 import { systemClock, type Clock } from './clock';
 import type { Notifier, PlatformContext } from './context';
@@ -14,6 +15,8 @@ import { seedDemo, type DemoSeedOptions } from './demo/seed';
 import { installFaults, type FaultSettings } from './faults';
 import { HttpError, sendError } from './http';
 import { RealtimeHub } from './realtime/hub';
+import { PanelRooms } from './room/rooms';
+import { routeFor } from './room/media';
 import { adminRoutes } from './routes/admin';
 import { assignmentRoutes } from './routes/assignments';
 import { authRoutes } from './routes/auth';
@@ -25,6 +28,7 @@ import { scoreRoutes } from './routes/scores';
 import { Accounts } from './state/accounts';
 import { Catalog } from './state/catalog';
 import { BlindCodes } from './state/codes';
+import type { Sfu } from './sfu/sfu';
 
 /** The simulated candidate page (platform/web), built by `npm run build:platform-web`. */
 export const CANDIDATE_PAGE_DIR = fileURLToPath(new URL('../dist/platform-web', import.meta.url));
@@ -56,6 +60,16 @@ export interface PlatformOptions {
   readonly scoreProcessingDelayMs?: number;
   /** Replaces the realtime hub as the way pushes leave the platform (tests that watch them). */
   readonly notifier?: Notifier;
+  /**
+   * The SFU of the panel rooms. `auto` (default): start the platform's own Janus if it is
+   * installed, else the direct route; `off`: the direct route; an object: Janus with this
+   * binary and these ICE addresses (default loopback only).
+   */
+  readonly sfu?: 'auto' | 'off' | { readonly janusPath?: string; readonly iceAddresses?: readonly string[] };
+  /** Told, in one line, which media route the rooms use and why (e.g. for `npm start` to print). */
+  readonly onNotice?: (line: string) => void;
+  /** Times the realtime heartbeat; wall time by default (see platform/realtime/hub.ts). */
+  readonly heartbeatClock?: Clock;
 }
 
 export interface RunningPlatform {
@@ -66,7 +80,34 @@ export interface RunningPlatform {
   readonly adminSecret: string;
   /** The server itself, for tests that need `inject` (e.g. a request from a non-loopback peer). */
   readonly app: FastifyInstance;
+  /** The platform's SFU (its `status`, `onStatus`); null when the rooms use the direct route by choice or for want of one. */
+  readonly sfu: Sfu | null;
+  /** One line: the media route the rooms use and why (also given to `onNotice`). */
+  readonly mediaNotice: string;
   close(): Promise<void>;
+}
+
+/** Starts the SFU the options ask for; null when there is none (the direct route). */
+async function startSfu(option: PlatformOptions['sfu']): Promise<Sfu | null> {
+  if (option === 'off') return null;
+  const settings = typeof option === 'object' ? option : {};
+  // Loaded only when wanted: a platform with the SFU off never touches Janus's code.
+  const { startJanusSfu } = await import('./sfu/janus-sfu');
+  return startJanusSfu({
+    ...(settings.janusPath !== undefined && { binary: settings.janusPath }),
+    ...(settings.iceAddresses !== undefined && { iceEnforceList: settings.iceAddresses }),
+  });
+}
+
+/** The one line saying which route the panel rooms take and why. */
+export function mediaNoticeOf(option: PlatformOptions['sfu'], sfu: Sfu | null): string {
+  if (option === 'off') return 'Panel rooms: direct route (the SFU is turned off); at most 3 examiners receive the feeds.';
+  const status = sfu?.status;
+  if (status?.state === 'unavailable') {
+    const why = status.why === 'not_installed' ? 'Janus is not installed' : 'Janus could not be started';
+    return `Panel rooms: direct route (${why}: ${status.detail}); at most 3 examiners receive the feeds.`;
+  }
+  return routeFor(sfu).route === 'sfu' ? 'Panel rooms: through the platform\'s SFU (Janus).' : 'Panel rooms: direct route.';
 }
 
 /**
@@ -79,9 +120,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const dataDir = options.dataDir ?? null;
   const db = openPlatformDb(dataDir);
   const accounts = new Accounts(db, clock, options.tokenTtlMs ?? 12 * 3600_000);
-  const catalog = new Catalog(db);
-  const hub = new RealtimeHub();
+  const catalog = new Catalog(db, accounts);
+  const hub = new RealtimeHub(options.heartbeatClock ? { heartbeatClock: options.heartbeatClock } : {});
   const adminSecret = options.adminSecret ?? randomUUID();
+  const sfu = await startSfu(options.sfu);
+  const mediaNotice = mediaNoticeOf(options.sfu, sfu);
+  options.onNotice?.(mediaNotice);
+  // Janus unusable for good: the rooms take the direct route and Janus is not kept around.
+  const usableSfu = sfu?.status.state === 'unavailable' ? null : sfu;
+  if (usableSfu === null && sfu !== null) await sfu.stop();
+  const rooms = new PanelRooms({ ctx: () => ctx, devices: hub, sfu: usableSfu });
   const ctx: PlatformContext = {
     db,
     clock,
@@ -89,6 +137,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     catalog,
     codes: new BlindCodes(db),
     notifier: options.notifier ?? hub,
+    rooms,
     mediaDir: dataDir === null ? null : join(dataDir, 'media'),
     adminSecret,
   };
@@ -110,7 +159,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'no such endpoint'));
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  // Twice the largest message the protocol allows: a larger one is refused by the hub with an
+  // error (the socket stays open); only a far larger one ends the socket at the transport.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 2 * MAX_SIGNAL_BYTES } });
   // No auth on the page itself: its device token travels in the URL fragment, which never
   // reaches the server (nor its logs), and the page sends it only to the API.
   await app.register(fastifyStatic, { root: CANDIDATE_PAGE_DIR, prefix: '/candidate/' });
@@ -131,7 +182,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       recordingRoutes(api, ctx);
       scoreRoutes(api, ctx, { processingDelayMs: options.scoreProcessingDelayMs ?? 0 });
       adminRoutes(api, ctx);
-      hub.register(api, () => ctx);
+      hub.register(api, () => ctx, rooms);
       done();
     },
     { prefix: API_PREFIX },
@@ -153,12 +204,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     ctx,
     adminSecret,
     app,
+    sfu: usableSfu,
+    mediaNotice,
     close: () => {
       closed ??= (async () => {
         hub.closeAll();
         const closing = app.close();
         for (const socket of sockets) socket.destroy();
         await closing;
+        await usableSfu?.stop();
         db.close();
       })();
       return closed;

@@ -69,6 +69,14 @@ export const Panel = z.object({
   name: LocalizedText,
   /** How many examiners sit on it; who they are and what they scored is not shown. */
   size: z.number().int().positive(),
+  /**
+   * Who leads the panel's live interviews (主考): calls, ends, extends, readmits, moves. Null when
+   * the panel has none; defaults to null for data cached from older platforms.
+   */
+  lead: z
+    .object({ displayName: z.string().min(1).max(100), isYou: z.boolean() })
+    .nullable()
+    .default(null),
 });
 export type Panel = z.infer<typeof Panel>;
 

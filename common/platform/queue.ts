@@ -67,6 +67,11 @@ export const QueueEntry = z.object({
   failureReason: FailureReason.nullable(),
   /** Grows with every change of this entry; a client keeps the highest it has seen. */
   revision: z.number().int().nonnegative(),
+  /**
+   * 1-based place in the slot's calling order, which the lead may change (moving a candidate
+   * later) without touching appointments; sort by it when present. Absent from older platforms.
+   */
+  order: z.number().int().positive().optional(),
 });
 export type QueueEntry = z.infer<typeof QueueEntry>;
 

@@ -7,10 +7,11 @@ export type PlatformDb = Database.Database;
 /**
  * The platform's state. One SQLite file in its data folder (or in memory for a throwaway
  * platform), WAL with synchronous=FULL so an accepted score survives a crash of the platform.
- * The platform's schema is its own business: it is created whole, not migrated, and a data
- * folder from another schema version is refused.
+ * The platform's schema is its own business: a new data folder gets the first schema and then
+ * every migration in order, an older one the migrations it lacks; a data folder from a newer
+ * platform is refused.
  */
-export const PLATFORM_SCHEMA_VERSION = 1;
+export const PLATFORM_SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -53,6 +54,24 @@ CREATE TABLE re_reviews (
 CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
 `;
 
+/**
+ * Migration n turns schema n into n + 1. (2) The panel room: the calling order a lead may change
+ * without touching appointments (`order_key`, null: by appointment), the answering time the lead
+ * added, and the exam-room log, which is append-only: its triggers refuse any rewrite.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+ALTER TABLE queue_entries ADD COLUMN order_key REAL;
+ALTER TABLE queue_entries ADD COLUMN extra_seconds INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE room_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, entry_id TEXT NOT NULL REFERENCES queue_entries(id), at TEXT NOT NULL,
+  actor_id TEXT, action TEXT NOT NULL, detail TEXT NOT NULL) STRICT;
+CREATE INDEX room_log_by_entry ON room_log (entry_id, id);
+CREATE TRIGGER room_log_no_update BEFORE UPDATE ON room_log BEGIN SELECT RAISE(ABORT, 'the room log is append-only'); END;
+CREATE TRIGGER room_log_no_delete BEFORE DELETE ON room_log BEGIN SELECT RAISE(ABORT, 'the room log is append-only'); END;
+`,
+];
+
 export class PlatformDataError extends Error {
   override readonly name = 'PlatformDataError';
 }
@@ -70,15 +89,15 @@ export function openPlatformDb(dataDir: string | null): PlatformDb {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0) {
-    db.transaction(() => {
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${PLATFORM_SCHEMA_VERSION}`);
-    })();
-  } else if (version !== PLATFORM_SCHEMA_VERSION) {
+  if (version > PLATFORM_SCHEMA_VERSION) {
     db.close();
-    throw new PlatformDataError(`${file} has platform schema ${version}, this platform needs ${PLATFORM_SCHEMA_VERSION}`);
+    throw new PlatformDataError(`${file} has platform schema ${version}, this platform needs ${PLATFORM_SCHEMA_VERSION} or older`);
   }
+  db.transaction(() => {
+    if (version === 0) db.exec(SCHEMA);
+    for (let from = Math.max(version, 1); from < PLATFORM_SCHEMA_VERSION; from++) db.exec(MIGRATIONS[from - 1] ?? '');
+    db.pragma(`user_version = ${PLATFORM_SCHEMA_VERSION}`);
+  })();
   return db;
 }
 

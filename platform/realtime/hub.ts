@@ -1,15 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { z } from 'zod';
-import type { Device } from '@common/platform/queue';
-import { CandidateMessage, ExaminerMessage, type PushToCandidate, type PushToExaminer } from '@common/platform/realtime';
+import { Device } from '@common/platform/queue';
+import {
+  CandidateMessage,
+  ExaminerMessage,
+  HEARTBEAT,
+  MAX_SIGNAL_BYTES,
+  PeerId,
+  type PushToCandidate,
+  type PushToExaminer,
+} from '@common/platform/realtime';
+import { systemClock, type Clock } from '../clock';
 import type { Notifier, PlatformContext } from '../context';
 import { HttpError, bearerOf } from '../http';
+import type { PanelRooms } from '../room/rooms';
+import type { DeviceDirectory } from '../room/room';
 import { QueueStore } from '../state/queue';
 import { send, sendError, type Client, type DeviceClient, type ExaminerClient } from './clients';
 import { candidateEntry } from './entries';
 import { Interruptions } from './interruptions';
-import { onDeviceMessage, onExaminerMessage } from './messages';
+import { onQuickMessage, onSlotSubscribe } from './messages';
 
 type Identity = { role: 'examiner'; examinerId: string } | { role: 'candidate'; candidateId: string; device: Device };
 
@@ -17,6 +28,16 @@ interface Runtime {
   readonly ctx: PlatformContext;
   readonly store: QueueStore;
   readonly interruptions: Interruptions;
+  readonly rooms: PanelRooms;
+}
+
+export interface HubOptions {
+  /**
+   * Times the heartbeat (HEARTBEAT in common/platform/realtime.ts). Wall time by default, not the
+   * platform's clock: a test that moves queue time by minutes must not thereby kill every socket;
+   * a test of the heartbeat itself passes a ManualClock here.
+   */
+  readonly heartbeatClock?: Clock;
 }
 
 const deviceKey = (candidateId: string, device: Device) => `${candidateId}\u0000${device}`;
@@ -26,6 +47,13 @@ const CLOSE_REPLACED = 4000;
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_GOING_AWAY = 1001;
 
+/** Pulls the peerId out of a refused message, where it names a valid one, for the error push. */
+function peerIdOf(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || !('peerId' in json)) return undefined;
+  const parsed = PeerId.safeParse(json.peerId);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
  * The realtime side of the platform: one WebSocket per examiner or candidate device at
  * /api/v1/realtime (protocol in common/platform/realtime.ts). It relays signaling, quick
@@ -34,14 +62,31 @@ const CLOSE_GOING_AWAY = 1001;
  * Beyond the protocol file: a device gets `hello` then its current `state`; an examiner's
  * `subscribe` is answered with every entry of the slot as `queue` pushes; a second connection of
  * the same device closes the first with 4000 (no interruption); shutdown closes with 1001.
+ * Every message about a panel room goes to the rooms (platform/room/rooms.ts). Every socket gets
+ * `heartbeat` every HEARTBEAT.intervalMs and is terminated after HEARTBEAT.deadAfterMs of silence
+ * (a device's then counts as dropped, as any closed socket).
  */
-export class RealtimeHub implements Notifier {
+export class RealtimeHub implements Notifier, DeviceDirectory {
   readonly #examiners = new Set<ExaminerClient>();
   readonly #devices = new Map<string, DeviceClient>();
+  /** When each open socket last sent anything, on the heartbeat clock. */
+  readonly #heard = new Map<Client, number>();
+  readonly #heartbeatClock: Clock;
+  #stopHeartbeat: (() => void) | null = null;
   #runtime: Runtime | null = null;
   #context: (() => PlatformContext) | null = null;
+  #rooms: PanelRooms | null = null;
   /** Set at shutdown: sockets closing then are no interruptions. */
   #closing = false;
+
+  constructor(options: HubOptions = {}) {
+    this.#heartbeatClock = options.heartbeatClock ?? systemClock;
+  }
+
+  deviceClient(candidateId: string, device: Device): DeviceClient | null {
+    const client = this.#devices.get(deviceKey(candidateId, device));
+    return client && !client.replaced ? client : null;
+  }
 
   toExaminer(examinerId: string, message: PushToExaminer): void {
     for (const client of this.#examiners) if (client.examinerId === examinerId) send(client.socket, message);
@@ -70,11 +115,13 @@ export class RealtimeHub implements Notifier {
   }
 
   /** Registers the WebSocket route; `ctx` is complete by the time a client connects. */
-  register(app: FastifyInstance, ctx: () => PlatformContext): void {
+  register(app: FastifyInstance, ctx: () => PlatformContext, rooms: PanelRooms): void {
     this.#context = ctx;
+    this.#rooms = rooms;
     // Before the platform listens: settle interruptions that ran while it was down.
     app.addHook('onReady', async () => {
       this.#use().interruptions.recover();
+      this.#beat();
     });
     app.get(
       '/realtime',
@@ -100,19 +147,42 @@ export class RealtimeHub implements Notifier {
   /** Closes every socket (at platform shutdown). */
   closeAll(): void {
     this.#closing = true;
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = null;
     this.#runtime?.interruptions.cancelAll();
+    this.#rooms?.closeAll();
     for (const client of this.#examiners) client.socket.close(CLOSE_GOING_AWAY, 'platform shutting down');
     for (const client of this.#devices.values()) client.socket.close(CLOSE_GOING_AWAY, 'platform shutting down');
     this.#examiners.clear();
     this.#devices.clear();
+    this.#heard.clear();
+  }
+
+  /**
+   * One heartbeat: every socket hears from the platform, and one that sent nothing for
+   * deadAfterMs is terminated (no close handshake: its peer may be gone), which closes it as
+   * any other close does.
+   */
+  #beat(): void {
+    if (this.#closing) return;
+    const now = this.#heartbeatClock.now().getTime();
+    for (const [client, heard] of this.#heard) {
+      if (now - heard >= HEARTBEAT.deadAfterMs) {
+        this.#heard.delete(client);
+        client.socket.terminate();
+      } else {
+        send(client.socket, { type: 'heartbeat' });
+      }
+    }
+    this.#stopHeartbeat = this.#heartbeatClock.schedule(HEARTBEAT.intervalMs, () => this.#beat());
   }
 
   #use(): Runtime {
     if (!this.#runtime) {
-      if (!this.#context) throw new Error('the realtime hub is not registered');
+      if (!this.#context || !this.#rooms) throw new Error('the realtime hub is not registered');
       const ctx = this.#context();
       const store = new QueueStore(ctx.db, ctx.clock);
-      this.#runtime = { ctx, store, interruptions: new Interruptions(ctx, store) };
+      this.#runtime = { ctx, store, interruptions: new Interruptions(ctx, store), rooms: this.#rooms };
     }
     return this.#runtime;
   }
@@ -134,6 +204,7 @@ export class RealtimeHub implements Notifier {
       identity.role === 'examiner'
         ? { role: 'examiner', socket, examinerId: identity.examinerId, slots: new Set() }
         : { role: 'candidate', socket, candidateId: identity.candidateId, device: identity.device, replaced: false };
+    this.#heard.set(client, this.#heartbeatClock.now().getTime());
     socket.on('message', (data: RawData, isBinary: boolean) => this.#guard(client, () => this.#onMessage(client, data, isBinary)));
     socket.on('close', () => this.#guard(client, () => this.#onClose(client)));
     if (client.role === 'examiner') {
@@ -145,14 +216,16 @@ export class RealtimeHub implements Notifier {
   }
 
   #deviceConnected(client: DeviceClient): void {
-    const { ctx, store, interruptions } = this.#use();
+    const { ctx, store, interruptions, rooms } = this.#use();
     const key = deviceKey(client.candidateId, client.device);
     const previous = this.#devices.get(key);
     this.#devices.set(key, client);
     if (previous) {
-      // The same phone reconnecting (or a second login): the device never left, so no interruption.
+      // The same phone reconnecting (or a second login): the device never left, so no interruption;
+      // but its peers were the old connection's, so they end and the room asks for new ones.
       previous.replaced = true;
       previous.socket.close(CLOSE_REPLACED, 'replaced by a newer connection of this device');
+      rooms.deviceOffline(client.candidateId, client.device);
     }
     send(client.socket, { type: 'hello', role: 'candidate', device: client.device });
     if (!previous) this.#pushPresence(client, true);
@@ -161,38 +234,61 @@ export class RealtimeHub implements Notifier {
       const row = store.currentEntryOf(client.candidateId);
       if (row) send(client.socket, { type: 'state', entry: candidateEntry(ctx, store, row) });
     }
+    rooms.deviceOnline(client.candidateId, client.device);
   }
 
   #onClose(client: Client): void {
+    this.#heard.delete(client);
     if (client.role === 'examiner') {
       this.#examiners.delete(client);
+      if (!this.#closing) this.#use().rooms.examinerGone(client);
       return;
     }
     const key = deviceKey(client.candidateId, client.device);
     if (this.#devices.get(key) === client) this.#devices.delete(key);
     if (this.#closing || client.replaced) return;
     this.#pushPresence(client, false);
+    this.#use().rooms.deviceOffline(client.candidateId, client.device);
     this.#use().interruptions.deviceDropped(client.candidateId);
   }
 
   #onMessage(client: Client, data: RawData, isBinary: boolean): void {
     if (this.#closing) return;
+    // Any message at all proves the socket alive.
+    if (this.#heard.has(client)) this.#heard.set(client, this.#heartbeatClock.now().getTime());
+    const text = isBinary ? null : rawText(data);
     let json: unknown;
     try {
-      json = isBinary ? undefined : JSON.parse(rawText(data));
+      json = text === null ? undefined : JSON.parse(text);
     } catch {
       json = undefined;
     }
-    const { ctx, store } = this.#use();
+    const refuse = (code: string, message: string) => {
+      const peerId = peerIdOf(json);
+      send(client.socket, { type: 'error', code, message, ...(peerId !== undefined && { peerId }) });
+    };
+    if (text !== null && Buffer.byteLength(text) > MAX_SIGNAL_BYTES) {
+      return refuse('too_large', `messages are at most ${MAX_SIGNAL_BYTES} bytes of JSON`);
+    }
+    const { ctx, store, rooms } = this.#use();
     if (client.role === 'examiner') {
       const parsed = ExaminerMessage.safeParse(json);
-      if (!parsed.success) return sendError(client.socket, 'bad_request', whyRefused(json, parsed.error));
-      onExaminerMessage(ctx, store, client, parsed.data);
+      if (!parsed.success) {
+        if (isFeedOfNoDevice(json)) return refuse('unknown_feed', 'a candidate has two feeds: main and side');
+        return refuse('bad_request', whyRefused(json, parsed.error));
+      }
+      const message = parsed.data;
+      if (message.type === 'heartbeat') return;
+      if (message.type === 'subscribe') return onSlotSubscribe(ctx, store, client, message);
+      rooms.examinerMessage(client, message);
     } else {
       if (client.replaced) return;
       const parsed = CandidateMessage.safeParse(json);
-      if (!parsed.success) return sendError(client.socket, 'bad_request', whyRefused(json, parsed.error));
-      onDeviceMessage(ctx, store, client, parsed.data);
+      if (!parsed.success) return refuse('bad_request', whyRefused(json, parsed.error));
+      const message = parsed.data;
+      if (message.type === 'heartbeat') return;
+      if (message.type === 'quick_message') return onQuickMessage(ctx, store, client, message);
+      rooms.deviceMessage(client, message);
     }
   }
 
@@ -217,6 +313,18 @@ export class RealtimeHub implements Notifier {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
+}
+
+/** A feed_subscribe naming a device a candidate does not have (told apart from other malformed messages). */
+function isFeedOfNoDevice(json: unknown): boolean {
+  return (
+    typeof json === 'object' &&
+    json !== null &&
+    'type' in json &&
+    json.type === 'feed_subscribe' &&
+    'device' in json &&
+    !Device.safeParse(json.device).success
+  );
 }
 
 function whyRefused(json: unknown, error: z.ZodError): string {

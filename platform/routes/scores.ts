@@ -89,6 +89,8 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
       throw error;
     }
     push(processed.pushes);
+    // The panel room shows that this member submitted (never what).
+    if (processed.answer.status < 300) ctx.rooms.sheetsAccepted([assignment.id]);
     return send(reply, processed.answer);
   });
 
@@ -97,6 +99,7 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
     const { items } = parseBody(BatchRequest, request.body);
     const { results, pushes } = intake.submitBatch(examiner.id, items);
     push(pushes);
+    ctx.rooms.sheetsAccepted(items.filter((_item, index) => (results[index]?.status ?? 500) < 300).map((item) => item.assignmentId));
     return { results };
   });
 

@@ -1,6 +1,7 @@
 import { CombineRule, LocalizedText, Slot, Subject, type Exam, type ExamSummary } from '@common/platform/exams';
 import { z } from 'zod';
 import type { PlatformDb } from '../db/database';
+import type { Accounts } from './accounts';
 
 /** An exam as the platform keeps it: with the panels' members, which examiners never see. */
 export const ExamDefinition = z.object({
@@ -10,24 +11,48 @@ export const ExamDefinition = z.object({
   startsOn: z.iso.date(),
   subjects: z.array(Subject),
   slots: z.array(Slot),
-  panels: z.array(z.object({ id: z.string(), name: LocalizedText, examinerIds: z.array(z.string()).min(1) })),
+  panels: z.array(
+    z.object({
+      id: z.string(),
+      name: LocalizedText,
+      examinerIds: z.array(z.string()).min(1),
+      /** Who leads the live interviews when no chief examiner sits on the panel; else the first member. */
+      leadId: z.string().optional(),
+    }),
+  ),
   combineRule: CombineRule,
   deviationThreshold: z.number().positive(),
 });
 export type ExamDefinition = z.infer<typeof ExamDefinition>;
 
+export type PanelDefinition = ExamDefinition['panels'][number];
+
 export interface SlotContext {
   readonly exam: ExamDefinition;
   readonly slot: Slot;
   readonly subject: Subject;
-  readonly panel: ExamDefinition['panels'][number];
+  readonly panel: PanelDefinition;
+}
+
+/**
+ * The lead (主考) of a panel's live interviews: its chief examiner (account role `chief`) where
+ * it has one, else the member the exam definition names, else the first member.
+ */
+export function leadOf(panel: PanelDefinition, accounts: Accounts): string | null {
+  const chief = panel.examinerIds.find((id) => accounts.profile(id)?.roles.includes('chief') ?? false);
+  if (chief !== undefined) return chief;
+  if (panel.leadId !== undefined && panel.examinerIds.includes(panel.leadId)) return panel.leadId;
+  return panel.examinerIds[0] ?? null;
 }
 
 /** Exams, subjects, rubrics, slots and panels; what an examiner may see of them. */
 export class Catalog {
   #exams: ExamDefinition[] | null = null;
 
-  constructor(private readonly db: PlatformDb) {}
+  constructor(
+    private readonly db: PlatformDb,
+    private readonly accounts: Accounts,
+  ) {}
 
   add(definition: ExamDefinition): void {
     const parsed = ExamDefinition.parse(definition);
@@ -62,7 +87,7 @@ export class Catalog {
       startsOn: exam.startsOn,
       subjects: exam.subjects,
       slots: exam.slots.filter((slot) => panelIds.has(slot.panelId)),
-      panels: panels.map((panel) => ({ id: panel.id, name: panel.name, size: panel.examinerIds.length })),
+      panels: panels.map((panel) => ({ id: panel.id, name: panel.name, size: panel.examinerIds.length, lead: this.#leadView(panel, examinerId) })),
       combineRule: exam.combineRule,
       deviationThreshold: exam.deviationThreshold,
     };
@@ -78,6 +103,18 @@ export class Catalog {
       return { exam, slot, subject, panel };
     }
     return null;
+  }
+
+  /** The examiner leading the slot's panel, or null (no such slot). */
+  leadOfSlot(slotId: string): string | null {
+    const context = this.slot(slotId);
+    return context ? leadOf(context.panel, this.accounts) : null;
+  }
+
+  #leadView(panel: PanelDefinition, examinerId: string): { displayName: string; isYou: boolean } | null {
+    const lead = leadOf(panel, this.accounts);
+    const profile = lead === null ? null : this.accounts.profile(lead);
+    return profile ? { displayName: profile.displayName, isYou: profile.id === examinerId } : null;
   }
 
   /** True when the examiner sits on the panel of that slot. */

@@ -37,6 +37,8 @@ export interface QueueRow {
   readonly finishedAt: string | null;
   readonly failureReason: FailureReason | null;
   readonly revision: number;
+  /** Seconds the panel's lead added to the answering time. */
+  readonly extraSeconds: number;
 }
 
 export type QueueEvent =
@@ -53,13 +55,17 @@ export type QueueEvent =
   /** Both devices are connected again. */
   | { readonly kind: 'devices_back' }
   /** The interruption's timer ran out. */
-  | { readonly kind: 'interruption_expired' };
+  | { readonly kind: 'interruption_expired' }
+  /** The lead lets a candidate failed by the interruption rule back into the queue. */
+  | { readonly kind: 'readmit' };
 
 export type QueueRefusal =
   | { readonly code: 'illegal_transition'; readonly from: QueueState; readonly to: QueueState }
   | { readonly code: 'devices_offline'; readonly offline: readonly Device[] }
   /** A timer that fires early, or a stale one, must not fail a candidate who still has time. */
-  | { readonly code: 'interruption_not_expired'; readonly deadline: string };
+  | { readonly code: 'interruption_not_expired'; readonly deadline: string }
+  /** Only a failure of the interruption rule can be undone, never a refused face or an examiner's decision. */
+  | { readonly code: 'not_readmittable'; readonly failureReason: FailureReason | null };
 
 export type Transition = { readonly ok: true; readonly row: QueueRow } | { readonly ok: false; readonly refusal: QueueRefusal };
 
@@ -78,7 +84,11 @@ const ALLOWED_FROM: { readonly [K in QueueEvent['kind']]: readonly QueueState[] 
   device_dropped: ['in_room'],
   devices_back: ['interrupted'],
   interruption_expired: ['interrupted'],
+  readmit: ['failed'],
 };
+
+/** Failures the lead may undo (a 考务 decision): the interruption rule's, nothing else. */
+export const READMITTABLE: readonly FailureReason[] = ['too_many_interruptions', 'interruption_timeout'];
 
 const INTERRUPTION_MS = INTERRUPTION_RULE.maxSeconds * 1000;
 
@@ -112,6 +122,8 @@ function targetOf(row: QueueRow, event: QueueEvent): QueueState {
       return row.interruptions + 1 > INTERRUPTION_RULE.maxInterruptions ? 'failed' : 'interrupted';
     case 'interruption_expired':
       return 'failed';
+    case 'readmit':
+      return 'waiting';
   }
 }
 
@@ -162,6 +174,21 @@ export function transition(row: QueueRow, event: QueueEvent, now: Date): Transit
       if (now < deadline) return { ok: false, refusal: { code: 'interruption_not_expired', deadline: deadline.toISOString() } };
       return fail('interruption_timeout');
     }
+    case 'readmit':
+      if (row.failureReason === null || !READMITTABLE.includes(row.failureReason)) {
+        return { ok: false, refusal: { code: 'not_readmittable', failureReason: row.failureReason } };
+      }
+      // Back in the queue as if never called: a new call starts a new interview with the full rule.
+      return next({
+        state: 'waiting',
+        interruptions: 0,
+        interruptedAt: null,
+        failureReason: null,
+        finishedAt: null,
+        calledAt: null,
+        calledBy: null,
+        enteredAt: null,
+      });
   }
 }
 
@@ -193,6 +220,7 @@ interface EntryRecord {
   finished_at: string | null;
   failure_reason: FailureReason | null;
   revision: number;
+  extra_seconds: number;
 }
 
 function rowOf(record: EntryRecord): QueueRow {
@@ -212,8 +240,23 @@ function rowOf(record: EntryRecord): QueueRow {
     finishedAt: record.finished_at,
     failureReason: record.failure_reason,
     revision: record.revision,
+    extraSeconds: record.extra_seconds,
   };
 }
+
+/**
+ * The slot's calling order: by order key where the lead moved an entry, else by appointment (as
+ * milliseconds, the unit of order keys), ties by appointment then id. Appointments never change.
+ */
+const ORDER = `COALESCE(order_key, (julianday(appointment_at) - 2440587.5) * 86400000.0), appointment_at, id`;
+
+/** The states an entry may be moved from: not yet called, and not held for a review. */
+export const MOVABLE_STATES: readonly QueueState[] = ['scheduled', 'checked_in', 'face_verified', 'waiting'];
+
+export type MoveTarget = { readonly to: 'later'; readonly places: number } | { readonly to: 'end' };
+export type MoveResult =
+  | { readonly ok: true; readonly row: QueueRow; readonly from: number; readonly to: number; readonly moved: readonly QueueRow[] }
+  | { readonly ok: false; readonly refusal: QueueRefusal };
 
 /** Queue entries in SQLite; every change goes through `transition` inside one transaction. */
 export class QueueStore {
@@ -227,9 +270,66 @@ export class QueueStore {
     return record ? rowOf(record) : null;
   }
 
-  /** A slot's entries by appointment (ties by id, so the order is stable). */
+  /** A slot's entries in calling order (appointment unless the lead moved some; stable). */
   slotEntries(slotId: string): QueueRow[] {
-    return this.#rows('SELECT * FROM queue_entries WHERE slot_id = ? ORDER BY appointment_at, id', slotId);
+    return this.#rows(`SELECT * FROM queue_entries WHERE slot_id = ? ORDER BY ${ORDER}`, slotId);
+  }
+
+  /** 1-based place of the entry in its slot's calling order (what the lead's moves change). */
+  orderOf(row: QueueRow): number {
+    return this.slotEntries(row.slotId).findIndex((other) => other.id === row.id) + 1;
+  }
+
+  /**
+   * Moves an entry later in its slot's calling order, past `places` others or to the end, by
+   * giving it an order key after its new predecessor; entries whose key would then tie are
+   * nudged on by a millisecond each so the order stays strict. Never touches appointments.
+   * `moved` lists every row whose place changed (to push them).
+   */
+  move(entryId: string, target: MoveTarget): MoveResult {
+    return this.db.transaction((): MoveResult => {
+      const row = this.entry(entryId);
+      if (!row) throw new Error(`queue entry ${entryId} does not exist`);
+      if (!MOVABLE_STATES.includes(row.state)) {
+        return { ok: false, refusal: { code: 'illegal_transition', from: row.state, to: row.state } };
+      }
+      const order = this.slotEntries(row.slotId);
+      const from = order.findIndex((other) => other.id === row.id);
+      const rest = order.filter((other) => other.id !== row.id);
+      const to = target.to === 'end' ? rest.length : Math.min(from + target.places, rest.length);
+      const reordered = [...rest.slice(0, to), row, ...rest.slice(to)];
+      const update = this.db.prepare('UPDATE queue_entries SET order_key = ? WHERE id = ?');
+      let previous = -Infinity;
+      for (let i = 0; i < reordered.length; i++) {
+        const entry = reordered[i] as QueueRow;
+        const current = this.#orderKeyOf(entry.id);
+        const key = current > previous ? current : previous + 1;
+        if (key !== current || entry.id === row.id) update.run(key, entry.id);
+        previous = key;
+      }
+      // Their place is part of what examiners see of them: a change, so a new revision.
+      const bump = this.db.prepare('UPDATE queue_entries SET revision = revision + 1 WHERE id = ?');
+      const changed = reordered.slice(Math.min(from, to), Math.max(from, to) + 1).map((entry) => {
+        bump.run(entry.id);
+        return this.entry(entry.id) as QueueRow;
+      });
+      return { ok: true, row: this.entry(row.id) as QueueRow, from: from + 1, to: to + 1, moved: changed };
+    })();
+  }
+
+  /** Adds answering time to a live entry; null unless it is live. */
+  extend(entryId: string, seconds: number): QueueRow | null {
+    const result = this.db
+      .prepare(`UPDATE queue_entries SET extra_seconds = extra_seconds + ? WHERE id = ? AND state IN ('called', 'in_room', 'interrupted')`)
+      .run(seconds, entryId);
+    return result.changes === 1 ? this.entry(entryId) : null;
+  }
+
+  #orderKeyOf(entryId: string): number {
+    const { key } = this.db
+      .prepare('SELECT COALESCE(order_key, (julianday(appointment_at) - 2440587.5) * 86400000.0) AS key FROM queue_entries WHERE id = ?')
+      .get(entryId) as { key: number };
+    return key;
   }
 
   /**
@@ -268,7 +368,7 @@ export class QueueStore {
   callNext(slotId: string, examinerId: string): Transition | null {
     return this.db.transaction((): Transition | null => {
       const record = this.db
-        .prepare("SELECT id FROM queue_entries WHERE slot_id = ? AND state = 'waiting' ORDER BY appointment_at, id LIMIT 1")
+        .prepare(`SELECT id FROM queue_entries WHERE slot_id = ? AND state = 'waiting' ORDER BY ${ORDER} LIMIT 1`)
         .get(slotId) as { id: string } | undefined;
       return record ? this.apply(record.id, { kind: 'call', examinerId }) : null;
     })();

@@ -18,7 +18,7 @@ export const QUEUE_EXAM: Exam = {
     { id: 'slot-vocal', subjectId: 'vocal', kind: 'live', startsAt: at(-1), endsAt: at(7), panelId: 'p1' },
     { id: 'slot-dance', subjectId: 'dance', kind: 'live', startsAt: at(1), endsAt: at(9), panelId: 'p1' },
   ],
-  panels: [{ id: 'p1', name: { zh: '评委组', en: 'Panel' }, size: 3 }],
+  panels: [{ id: 'p1', name: { zh: '评委组', en: 'Panel' }, size: 3, lead: null }],
   combineRule: { kind: 'mean' },
   deviationThreshold: 10,
 };

@@ -107,7 +107,7 @@ describe('reference platform: the live queue over HTTP', () => {
   };
 
   beforeAll(async () => {
-    platform = await startPlatform({ clock: new ManualClock(), demo: { liveCandidates: 40, recordedPerSlot: 1 } });
+    platform = await startPlatform({ sfu: 'off', clock: new ManualClock(), demo: { liveCandidates: 40, recordedPerSlot: 1 } });
     http = client(platform);
     candidates = candidatesOf(platform);
     const [ex1, ex2, chief, grader] = await Promise.all(['examiner1', 'examiner2', 'chief', 'grader1'].map((username) => http.login(username)));
@@ -184,7 +184,7 @@ describe('reference platform: the live queue over HTTP', () => {
       ['a grader off the panel marks absent', await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/absent`, tokens.grader)],
       ['an unknown slot', await http.get('/slots/slot-nowhere/queue', tokens.ex1)],
       ['a recorded slot of another panel', await http.get('/slots/slot-acting-rec/queue', tokens.chief)],
-      ['an unknown entry', await http.post(`/slots/${SLOT}/queue/q-nowhere/call`, tokens.ex1)],
+      ['an unknown entry', await http.post(`/slots/${SLOT}/queue/q-nowhere/call`, tokens.chief)],
       ['an entry under another slot', await http.post(`/slots/slot-acting-rec/queue/${candidate.entryId}/call`, tokens.ex1)],
     ];
     for (const [label, response] of outsiders) {
@@ -212,10 +212,11 @@ describe('reference platform: the live queue over HTTP', () => {
       expect(entry, label).toMatchObject({ ...expected, entryId: candidate.entryId, revision: ++revision });
     }
 
-    const called = await entryOf(await callAs(tokens.ex1, candidate));
-    expect(called).toMatchObject({ state: 'called', revision: ++revision, candidateCode: platform.ctx.codes.codeFor('ex-01', candidate.candidateId) });
+    // The live panel's lead is its chief examiner (主考): the only one who calls and ends.
+    const called = await entryOf(await callAs(tokens.chief, candidate));
+    expect(called).toMatchObject({ state: 'called', revision: ++revision, candidateCode: platform.ctx.codes.codeFor('ch-01', candidate.candidateId) });
     expect(called.calledAt).toBe(platform.ctx.clock.now().toISOString());
-    expect(platform.ctx.db.prepare('SELECT called_by FROM queue_entries WHERE id = ?').get(candidate.entryId)).toEqual({ called_by: 'ex-01' });
+    expect(platform.ctx.db.prepare('SELECT called_by FROM queue_entries WHERE id = ?').get(candidate.entryId)).toEqual({ called_by: 'ch-01' });
 
     const offline = await refusal(await http.post('/candidate/join', candidate.main), 409, 'devices_offline');
     expect(offline.offline).toEqual(['main', 'side']);
@@ -226,8 +227,8 @@ describe('reference platform: the live queue over HTTP', () => {
 
     const joined = await entryOf(await http.post('/candidate/join', candidate.main));
     expect(joined).toMatchObject({ state: 'in_room', revision: ++revision, devices: { main: true, side: true } });
-    const finished = await entryOf(await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/finish`, tokens.ex2));
-    expect(finished).toMatchObject({ state: 'finished', revision: revision + 1, candidateCode: platform.ctx.codes.codeFor('ex-02', candidate.candidateId) });
+    const finished = await entryOf(await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/finish`, tokens.chief));
+    expect(finished).toMatchObject({ state: 'finished', revision: revision + 1, candidateCode: platform.ctx.codes.codeFor('ch-01', candidate.candidateId) });
     expect(finished.finishedAt).not.toBeNull();
   });
 
@@ -260,7 +261,7 @@ describe('reference platform: the live queue over HTTP', () => {
   const reach = async (candidate: Candidate, state: Reachable) => {
     const at = (path: string, token: string, body?: unknown) => http.post(path, token, body).then(entryOf);
     if (state === 'scheduled') return;
-    if (state === 'absent') return void (await at(`/slots/${SLOT}/queue/${candidate.entryId}/absent`, tokens.ex1));
+    if (state === 'absent') return void (await at(`/slots/${SLOT}/queue/${candidate.entryId}/absent`, tokens.chief));
     await at('/candidate/check-in', candidate.main);
     if (state === 'checked_in') return;
     if (state === 'manual_review') {
@@ -271,7 +272,7 @@ describe('reference platform: the live queue over HTTP', () => {
     if (state === 'face_verified') return;
     await at('/candidate/ready', candidate.main);
     if (state === 'waiting') return;
-    await at(`/slots/${SLOT}/queue/${candidate.entryId}/call`, tokens.ex1);
+    await at(`/slots/${SLOT}/queue/${candidate.entryId}/call`, tokens.chief);
   };
 
   /** Each action sent by whoever may take it: the candidate's main device, an examiner, the chief. */
@@ -281,9 +282,9 @@ describe('reference platform: the live queue over HTTP', () => {
     faceFailed: (c: Candidate) => http.post('/candidate/face', c.main, { matched: false }),
     ready: (c: Candidate) => http.post('/candidate/ready', c.main),
     join: (c: Candidate) => http.post('/candidate/join', c.main),
-    call: (c: Candidate) => callAs(tokens.ex2, c),
-    finish: (c: Candidate) => http.post(`/slots/${SLOT}/queue/${c.entryId}/finish`, tokens.ex1),
-    absent: (c: Candidate) => http.post(`/slots/${SLOT}/queue/${c.entryId}/absent`, tokens.ex1),
+    call: (c: Candidate) => callAs(tokens.chief, c),
+    finish: (c: Candidate) => http.post(`/slots/${SLOT}/queue/${c.entryId}/finish`, tokens.chief),
+    absent: (c: Candidate) => http.post(`/slots/${SLOT}/queue/${c.entryId}/absent`, tokens.chief),
     approve: (c: Candidate) => http.post(`/slots/${SLOT}/queue/${c.entryId}/review`, tokens.chief, { approve: true }),
   };
 
@@ -321,7 +322,7 @@ describe('reference platform: the live queue over HTTP', () => {
       const candidate = fresh();
       await reach(candidate, state);
       expect((await entryOf(await http.get('/candidate/state', candidate.side))).state).toBe(state);
-      const absent = await entryOf(await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/absent`, tokens.ex2));
+      const absent = await entryOf(await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/absent`, tokens.chief));
       expect(absent, state).toMatchObject({ state: 'absent' });
       expect(absent.finishedAt).toBe(platform.ctx.clock.now().toISOString());
     }
@@ -345,8 +346,8 @@ describe('reference platform: the live queue over HTTP', () => {
   it('refuses unknown fields in examiner actions', async () => {
     const candidate = fresh();
     await toWaiting(candidate);
-    await refusal(await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/call`, tokens.ex1, { urgent: true }), 400, 'bad_request');
-    await refusal(await http.post(`/slots/${SLOT}/queue/call-next`, tokens.ex1, { entryId: candidate.entryId }), 400, 'bad_request');
+    await refusal(await http.post(`/slots/${SLOT}/queue/${candidate.entryId}/call`, tokens.chief, { urgent: true }), 400, 'bad_request');
+    await refusal(await http.post(`/slots/${SLOT}/queue/call-next`, tokens.chief, { entryId: candidate.entryId }), 400, 'bad_request');
     expect((await entryOf(await http.get('/candidate/state', candidate.main))).state).toBe('waiting');
   });
 });
@@ -358,27 +359,29 @@ describe('reference platform: calling the next candidate', () => {
   });
 
   it('calls the first waiting candidate by appointment, and says when nobody waits', async () => {
-    platform = await startPlatform({ clock: new ManualClock(), demo: { liveCandidates: 5, recordedPerSlot: 1 } });
+    platform = await startPlatform({ sfu: 'off', clock: new ManualClock(), demo: { liveCandidates: 5, recordedPerSlot: 1 } });
     const http = client(platform);
     const [first, , third] = candidatesOf(platform);
     if (!first || !third) throw new Error('demo slot too small');
-    const [ex1, ex2] = await Promise.all([http.login('examiner1'), http.login('examiner2')]);
+    const [ex1, chief] = await Promise.all([http.login('examiner1'), http.login('chief')]);
     const callNext = (token: string) => http.post(`/slots/${SLOT}/queue/call-next`, token);
 
-    await refusal(await callNext(ex1), 404, 'queue_empty');
+    await refusal(await callNext(chief), 404, 'queue_empty');
     // The later appointment gets ready first; the order is the appointment's, not readiness'.
     for (const candidate of [third, first]) {
       await http.post('/candidate/check-in', candidate.main);
       await http.post('/candidate/face', candidate.main, { matched: true });
       await http.post('/candidate/ready', candidate.main);
     }
-    expect(await entryOf(await callNext(ex2))).toMatchObject({ entryId: first.entryId, state: 'called' });
-    expect(await entryOf(await callNext(ex1))).toMatchObject({ entryId: third.entryId, state: 'called' });
-    await refusal(await callNext(ex1), 404, 'queue_empty');
+    // Only the lead calls; a co-examiner is told who does.
+    expect(await refusal(await callNext(ex1), 403, 'not_lead')).toMatchObject({ lead: { displayName: '刘主任' } });
+    expect(await entryOf(await callNext(chief))).toMatchObject({ entryId: first.entryId, state: 'called' });
+    expect(await entryOf(await callNext(chief))).toMatchObject({ entryId: third.entryId, state: 'called' });
+    await refusal(await callNext(chief), 404, 'queue_empty');
     const called = platform.ctx.db.prepare("SELECT id, called_by FROM queue_entries WHERE state = 'called' ORDER BY appointment_at").all();
     expect(called).toEqual([
-      { id: first.entryId, called_by: 'ex-02' },
-      { id: third.entryId, called_by: 'ex-01' },
+      { id: first.entryId, called_by: 'ch-01' },
+      { id: third.entryId, called_by: 'ch-01' },
     ]);
   });
 });

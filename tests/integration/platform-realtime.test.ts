@@ -39,6 +39,8 @@ class Peer<M extends { type: string }> {
       const parsed = schema.safeParse(json);
       if (parsed.success) this.log.push(parsed.data);
       else this.invalid.push(json);
+      // As every real client does: answer the platform's heartbeat, or be taken for dead.
+      if (parsed.success && parsed.data.type === 'heartbeat') this.send({ type: 'heartbeat' });
       for (const wake of this.#waiters.splice(0)) wake();
     });
     this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
@@ -102,7 +104,7 @@ afterEach(async () => {
 /** A fresh platform on a ManualClock, with helpers to drive it. */
 async function setUp(options: PlatformOptions = {}) {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(START);
-  const platform = await startPlatform({ demo: { liveCandidates: 6, recordedPerSlot: 1 }, ...options, clock });
+  const platform = await startPlatform({ demo: { liveCandidates: 6, recordedPerSlot: 1 }, sfu: 'off', ...options, clock });
   platforms.push(platform);
   const api = (path: string, init: RequestInit = {}) => fetch(`${platform.url}/api/v1${path}`, init);
   const post = async (path: string, token: string, body?: unknown): Promise<Response> =>
@@ -266,7 +268,7 @@ describe('reference platform: realtime hub', () => {
     const c = t.candidate(1);
     const main = await t.device(c.main);
     const side = await t.device(c.side);
-    const [ex1Token, chiefToken] = await Promise.all([t.login('examiner1'), t.login('chief')]);
+    const chiefToken = await t.login('chief');
 
     await t.ok(t.post('/candidate/check-in', c.main));
     expect((await side.next('state')).entry).toMatchObject({ state: 'checked_in' });
@@ -277,12 +279,13 @@ describe('reference platform: realtime hub', () => {
     await t.ok(t.post('/candidate/ready', c.main));
     await main.next('state', (m) => m.entry.state === 'waiting');
 
-    const examiner = await t.examiner('examiner1');
+    // The chief leads the live panel: they call.
+    const examiner = await t.examiner('chief');
     const seen = await t.subscribe(examiner, c.entryId);
-    const code = t.platform.ctx.codes.codeFor('ex-01', c.candidateId);
+    const code = t.platform.ctx.codes.codeFor('ch-01', c.candidateId);
     expect(seen.entry).toMatchObject({ state: 'waiting', candidateCode: code, devices: { main: true, side: true }, faceAttempts: 3 });
 
-    const called = await t.ok(t.post(`/slots/${SLOT}/queue/${c.entryId}/call`, ex1Token));
+    const called = await t.ok(t.post(`/slots/${SLOT}/queue/${c.entryId}/call`, chiefToken));
     const at = t.clock.now().toISOString();
     expect(await main.next('call')).toEqual({ type: 'call', entryId: c.entryId, at });
     expect(await side.next('call')).toEqual({ type: 'call', entryId: c.entryId, at });
@@ -296,43 +299,48 @@ describe('reference platform: realtime hub', () => {
     expect(own.candidateCode).not.toBe(code);
   });
 
-  it('relays signaling between the calling examiner and that candidate only', async () => {
+  it('relays a feed on the direct route between a present panel member and that candidate only', async () => {
     const t = await setUp();
     const c = t.candidate(0);
     const waiting = t.candidate(1);
-    const ex1Token = await t.login('examiner1');
-    const ex1 = await t.open(ex1Token, PushToExaminer);
-    await ex1.next('hello');
+    const chiefToken = await t.login('chief');
+    const ex1 = await t.examiner('examiner1');
     const ex2 = await t.examiner('examiner2');
     await t.subscribe(ex1, c.entryId);
     await t.subscribe(ex2, c.entryId);
-    const { main, side } = await t.inRoom(c, ex1Token);
+    const { main, side } = await t.inRoom(c, chiefToken);
 
+    // A co-examiner, not the caller, joins the room and receives the main feed: the device
+    // publishes on a peer id of the platform's choosing and offers; the examiner answers.
+    ex1.send({ type: 'room_join', entryId: c.entryId });
+    expect((await ex1.next('room')).room).toMatchObject({ entryId: c.entryId, route: 'direct', routeReason: 'sfu_not_installed' });
+    ex1.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'main', peerId: 'feed-main-1' });
+    const publish = await main.next('publish');
+    expect(publish.peerId).not.toBe('feed-main-1');
     const offer = { type: 'offer', sdp: 'v=0 main' };
-    ex1.send({ type: 'signal', entryId: c.entryId, device: 'main', peerId: 'peer-main-1', data: offer });
-    expect(await main.next('signal')).toEqual({ type: 'signal', peerId: 'peer-main-1', data: offer });
+    main.send({ type: 'signal', peerId: publish.peerId, data: offer });
+    expect(await ex1.next('signal')).toEqual({ type: 'signal', entryId: c.entryId, peerId: 'feed-main-1', data: offer });
+    const answer = { type: 'answer', sdp: 'v=0 answer' };
+    ex1.send({ type: 'signal', entryId: c.entryId, peerId: 'feed-main-1', data: answer });
+    expect(await main.next('signal')).toEqual({ type: 'signal', peerId: publish.peerId, data: answer });
     ex1.send({ type: 'prompt', entryId: c.entryId, text: '请开始演唱第一首曲目' });
     const prompt = { type: 'prompt', text: '请开始演唱第一首曲目', at: t.clock.now().toISOString() };
     expect(await main.next('prompt')).toEqual(prompt);
     expect(await side.next('prompt')).toEqual(prompt);
-    // The side device got the prompt sent after the offer, and not the offer meant for main.
+    // The side device got the prompt sent after the signals, and none of them.
     expect(side.all('signal')).toEqual([]);
+    expect(side.all('publish')).toEqual([]);
 
-    const answer = { type: 'answer', sdp: 'v=0 side' };
-    side.send({ type: 'signal', peerId: 'peer-side-1', data: answer });
-    expect(await ex1.next('signal')).toEqual({ type: 'signal', entryId: c.entryId, device: 'side', peerId: 'peer-side-1', data: answer });
-    main.send({ type: 'signal', peerId: 'peer-main-1', data: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
-    expect(await ex1.next('signal')).toMatchObject({ entryId: c.entryId, device: 'main', peerId: 'peer-main-1' });
     // ex2 watches the slot: the quick message sent after the signals reaches them, the signals did not.
     main.send({ type: 'quick_message', messageId: 'cannot_hear' });
     await ex2.next('quick_message');
     expect(ex2.all('signal')).toEqual([]);
 
-    // An examiner who did not call is refused, and the devices hear nothing of it.
-    ex2.send({ type: 'signal', entryId: c.entryId, device: 'main', peerId: 'peer-x', data: offer });
-    expect(await ex2.next('error')).toMatchObject({ code: 'forbidden' });
+    // A member who has not joined the room is refused, and the devices hear nothing of it.
+    ex2.send({ type: 'signal', entryId: c.entryId, peerId: 'feed-main-1', data: offer });
+    expect(await ex2.next('error')).toMatchObject({ code: 'not_in_room', peerId: 'feed-main-1' });
     ex2.send({ type: 'prompt', entryId: c.entryId, text: 'hello' });
-    expect(await ex2.next('error')).toMatchObject({ code: 'forbidden' });
+    expect(await ex2.next('error')).toMatchObject({ code: 'not_in_room' });
     ex1.send({ type: 'prompt', entryId: c.entryId, text: 'second' });
     await main.next('prompt', (m) => m.text === 'second');
     expect(main.all('signal')).toHaveLength(1);
@@ -343,18 +351,22 @@ describe('reference platform: realtime hub', () => {
     const waitingMain = await t.device(waiting.main);
     waitingMain.send({ type: 'signal', peerId: 'peer-early', data: offer });
     expect(await waitingMain.next('error')).toMatchObject({ code: 'forbidden' });
-    ex1.send({ type: 'signal', entryId: waiting.entryId, device: 'main', peerId: 'peer-early', data: offer });
-    expect(await ex1.next('error')).toMatchObject({ code: 'forbidden' });
-    ex1.send({ type: 'signal', entryId: 'q-nowhere', device: 'main', peerId: 'peer-early', data: offer });
+    // Nor into another candidate's peer.
+    waitingMain.send({ type: 'signal', peerId: publish.peerId, data: offer });
+    expect(await waitingMain.next('error')).toMatchObject({ code: 'not_your_peer', peerId: publish.peerId });
+    ex1.send({ type: 'feed_subscribe', entryId: waiting.entryId, device: 'main', peerId: 'peer-early' });
+    expect(await ex1.next('error')).toMatchObject({ code: 'room_closed', peerId: 'peer-early' });
+    ex1.send({ type: 'signal', entryId: 'q-nowhere', peerId: 'peer-early', data: offer });
     expect(await ex1.next('error')).toMatchObject({ code: 'not_found' });
     expect(waitingMain.all('signal')).toEqual([]);
-    expect(ex1.all('signal')).toHaveLength(2);
+    expect(waitingMain.all('publish')).toEqual([]);
+    expect(ex1.all('signal')).toHaveLength(1);
   });
 
   it('turns a dropped device into an interruption, ended by its return within 120 s', async () => {
     const t = await setUp();
     const c = t.candidate(2);
-    const token = await t.login('examiner1');
+    const token = await t.login('chief');
     const examiner = await t.examiner('examiner1');
     await t.subscribe(examiner, c.entryId);
     const { main, side } = await t.inRoom(c, token);
@@ -383,7 +395,7 @@ describe('reference platform: realtime hub', () => {
   it('fails an interruption that lasts 120 s', async () => {
     const t = await setUp();
     const c = t.candidate(0);
-    const token = await t.login('examiner2');
+    const token = await t.login('chief');
     const examiner = await t.examiner('examiner2');
     await t.subscribe(examiner, c.entryId);
     const { main, side } = await t.inRoom(c, token);
@@ -405,7 +417,7 @@ describe('reference platform: realtime hub', () => {
   it('fails the 4th interruption at once', async () => {
     const t = await setUp();
     const c = t.candidate(3);
-    const token = await t.login('examiner3');
+    const token = await t.login('chief');
     const examiner = await t.examiner('examiner3');
     await t.subscribe(examiner, c.entryId);
     let { side } = await t.inRoom(c, token);
@@ -425,7 +437,7 @@ describe('reference platform: realtime hub', () => {
   it('lets a second connection of a device replace the first without an interruption', async () => {
     const t = await setUp();
     const c = t.candidate(0);
-    const token = await t.login('examiner1');
+    const token = await t.login('chief');
     const examiner = await t.examiner('examiner1');
     await t.subscribe(examiner, c.entryId);
     const { side } = await t.inRoom(c, token);
@@ -486,7 +498,7 @@ describe('reference platform: realtime hub', () => {
   it('closes every socket at shutdown, which interrupts no one', async () => {
     const t = await setUp();
     const c = t.candidate(0);
-    const token = await t.login('examiner1');
+    const token = await t.login('chief');
     const examiner = await t.examiner('examiner1');
     const { main, side } = await t.inRoom(c, token);
     // What platform.close() does first, with the platform still up to be asked afterwards.
@@ -504,7 +516,7 @@ describe('reference platform: realtime hub', () => {
     dataDirs.push(dataDir);
     const t = await setUp({ dataDir });
     const [expired, running, unaffected] = [t.candidate(0), t.candidate(1), t.candidate(2)];
-    const token = await t.login('examiner1');
+    const token = await t.login('chief');
     const rooms = [await t.inRoom(expired, token), await t.inRoom(running, token), await t.inRoom(unaffected, token)];
     await rooms[0]?.side.close();
     await rooms[0]?.main.next('state', (m) => m.entry.state === 'interrupted');

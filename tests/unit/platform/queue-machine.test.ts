@@ -22,6 +22,7 @@ function entry(state: QueueState, change: Partial<QueueRow> = {}): QueueRow {
     finishedAt: null,
     failureReason: null,
     revision: 7,
+    extraSeconds: 0,
     ...change,
   };
 }
@@ -41,6 +42,7 @@ const EVENTS: readonly [string, QueueEvent, QueueState][] = [
   ['device_dropped', { kind: 'device_dropped' }, 'interrupted'],
   ['devices_back', { kind: 'devices_back' }, 'in_room'],
   ['interruption_expired', { kind: 'interruption_expired' }, 'failed'],
+  ['readmit', { kind: 'readmit' }, 'waiting'],
 ];
 
 /** The legal moves of common/platform/queue.ts, written out independently of the machine. */
@@ -58,6 +60,7 @@ const LEGAL_FROM: Readonly<Record<string, readonly QueueState[]>> = {
   device_dropped: ['in_room'],
   devices_back: ['interrupted'],
   interruption_expired: ['interrupted'],
+  readmit: ['failed'],
 };
 
 const at = NOW.toISOString();
@@ -111,6 +114,12 @@ describe('queue state machine: legal transitions', () => {
       { kind: 'interruption_expired' },
       { state: 'failed', failureReason: 'interruption_timeout', interruptedAt: null, finishedAt: at },
     ],
+    ...(['too_many_interruptions', 'interruption_timeout'] as const).map((failureReason): [string, QueueRow, QueueEvent, Partial<QueueRow>] => [
+      `a readmission after ${failureReason}`,
+      entry('failed', { failureReason, interruptions: 4, finishedAt: before(30), calledAt: before(600), calledBy: 'ch-01', enteredAt: before(590) }),
+      { kind: 'readmit' },
+      { state: 'waiting', failureReason: null, interruptions: 0, finishedAt: null, calledAt: null, calledBy: null, enteredAt: null },
+    ]),
   ])('%s', (_label, row, event, expected) => {
     const copy = structuredClone(row);
     const result = transition(row, event, NOW);
@@ -124,12 +133,20 @@ describe('queue state machine: refusals', () => {
     EVENTS.filter(([name]) => !LEGAL_FROM[name]?.includes(state)).map(([name, event, to]) => [state, name, event, to] as const),
   );
 
-  it('has illegal moves from every state, and only final states refuse everything', () => {
+  it('has illegal moves from every state, and only final states refuse everything but a readmission', () => {
     for (const state of QueueState.options) {
       const refused = cases.filter(([from]) => from === state).length;
       expect(refused).toBeGreaterThan(0);
-      expect(refused === EVENTS.length).toBe(['finished', 'absent', 'failed'].includes(state));
+      expect(refused === EVENTS.length).toBe(['finished', 'absent'].includes(state));
+      if (state === 'failed') expect(refused).toBe(EVENTS.length - 1);
     }
+  });
+
+  it.each(['face_verification', 'examiner', null] as const)('refuses to readmit a candidate failed for %s', (failureReason) => {
+    expect(transition(entry('failed', { failureReason }), { kind: 'readmit' }, NOW)).toEqual({
+      ok: false,
+      refusal: { code: 'not_readmittable', failureReason },
+    });
   });
 
   it.each(cases)('refuses from %s: %s', (state, _name, event, to) => {

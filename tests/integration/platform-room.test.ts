@@ -1,0 +1,509 @@
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { z } from 'zod';
+import { QueueEntry } from '@common/platform/queue';
+import { Exam } from '@common/platform/exams';
+import { RoomLog, type RoomState } from '@common/platform/room';
+import { MAX_SIGNAL_BYTES } from '@common/platform/realtime';
+import { PushToCandidate, PushToExaminer } from '@common/platform/realtime';
+import { LoginResponse } from '@common/platform/wire';
+import { ManualClock } from '../../platform/clock';
+import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
+
+const SLOT = DEMO_LIVE_SLOT_ID;
+const START = '2026-06-01T01:00:00.000Z';
+
+type ExaminerPush = z.infer<typeof PushToExaminer>;
+type CandidatePush = z.infer<typeof PushToCandidate>;
+
+/**
+ * A realtime client as the workstation or a candidate's phone holds one. Every message it
+ * receives is checked against the protocol and kept in `log`; `next` waits for the next message
+ * of a type (after the last one it returned), so a test waits for events, never for time.
+ */
+class Peer<M extends { type: string }> {
+  readonly log: M[] = [];
+  readonly invalid: unknown[] = [];
+  /** A client that stopped answering (its network died without a close). */
+  silent = false;
+  #cursor = 0;
+  #waiters: (() => void)[] = [];
+  readonly closed: Promise<number>;
+
+  constructor(
+    readonly socket: WebSocket,
+    schema: z.ZodType<M>,
+  ) {
+    socket.on('message', (data) => {
+      const json: unknown = JSON.parse(data.toString());
+      const parsed = schema.safeParse(json);
+      if (parsed.success) this.log.push(parsed.data);
+      else this.invalid.push(json);
+      // As every real client does: answer the platform's heartbeat, or be taken for dead.
+      if (parsed.success && parsed.data.type === 'heartbeat' && !this.silent) this.send({ type: 'heartbeat' });
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+  }
+
+  /** The next message of `type` (matching `match`) after the last one returned. */
+  next<T extends M['type']>(type: T, match: (message: Extract<M, { type: T }>) => boolean = () => true): Promise<Extract<M, { type: T }>> {
+    return new Promise((resolve) => {
+      const look = () => {
+        for (let i = this.#cursor; i < this.log.length; i++) {
+          const message = this.log[i] as M;
+          if (message.type === type && match(message as Extract<M, { type: T }>)) {
+            this.#cursor = i + 1;
+            resolve(message as Extract<M, { type: T }>);
+            return;
+          }
+        }
+        this.#waiters.push(look);
+      };
+      look();
+    });
+  }
+
+  /** Messages of `type` received so far. */
+  all<T extends M['type']>(type: T): Extract<M, { type: T }>[] {
+    return this.log.filter((message): message is Extract<M, { type: T }> => message.type === type);
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message));
+  }
+
+  async close(): Promise<void> {
+    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
+    await this.closed;
+  }
+}
+
+type Examiner = Peer<ExaminerPush>;
+type Device = Peer<CandidatePush>;
+
+interface Candidate {
+  readonly entryId: string;
+  readonly candidateId: string;
+  readonly main: string;
+  readonly side: string;
+}
+
+const peers: Peer<{ type: string }>[] = [];
+const platforms: RunningPlatform[] = [];
+const dataDirs: string[] = [];
+
+afterEach(async () => {
+  const open = peers.splice(0);
+  for (const peer of open) expect(peer.invalid, 'messages outside the protocol').toEqual([]);
+  await Promise.all(open.map((peer) => peer.close()));
+  await Promise.all(platforms.splice(0).map((platform) => platform.close()));
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh platform on a ManualClock, with helpers to drive it. */
+async function setUp(options: PlatformOptions = {}) {
+  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(START);
+  const platform = await startPlatform({ demo: { liveCandidates: 6, recordedPerSlot: 1 }, sfu: 'off', ...options, clock });
+  platforms.push(platform);
+  const api = (path: string, init: RequestInit = {}) => fetch(`${platform.url}/api/v1${path}`, init);
+  const post = async (path: string, token: string, body?: unknown): Promise<Response> =>
+    api(path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  const ok = async (response: Promise<Response>): Promise<QueueEntry> => {
+    const answer = await response;
+    const body: unknown = await answer.json();
+    expect(answer.status, JSON.stringify(body)).toBe(200);
+    return QueueEntry.parse(body);
+  };
+  const login = async (username: string): Promise<string> => {
+    const response = await api('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'demo1234' }),
+    });
+    return LoginResponse.parse(await response.json()).token;
+  };
+  const candidates = platform.ctx.db
+    .prepare(
+      `SELECT q.id AS entryId, q.candidate_id AS candidateId, m.token AS main, s.token AS side
+       FROM queue_entries q
+       JOIN device_tokens m ON m.candidate_id = q.candidate_id AND m.device = 'main'
+       JOIN device_tokens s ON s.candidate_id = q.candidate_id AND s.device = 'side'
+       WHERE q.slot_id = ? ORDER BY q.appointment_at, q.id`,
+    )
+    .all(SLOT) as Candidate[];
+  const candidate = (index: number): Candidate => {
+    const found = candidates[index];
+    if (!found) throw new Error(`no candidate ${index}`);
+    return found;
+  };
+
+  const open = <M extends { type: string }>(token: string, schema: z.ZodType<M>): Promise<Peer<M>> => {
+    const socket = new WebSocket(`ws://127.0.0.1:${platform.port}/api/v1/realtime?token=${encodeURIComponent(token)}`);
+    const peer = new Peer(socket, schema);
+    peers.push(peer as unknown as Peer<{ type: string }>);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(peer));
+      socket.once('error', reject);
+    });
+  };
+  const examiner = async (username: string): Promise<Examiner> => {
+    const peer = await open(await login(username), PushToExaminer);
+    await peer.next('hello');
+    return peer;
+  };
+  /** Connects a device and waits for its hello and the state that follows. */
+  const device = async (token: string): Promise<Device> => {
+    const peer = await open(token, PushToCandidate);
+    await peer.next('hello');
+    await peer.next('state');
+    return peer;
+  };
+  const subscribe = async (peer: Examiner, entryId: string) => {
+    peer.send({ type: 'subscribe', slotId: SLOT });
+    // The slot's entries follow a subscription, which also says it holds.
+    return peer.next('queue', (message) => message.entry.entryId === entryId);
+  };
+  const toWaiting = async (c: Candidate) => {
+    await ok(post('/candidate/check-in', c.main));
+    await ok(post('/candidate/face', c.main, { matched: true }));
+    return ok(post('/candidate/ready', c.main));
+  };
+  /** The candidate called by `caller` (a logged-in token) and in the room, with both devices connected. */
+  const inRoom = async (c: Candidate, callerToken: string) => {
+    await toWaiting(c);
+    const main = await device(c.main);
+    const side = await device(c.side);
+    await ok(post(`/slots/${SLOT}/queue/${c.entryId}/call`, callerToken));
+    await ok(post('/candidate/join', c.main));
+    return { main, side };
+  };
+  const stateOf = (c: Candidate) => ok(api('/candidate/state', { headers: { authorization: `Bearer ${c.side}` } }));
+
+  const get = (path: string, token: string) => api(path, { headers: { authorization: `Bearer ${token}` } });
+  return { platform, clock, api, post, get, ok, login, candidate, open, examiner, device, subscribe, toWaiting, inRoom, stateOf };
+}
+
+/** The vocal rubric's sheet (what a member submits); its values must never reach the room. */
+const SHEET = {
+  values: { pitch: 27.5, rhythm: 16, tone: 16, expression: 15, stage: 5 },
+  comment: '音准稳定',
+  violation: { flagged: false, note: null },
+  auditHead: 'ab'.repeat(32),
+};
+
+type Harness = Awaited<ReturnType<typeof setUp>>;
+
+/** The room of an entry as a joined member sees it after the next push matching `match`. */
+const roomOf = async (peer: Examiner, match: (room: RoomState) => boolean = () => true): Promise<RoomState> =>
+  (await peer.next('room', (message) => match(message.room))).room;
+
+const memberNamed = (room: RoomState, displayName: string) => room.members.find((member) => member.displayName === displayName);
+
+async function errorBody(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  expect(body).toMatchObject({ error: { code } });
+  return body;
+}
+
+describe('reference platform: the panel lead', () => {
+  it('names the lead in the exam view: the chief where the panel has one, else the first member', async () => {
+    const t = await setUp();
+    const [ex1, chief] = await Promise.all([t.login('examiner1'), t.login('chief')]);
+    const exam = async (token: string) => Exam.parse(await (await t.get('/exams/exam-2026-art', token)).json());
+    const vocal = (e: Exam) => e.panels.find((panel) => panel.id === 'panel-vocal');
+    expect(vocal(await exam(ex1))?.lead).toEqual({ displayName: '刘主任', isYou: false });
+    expect(vocal(await exam(chief))?.lead).toEqual({ displayName: '刘主任', isYou: true });
+    // The recorded panel has no chief and names no lead: its first member leads.
+    expect((await exam(ex1)).panels.find((panel) => panel.id === 'panel-recorded')?.lead).toEqual({ displayName: '王老师', isYou: true });
+    // Data cached from an older platform (no `lead`) still parses.
+    expect(Exam.shape.panels.element.parse({ id: 'p', name: { zh: '组', en: 'P' }, size: 1 }).lead).toBeNull();
+  });
+
+  it('refuses every live control to anyone but the lead with 403 not_lead, and logs the lead\'s with who and when', async () => {
+    const t = await setUp();
+    const c = t.candidate(0);
+    const [ex1, chief] = await Promise.all([t.login('examiner1'), t.login('chief')]);
+    const control = (token: string, action: string, body?: unknown) => t.post(`/slots/${SLOT}/queue/${c.entryId}/${action}`, token, body);
+    await t.toWaiting(c);
+    const refusals: [string, Promise<Response>][] = [
+      ['call', control(ex1, 'call')],
+      ['call-next', t.post(`/slots/${SLOT}/queue/call-next`, ex1)],
+      ['finish', control(ex1, 'finish')],
+      ['absent', control(ex1, 'absent')],
+      ['extend', control(ex1, 'extend', { minutes: 2 })],
+      ['readmit', control(ex1, 'readmit', { reason: '网络故障，考务同意' })],
+      ['move', control(ex1, 'move', { to: 'end' })],
+    ];
+    for (const [label, response] of refusals) {
+      const body = await errorBody(await response, 403, 'not_lead');
+      expect(body, label).toMatchObject({ error: { message: expect.stringContaining('刘主任') as unknown }, lead: { displayName: '刘主任' } });
+    }
+    expect(await t.stateOf(c)).toMatchObject({ state: 'waiting' });
+
+    const { main } = await (async () => {
+      const devices = { main: await t.device(c.main), side: await t.device(c.side) };
+      await t.ok(control(chief, 'call'));
+      await t.ok(t.post('/candidate/join', c.main));
+      return devices;
+    })();
+    await main.next('state', (m) => m.entry.state === 'in_room');
+    const calledAt = t.clock.now().toISOString();
+    t.clock.advance(60_000);
+    await t.ok(control(chief, 'extend', { minutes: 5 }));
+    await errorBody(await control(chief, 'extend', { minutes: 3 }), 400, 'bad_request');
+    t.clock.advance(60_000);
+    await t.ok(control(chief, 'finish'));
+    await errorBody(await control(chief, 'extend', { minutes: 1 }), 409, 'not_live');
+
+    // The log, for the panel only: who and when, the platform's route decision among it.
+    await errorBody(await t.get(`/slots/${SLOT}/queue/${c.entryId}/log`, await t.login('grader1')), 404, 'not_found');
+    const log = RoomLog.parse(await (await t.get(`/slots/${SLOT}/queue/${c.entryId}/log`, ex1)).json());
+    expect(log.lines.map((line) => [line.action, line.actor, line.at])).toEqual([
+      ['route', null, calledAt],
+      ['call', '刘主任', calledAt],
+      ['extend', '刘主任', new Date(Date.parse(calledAt) + 60_000).toISOString()],
+      ['finish', '刘主任', new Date(Date.parse(calledAt) + 120_000).toISOString()],
+    ]);
+    expect(log.lines[0]?.detail).toMatchObject({ route: 'direct', reason: 'sfu_not_installed' });
+    expect(log.lines[2]?.detail).toMatchObject({ minutes: 5, extraSeconds: 300 });
+    // Append-only, whatever code would try.
+    expect(() => t.platform.ctx.db.prepare('DELETE FROM room_log').run()).toThrow(/append-only/);
+  });
+
+  it('lets the lead readmit a candidate failed by the interruption rule, and nothing else', async () => {
+    const t = await setUp();
+    const c = t.candidate(0);
+    const chief = await t.login('chief');
+    const { main } = await t.inRoom(c, chief);
+    await main.close();
+    t.clock.advance(120_000);
+    expect(await t.stateOf(c)).toMatchObject({ state: 'failed', failureReason: 'interruption_timeout' });
+    await errorBody(await t.post(`/slots/${SLOT}/queue/${c.entryId}/readmit`, chief, { reason: 'x' }), 400, 'bad_request');
+    const readmitted = await t.ok(t.post(`/slots/${SLOT}/queue/${c.entryId}/readmit`, chief, { reason: '考务：基站故障' }));
+    expect(readmitted).toMatchObject({ state: 'waiting', interruptions: 0, failureReason: null, finishedAt: null, interruptedAt: null });
+    const log = RoomLog.parse(await (await t.get(`/slots/${SLOT}/queue/${c.entryId}/log`, chief)).json());
+    expect(log.lines.at(-1)).toMatchObject({ action: 'readmit', actor: '刘主任', detail: { reason: '考务：基站故障', failureReason: 'interruption_timeout' } });
+
+    // A face refused by the chief is no interruption: it stays failed.
+    const refused = t.candidate(1);
+    await t.ok(t.post('/candidate/check-in', refused.main));
+    for (let i = 0; i < 3; i++) await t.ok(t.post('/candidate/face', refused.main, { matched: false }));
+    await t.ok(t.post(`/slots/${SLOT}/queue/${refused.entryId}/review`, chief, { approve: false }));
+    const body = await errorBody(await t.post(`/slots/${SLOT}/queue/${refused.entryId}/readmit`, chief, { reason: '再给一次机会' }), 409, 'not_readmittable');
+    expect(body).toMatchObject({ failureReason: 'face_verification' });
+  });
+
+  it('moves a waiting candidate later or to the end: the calling order follows, appointments stay', async () => {
+    const t = await setUp();
+    const chief = await t.login('chief');
+    const [a, b, c, d] = [t.candidate(0), t.candidate(1), t.candidate(2), t.candidate(3)];
+    for (const candidate of [a, b, c, d]) await t.toWaiting(candidate);
+    const order = async () => {
+      const response = await t.get(`/slots/${SLOT}/queue`, chief);
+      const entries = (await response.json() as { entries: QueueEntry[] }).entries.map((entry) => QueueEntry.parse(entry));
+      return entries;
+    };
+    const before = await order();
+    const moved = await t.ok(t.post(`/slots/${SLOT}/queue/${a.entryId}/move`, chief, { to: 'later', places: 2 }));
+    expect(moved.appointmentAt).toBe(before[0]?.appointmentAt);
+    const after = await order();
+    expect(after.slice(0, 4).map((entry) => entry.entryId)).toEqual([b.entryId, c.entryId, a.entryId, d.entryId]);
+    expect(after.map((entry) => entry.order)).toEqual(after.map((_entry, index) => index + 1));
+    expect(after.map((entry) => entry.appointmentAt).sort()).toEqual(before.map((entry) => entry.appointmentAt).sort());
+    await t.ok(t.post(`/slots/${SLOT}/queue/${b.entryId}/move`, chief, { to: 'end' }));
+    expect((await order()).at(-1)?.entryId).toBe(b.entryId);
+    // Call-next takes the new first: c.
+    expect(await t.ok(t.post(`/slots/${SLOT}/queue/call-next`, chief))).toMatchObject({ entryId: c.entryId, state: 'called' });
+    await errorBody(await t.post(`/slots/${SLOT}/queue/${c.entryId}/move`, chief, { to: 'end' }), 409, 'not_movable');
+    await errorBody(await t.post(`/slots/${SLOT}/queue/${d.entryId}/move`, chief, { to: 'later', places: 0 }), 400, 'bad_request');
+    const log = RoomLog.parse(await (await t.get(`/slots/${SLOT}/queue/${a.entryId}/log`, chief)).json());
+    expect(log.lines).toMatchObject([{ action: 'move', actor: '刘主任', detail: { to: 'later', places: 2, from: 1, at: 3 } }]);
+  });
+});
+
+describe('reference platform: the panel room', () => {
+  /** The candidate in the room, the lead having called. */
+  const live = async (t: Harness, index = 0) => {
+    const c = t.candidate(index);
+    const chiefToken = await t.login('chief');
+    const devices = await t.inRoom(c, chiefToken);
+    return { c, chiefToken, ...devices };
+  };
+
+  it('admits every panel member, late joiners included, and goes on when one leaves', async () => {
+    const t = await setUp();
+    const { c, main } = await live(t);
+    const grader = await t.examiner('grader1');
+    grader.send({ type: 'room_join', entryId: c.entryId });
+    expect(await grader.next('error')).toMatchObject({ code: 'not_found' });
+    const waiting = t.candidate(1);
+    const ex3 = await t.examiner('examiner3');
+    ex3.send({ type: 'room_join', entryId: waiting.entryId });
+    expect(await ex3.next('error')).toMatchObject({ code: 'room_closed' });
+
+    const chief = await t.examiner('chief');
+    chief.send({ type: 'room_join', entryId: c.entryId });
+    const first = await roomOf(chief);
+    expect(first).toMatchObject({ entryId: c.entryId, slotId: SLOT, route: 'direct', directCapacity: 3, epoch: 0, extraSeconds: 0 });
+    expect(first.members.map((member) => [member.displayName, member.role, member.chief, member.present])).toEqual([
+      ['王老师', 'member', false, false],
+      ['李老师', 'member', false, false],
+      ['张老师', 'member', false, false],
+      ['刘主任', 'lead', true, true],
+    ]);
+    expect(first.you).toBe(first.lead);
+    // Member ids are opaque: no account id in them.
+    for (const member of first.members) expect(member.memberId).not.toMatch(/ex-0|ch-0/);
+
+    // A late joiner gets the room in progress; everyone present sees them arrive.
+    t.clock.advance(90_000);
+    const ex1 = await t.examiner('examiner1');
+    ex1.send({ type: 'room_join', entryId: c.entryId });
+    const late = await roomOf(ex1);
+    expect(memberNamed(late, '王老师')).toMatchObject({ present: true, role: 'member' });
+    expect(late.you).toBe(memberNamed(late, '王老师')?.memberId);
+    expect(memberNamed(await roomOf(chief, (room) => memberNamed(room, '王老师')?.present === true), '王老师')).toBeDefined();
+
+    ex1.send({ type: 'talking', entryId: c.entryId, talking: true });
+    expect(memberNamed(await roomOf(chief, (room) => memberNamed(room, '王老师')?.talking === true), '王老师')?.talking).toBe(true);
+
+    // The lead extends: every present member sees the time.
+    await t.ok(t.post(`/slots/${SLOT}/queue/${c.entryId}/extend`, await t.login('chief'), { minutes: 2 }));
+    expect((await roomOf(ex1, (room) => room.extraSeconds === 120)).extraSeconds).toBe(120);
+
+    // ex1 leaves (their socket closes): the interview goes on.
+    await ex1.close();
+    const after = await roomOf(chief, (room) => memberNamed(room, '王老师')?.present === false);
+    expect(memberNamed(after, '王老师')).toMatchObject({ present: false, talking: false });
+    expect(await t.stateOf(c)).toMatchObject({ state: 'in_room' });
+    expect(main.all('peer_closed')).toEqual([]);
+    const log = RoomLog.parse(await (await t.get(`/slots/${SLOT}/queue/${c.entryId}/log`, await t.login('examiner2'))).json());
+    expect(log.lines.filter((line) => line.action === 'join' || line.action === 'leave').map((line) => [line.action, line.actor])).toEqual([
+      ['join', '刘主任'],
+      ['join', '王老师'],
+      ['leave', '王老师'],
+    ]);
+  });
+
+  it('shows who submitted a sheet, never the score', async () => {
+    const t = await setUp();
+    const { c } = await live(t);
+    const chief = await t.examiner('chief');
+    chief.send({ type: 'room_join', entryId: c.entryId });
+    expect(memberNamed(await roomOf(chief), '李老师')?.submitted).toBe(false);
+    const { id } = t.platform.ctx.db
+      .prepare("SELECT id FROM assignments WHERE examiner_id = 'ex-02' AND candidate_id = ? AND slot_id = ?")
+      .get(c.candidateId, SLOT) as { id: string };
+    const response = await t.api(`/assignments/${id}/score`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await t.login('examiner2')}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'room-sheet-0001',
+        'if-match': '"0"',
+      },
+      body: JSON.stringify(SHEET),
+    });
+    expect(response.status, await response.text()).toBe(201);
+    const push = await chief.next('room', (message) => memberNamed(message.room, '李老师')?.submitted === true);
+    expect(JSON.stringify(push)).not.toContain('27.5');
+    expect(JSON.stringify(push)).not.toContain('音准稳定');
+  });
+
+  it('refuses bad media messages with a typed error, the room and the socket carrying on', async () => {
+    const t = await setUp();
+    const { c, main } = await live(t);
+    const other = t.candidate(1);
+    await t.toWaiting(other);
+    const otherMain = await t.device(other.main);
+    const ex1 = await t.examiner('examiner1');
+    ex1.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'main', peerId: 'early' });
+    expect(await ex1.next('error')).toMatchObject({ code: 'not_in_room', peerId: 'early' });
+    ex1.send({ type: 'room_join', entryId: c.entryId });
+    await roomOf(ex1);
+
+    ex1.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'back', peerId: 'feed-back' });
+    expect(await ex1.next('error')).toMatchObject({ code: 'unknown_feed', peerId: 'feed-back' });
+    ex1.send({ type: 'signal', entryId: c.entryId, peerId: 'never-opened', data: { type: 'answer', sdp: 'v=0' } });
+    expect(await ex1.next('error')).toMatchObject({ code: 'unknown_peer', peerId: 'never-opened' });
+    ex1.send({ type: 'signal', entryId: c.entryId, peerId: 'bad id!', data: {} });
+    expect(await ex1.next('error')).toMatchObject({ code: 'bad_request' });
+    const huge = 'a'.repeat(MAX_SIGNAL_BYTES);
+    ex1.send({ type: 'signal', entryId: c.entryId, peerId: 'feed-huge', data: { type: 'offer', sdp: huge } });
+    expect(await ex1.next('error')).toMatchObject({ code: 'too_large', peerId: 'feed-huge' });
+
+    ex1.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'main', peerId: 'feed-main' });
+    const publish = await main.next('publish');
+    ex1.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'side', peerId: 'feed-main' });
+    expect(await ex1.next('error')).toMatchObject({ code: 'duplicate_peer', peerId: 'feed-main' });
+    // Another candidate's device cannot signal into this room's peer.
+    otherMain.send({ type: 'signal', peerId: publish.peerId, data: { type: 'offer', sdp: 'v=0' } });
+    expect(await otherMain.next('error')).toMatchObject({ code: 'not_your_peer', peerId: publish.peerId });
+    main.send({ type: 'signal', peerId: publish.peerId, data: { type: 'offer', sdp: 'v=0 real' } });
+    expect(await ex1.next('signal')).toMatchObject({ peerId: 'feed-main', data: { sdp: 'v=0 real' } });
+    main.send({ type: 'signal', peerId: 'p-unknown', data: { type: 'offer', sdp: 'v=0' } });
+    expect(await main.next('error')).toMatchObject({ code: 'unknown_peer', peerId: 'p-unknown' });
+    expect(ex1.socket.readyState).toBe(WebSocket.OPEN);
+    expect(main.socket.readyState).toBe(WebSocket.OPEN);
+
+    // The room closes with its entry: peers end with room_closed.
+    await t.ok(t.post(`/slots/${SLOT}/queue/${c.entryId}/finish`, await t.login('chief')));
+    expect(await ex1.next('peer_closed')).toEqual({ type: 'peer_closed', entryId: c.entryId, peerId: 'feed-main', reason: 'room_closed' });
+    expect(await main.next('peer_closed')).toEqual({ type: 'peer_closed', peerId: publish.peerId });
+  });
+
+  it('closes the peers of a device that drops and asks it to publish again on its return', async () => {
+    const t = await setUp();
+    const { c, side } = await live(t);
+    const ex2 = await t.examiner('examiner2');
+    ex2.send({ type: 'room_join', entryId: c.entryId });
+    await roomOf(ex2);
+    ex2.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'side', peerId: 'feed-side-1' });
+    await side.next('publish');
+    await side.close();
+    expect(await ex2.next('peer_closed')).toMatchObject({ peerId: 'feed-side-1', reason: 'device_left' });
+    // Subscribing again while the device is away waits for it.
+    ex2.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'side', peerId: 'feed-side-2' });
+    const back = await t.device(c.side);
+    const publish = await back.next('publish');
+    back.send({ type: 'signal', peerId: publish.peerId, data: { type: 'offer', sdp: 'v=0 again' } });
+    expect(await ex2.next('signal')).toMatchObject({ peerId: 'feed-side-2' });
+  });
+});
+
+describe('reference platform: heartbeat', () => {
+  it('beats every socket and drops one that went silent, which interrupts its candidate', async () => {
+    const heartbeat = new ManualClock(START);
+    const t = await setUp({ heartbeatClock: heartbeat });
+    const c = t.candidate(0);
+    const chiefToken = await t.login('chief');
+    const examiner = await t.examiner('examiner1');
+    await t.subscribe(examiner, c.entryId);
+    const { main, side } = await t.inRoom(c, chiefToken);
+    side.silent = true;
+    // Step through the heartbeats, each answered by every client but the silent one.
+    const answered = async () => {
+      heartbeat.advance(1000);
+      await examiner.next('heartbeat');
+      await main.next('heartbeat');
+      // The answers reach the platform before the next beat: a later request on each socket proves it.
+      examiner.send({ type: 'subscribe', slotId: SLOT });
+      await examiner.next('queue', (m) => m.entry.entryId === c.entryId);
+    };
+    await answered();
+    await answered();
+    await answered();
+    expect(await side.closed).toBe(1006);
+    expect((await examiner.next('queue', (m) => m.entry.state === 'interrupted')).entry).toMatchObject({ interruptions: 1, devices: { main: true, side: false } });
+    expect(examiner.socket.readyState).toBe(WebSocket.OPEN);
+    expect(main.socket.readyState).toBe(WebSocket.OPEN);
+  });
+});
