@@ -20,9 +20,15 @@ export const LAYERS = {
   /** The thin Electron shell: the only part of main that touches electron. */
   shell: { paths: ['main/electron/'], may: ['main', 'common'], packages: ['electron', ...SERVER_PACKAGES], node: true },
   /** The reference exam platform: a separate server that shares only the wire schemas. */
-  platform: { paths: ['platform/'], may: ['common'], packages: [...SERVER_PACKAGES, 'simple-peer', '@roamhq/wrtc'], node: true },
+  platform: { paths: ['platform/'], may: ['common', 'platform-shared'], packages: [...SERVER_PACKAGES, 'simple-peer', '@roamhq/wrtc'], node: true },
+  /**
+   * Code of the platform's that runs both in its Node side (the simulators) and in its candidate
+   * page (a browser): the candidate device flow. Not the workstation's, so not in common/; it sees
+   * neither Node nor the DOM, and takes sockets and peers from whoever runs it (simple-peer for types only).
+   */
+  'platform-shared': { paths: ['platform/shared/'], may: ['common'], packages: ['zod', 'simple-peer'], node: false },
   /** The platform's candidate pages, which run in a browser. */
-  'platform-web': { paths: ['platform/web/'], may: ['common'], packages: BROWSER_PACKAGES, node: false },
+  'platform-web': { paths: ['platform/web/'], may: ['common', 'platform-shared'], packages: BROWSER_PACKAGES, node: false },
 };
 
 export const ALIASES = { '@common': 'common' };

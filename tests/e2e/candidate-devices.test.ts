@@ -16,7 +16,11 @@ import { launchChromium, type Chromium } from '../support/chromium';
 interface CandidateHandle {
   readonly state: string | null;
   readonly prompts: readonly string[];
-  readonly peer: string;
+  readonly publish: string;
+  readonly publishers: number;
+  readonly voices: number;
+  voiceLevel(hz: number): number;
+  outboundBytes(): Promise<number>;
   drop(seconds: number): Promise<void>;
   quickMessage(id: string): boolean;
 }
@@ -24,7 +28,9 @@ type WithHandle = typeof globalThis & { __candidate: CandidateHandle };
 
 let platform: RunningPlatform;
 let browser: Chromium;
+/** A panel member (examiner1), who watches and talks; the chief leads and calls. */
 let examiner: SimulatedExaminer;
+let lead: SimulatedExaminer;
 let candidate: AdminCandidate;
 const pages: Record<Device, Page | null> = { main: null, side: null };
 const pageErrors: string[] = [];
@@ -38,13 +44,16 @@ beforeAll(async () => {
   const [first] = await slotCandidates(platform.url, DEMO_LIVE_SLOT_ID, platform.adminSecret);
   if (!first) throw new Error('the demo slot has no candidates');
   candidate = first;
-  examiner = await SimulatedExaminer.signIn(platform.url, 'examiner1', 'demo1234');
+  examiner = await SimulatedExaminer.signIn(platform.url, 'examiner1', 'demo1234', { toneHz: 1000 });
+  lead = await SimulatedExaminer.signIn(platform.url, 'chief', 'demo1234');
   await examiner.subscribe(DEMO_LIVE_SLOT_ID);
+  await lead.subscribe(DEMO_LIVE_SLOT_ID);
   browser = await launchChromium();
 });
 afterAll(async () => {
   for (const feed of feeds) feed.close();
   examiner?.close();
+  lead?.close();
   await browser?.close();
   await platform?.close();
 });
@@ -115,8 +124,9 @@ describe('the candidate page in Chromium: a main and a side device of one candid
   });
 
   it('is called in, and the examiner receives and decodes both cameras', async () => {
-    await examiner.call(DEMO_LIVE_SLOT_ID, candidate.entryId);
+    await lead.call(DEMO_LIVE_SLOT_ID, candidate.entryId);
     await examiner.untilEntry((entry) => entry.entryId === candidate.entryId && entry.state === 'in_room');
+    await examiner.joinRoom(candidate.entryId);
     const both = watchBoth();
     const [main, side] = await Promise.all([checkedFrames(both.main, 10), checkedFrames(both.side, 10)]);
     expect(main).toHaveLength(10);
@@ -125,7 +135,29 @@ describe('the candidate page in Chromium: a main and a side device of one candid
       if (!page) throw new Error('a device page is not open');
       await page.waitForSelector('[data-testid="peer"][data-state="connected"]');
       expect(await page.getByTestId('queue-state').textContent()).toBe('考试中');
+      expect(await page.evaluate(() => (globalThis as WithHandle).__candidate.outboundBytes())).toBeGreaterThan(0);
     }
+  });
+
+  it("plays the member's voice on the main page, shows that an examiner speaks, and not on the side page", async () => {
+    const { main, side } = pages;
+    if (!main || !side) throw new Error('the device pages are not open');
+    // A click is the user's gesture that lets the page's AudioContext run.
+    await main.getByTestId('queue-state').click();
+    const talk = examiner.talk(candidate.entryId);
+    await main.waitForFunction(() => (globalThis as WithHandle).__candidate.voices === 1);
+    await main.waitForSelector('[data-testid="voice"]', { state: 'attached' });
+    await main.waitForFunction((hz) => (globalThis as WithHandle).__candidate.voiceLevel(hz) > 100, talk.toneHz);
+    const [atTone, elsewhere] = await main.evaluate(
+      (hz) => [(globalThis as WithHandle).__candidate.voiceLevel(hz), (globalThis as WithHandle).__candidate.voiceLevel(hz * 3 + 170)],
+      talk.toneHz,
+    );
+    expect(atTone).toBeGreaterThan(elsewhere ?? 0);
+    await main.waitForSelector('[data-testid="examiner-speaking"][data-state="speaking"]');
+    expect(await main.getByTestId('examiner-speaking').textContent()).toBe('考官正在讲话');
+    expect(await side.evaluate(() => (globalThis as WithHandle).__candidate.voices)).toBe(0);
+    talk.stop();
+    await main.waitForFunction(() => (globalThis as WithHandle).__candidate.voices === 0);
   });
 
   it("shows the examiner's prompts and sends quick messages from its buttons", async () => {
@@ -141,7 +173,7 @@ describe('the candidate page in Chromium: a main and a side device of one candid
     expect(await quick).toMatchObject({ device: 'main', messageId: 'network_poor', text: { zh: '网络不稳定' } });
   });
 
-  it('drops and rejoins: an interruption, then the examiner reconnects with new peers', async () => {
+  it('drops and rejoins: an interruption, then the feeds resume by themselves on new peers', async () => {
     const { main } = pages;
     if (!main) throw new Error('the main page is not open');
     const interrupted = examiner.untilEntry((entry) => entry.entryId === candidate.entryId && entry.state === 'interrupted');
@@ -151,9 +183,11 @@ describe('the candidate page in Chromium: a main and a side device of one candid
     expect(resumed.interruptedAt).toBeNull();
     await main.waitForSelector('[data-testid="connection"][data-state="online"]');
 
-    const again = watchBoth();
-    const [mainFrames, sideFrames] = await Promise.all([checkedFrames(again.main, 5), checkedFrames(again.side, 5)]);
-    expect(mainFrames.length + sideFrames.length).toBe(10);
+    const [mainFeed, sideFeed] = feeds;
+    if (!mainFeed || !sideFeed) throw new Error('the feeds are not watched');
+    await Promise.all([(await mainFeed.video).nextStamped(5), (await sideFeed.video).nextStamped(5)]);
+    expect(mainFeed.subscriptions()).toBeGreaterThan(1);
+    await main.waitForSelector('[data-testid="peer"][data-state="connected"]');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
-import { CandidateDevice } from '@common/candidate/device';
-import type { Schedule, SocketFactory } from '@common/candidate/ports';
+import { CandidateDevice } from '../../shared/candidate/device';
+import type { PeerLike, Schedule, SocketFactory } from '../../shared/candidate/ports';
 import type { PageSettings } from './settings';
+import type { VoicePlayer } from './voices';
 
-export type { CandidateDevice, Connection, DeviceSnapshot, PeerState, Prompt } from '@common/candidate/device';
+export type { Connection, DeviceSnapshot, PeerState, Prompt } from '../../shared/candidate/device';
+export type PageDevice = CandidateDevice<MediaStream>;
 
 /** The browser's WebSocket, reporting text messages only (the platform sends no binary ones). */
 const openSocket: SocketFactory = (url, events) => {
@@ -20,13 +22,51 @@ const schedule: Schedule = (callback, ms) => {
   return () => clearTimeout(timer);
 };
 
+/** The page's publishing peers, for the outbound statistics of the test handle. */
+export interface PublishingPeers {
+  /** Sum of bytesSent of every outbound RTP stream of the peers open now. */
+  outboundBytes(): Promise<number>;
+}
+
+/** simple-peer's RTCPeerConnection: not in its typings, but stable in simple-peer 9. */
+const connectionOf = (peer: SimplePeer.Instance) => (peer as unknown as { _pc: RTCPeerConnection | null })._pc;
+
 /**
- * This page's device (common/candidate/device.ts) in the browser: the page's fetch and
- * WebSocket, and simple-peer answering with the canvas camera's stream.
+ * This page's device (platform/shared/candidate/device.ts) in the browser: the page's fetch
+ * and WebSocket; simple-peer publishing the camera's stream, or receiving a voice that the
+ * voice player plays.
  */
-export function openPageDevice(settings: PageSettings, stream: MediaStream): CandidateDevice {
-  return new CandidateDevice(
+export function openPageDevice(settings: PageSettings, stream: MediaStream, voices: VoicePlayer): { device: PageDevice; publishing: PublishingPeers } {
+  const publishers = new Set<SimplePeer.Instance>();
+  const device = new CandidateDevice<MediaStream>(
     { platformUrl: settings.platformOrigin, token: settings.token, device: settings.device, faceFailures: settings.faceFailures },
-    { fetch, openSocket, openPeer: () => new SimplePeer({ initiator: false, stream, trickle: true }), schedule },
+    {
+      fetch,
+      openSocket,
+      openPeer: (role): PeerLike<MediaStream> => {
+        const peer = role === 'publish' ? new SimplePeer({ initiator: true, stream, trickle: true }) : new SimplePeer({ initiator: false, trickle: true });
+        if (role === 'publish') {
+          publishers.add(peer);
+          peer.on('close', () => publishers.delete(peer));
+        }
+        return peer;
+      },
+      schedule,
+      playVoice: (peerId, voice) => voices.play(peerId, voice),
+      stopVoice: (peerId) => voices.stop(peerId),
+    },
   );
+  const outboundBytes = async () => {
+    let total = 0;
+    for (const peer of publishers) {
+      const connection = connectionOf(peer);
+      if (!connection) continue;
+      const report = await connection.getStats();
+      report.forEach((entry: { type: string; bytesSent?: number }) => {
+        if (entry.type === 'outbound-rtp') total += entry.bytesSent ?? 0;
+      });
+    }
+    return total;
+  };
+  return { device, publishing: { outboundBytes } };
 }

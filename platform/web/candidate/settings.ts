@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { Device } from '@common/platform/queue';
+import type { Lang } from './labels';
 
 /**
  * What one candidate page simulates, from its URL. The device token rides in the fragment
  * (`#token=…&device=main&faceFailures=1`), which the browser never sends to a server, so it
  * stays out of every access log; the page sends it only to the API itself. The camera's shape
- * rides in the query (`?width=640&height=360&fps=15`), which is no secret.
+ * rides in the query (`?width=640&height=360&fps=15`, `camera=real` for the device's own
+ * camera and microphone, `lang=en`), which is no secret.
  */
 export interface PageSettings {
   readonly token: string;
@@ -21,6 +23,9 @@ export interface PageSettings {
   readonly label: string;
   /** Origin of the platform's API: the page's own, since the platform serves it. */
   readonly platformOrigin: string;
+  /** `real`: the device's own camera and microphone (getUserMedia); `canvas`: the simulated picture. */
+  readonly camera: 'canvas' | 'real';
+  readonly lang: Lang;
 }
 
 const TONES: Record<Device, number> = { main: 440, side: 660 };
@@ -39,6 +44,8 @@ const Query = z.object({
   fps: count(1, 60, 30),
   tone: z.coerce.number().min(20).max(20_000).optional(),
   label: z.string().min(1).max(40).optional(),
+  camera: z.enum(['canvas', 'real']).default('canvas'),
+  lang: z.enum(['zh', 'en']).default('zh'),
 });
 
 /** The settings of this page, or a message saying what is wrong with its URL. */
@@ -61,5 +68,7 @@ export function readSettings(location: Pick<Location, 'hash' | 'search' | 'origi
     toneHz: query.data.tone ?? TONES[device],
     label: query.data.label ?? '模拟考生',
     platformOrigin: location.origin,
+    camera: query.data.camera,
+    lang: query.data.lang,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateApi, type ActionResult } from '@common/candidate/api';
-import type { FetchLike, RequestLike } from '@common/candidate/ports';
+import { CandidateApi, type ActionResult } from '../../../platform/shared/candidate/api';
+import type { FetchLike, RequestLike } from '../../../platform/shared/candidate/ports';
 import { API_PREFIX } from '@common/platform/wire';
 import { PLATFORM_URL, queueEntry, response } from './fakes';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { CandidateDevice, type CandidateDeviceOptions } from '@common/candidate/device';
-import type { FetchLike, PeerLike, RequestLike, ResponseLike, Schedule, SocketEvents, SocketLike } from '@common/candidate/ports';
+import { CandidateDevice, type CandidateDeviceOptions } from '../../../platform/shared/candidate/device';
+import type { FetchLike, PeerLike, PeerRole, RequestLike, ResponseLike, Schedule, SocketEvents, SocketLike } from '../../../platform/shared/candidate/ports';
 import { MAX_FACE_ATTEMPTS, type Device, type QueueEntry, type QueueState } from '@common/platform/queue';
 import { CandidateMessage, type PushToCandidate } from '@common/platform/realtime';
 import { API_PREFIX } from '@common/platform/wire';
@@ -89,10 +89,14 @@ export class FakePlatform {
   }
 }
 
-/** A realtime socket: open at once; the test pushes the platform's messages and closes it. */
+/**
+ * A realtime socket: open at once; the test pushes the platform's messages and closes it.
+ * Heartbeats the device sends are counted apart, so `sent` holds what the flow said.
+ */
 export class FakeSocket implements SocketLike {
   readyState = 1;
   readonly sent: CandidateMessage[] = [];
+  heartbeats = 0;
   closedWith: readonly [number, string] | null = null;
 
   constructor(
@@ -101,7 +105,9 @@ export class FakeSocket implements SocketLike {
   ) {}
 
   send(text: string): void {
-    this.sent.push(CandidateMessage.parse(JSON.parse(text)));
+    const message = CandidateMessage.parse(JSON.parse(text));
+    if (message.type === 'heartbeat') this.heartbeats++;
+    else this.sent.push(message);
   }
 
   close(code: number, reason: string): void {
@@ -120,10 +126,19 @@ export class FakeSocket implements SocketLike {
   }
 }
 
+/** A media stream, as the environment would hand one over: only its name matters here. */
+export interface FakeStream {
+  readonly name: string;
+}
+
 /** A WebRTC peer: an event emitter like simple-peer's, recording the signals it was given. */
-export class FakePeer extends EventEmitter implements PeerLike {
+export class FakePeer extends EventEmitter implements PeerLike<FakeStream> {
   readonly received: (string | object)[] = [];
   destroyed = false;
+
+  constructor(readonly role: PeerRole) {
+    super();
+  }
 
   signal(data: string | object): void {
     this.received.push(data);
@@ -146,10 +161,12 @@ export const schedule: Schedule = (callback, ms) => {
 export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface Rig {
-  readonly device: CandidateDevice;
+  readonly device: CandidateDevice<FakeStream>;
   readonly platform: FakePlatform;
   readonly sockets: FakeSocket[];
   readonly peers: FakePeer[];
+  /** What the environment was told to play and stop, in order: `play p1 voice-a`, `stop p1`. */
+  readonly voices: string[];
   /** The socket opened last. */
   socket(): FakeSocket;
   /** Starts the device and greets it on its first socket; resolves once it is online and settled. */
@@ -160,6 +177,7 @@ export function rig(options: { readonly device?: Device | undefined; readonly fa
   const platform = new FakePlatform(options.state ?? 'scheduled');
   const sockets: FakeSocket[] = [];
   const peers: FakePeer[] = [];
+  const voices: string[] = [];
   const deviceOptions: CandidateDeviceOptions = { platformUrl: PLATFORM_URL, token: 'device-token', device: options.device ?? 'main', faceFailures: options.faceFailures ?? 0 };
   const device = new CandidateDevice(deviceOptions, {
     fetch: platform.fetch,
@@ -168,12 +186,14 @@ export function rig(options: { readonly device?: Device | undefined; readonly fa
       sockets.push(socket);
       return socket;
     },
-    openPeer: () => {
-      const peer = new FakePeer();
+    openPeer: (role) => {
+      const peer = new FakePeer(role);
       peers.push(peer);
       return peer;
     },
     schedule,
+    playVoice: (peerId, stream) => voices.push(`play ${peerId} ${stream.name}`),
+    stopVoice: (peerId) => voices.push(`stop ${peerId}`),
   });
   const socket = () => {
     const last = sockets.at(-1);
@@ -185,6 +205,7 @@ export function rig(options: { readonly device?: Device | undefined; readonly fa
     platform,
     sockets,
     peers,
+    voices,
     socket,
     online: async () => {
       const started = device.start();

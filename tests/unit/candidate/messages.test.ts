@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceSnapshot } from '@common/candidate/device';
+import type { DeviceSnapshot } from '../../../platform/shared/candidate/device';
 import type { PushToCandidate } from '@common/platform/realtime';
 import { AT, rig } from './fakes';
 

@@ -1,74 +1,138 @@
 import { describe, expect, it } from 'vitest';
 import { rig, type Rig } from './fakes';
 
-const signal = (r: Rig, peerId: string, data: Record<string, unknown>) => r.socket().push({ type: 'signal', peerId, data });
+const push = (r: Rig, message: Parameters<ReturnType<Rig['socket']>['push']>[0]) => r.socket().push(message);
+const signal = (r: Rig, peerId: string, data: Record<string, unknown>) => push(r, { type: 'signal', peerId, data });
+const answer = { type: 'answer', sdp: 'v=0 answer' };
 const offer = { type: 'offer', sdp: 'v=0 offer' };
 const candidate = { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0' } };
 
-/** A device online and connected to the examiner on peer `p1`. */
-async function connected(options: Parameters<typeof rig>[0]): Promise<Rig> {
-  const r = rig(options);
-  await r.online();
-  signal(r, 'p1', offer);
-  r.peers[0]?.emit('connect');
-  return r;
-}
-
-describe('the shared candidate device: answering the examiner over WebRTC', () => {
-  it('opens one peer per peer id, feeds it the examiner’s signals and relays its own', async () => {
+describe('the shared candidate device: publishing its camera', () => {
+  it('opens an initiating peer on `publish`, relays its offer under that id and takes the answer', async () => {
     const r = rig({ state: 'in_room' });
     await r.online();
-    signal(r, 'p1', offer);
-    signal(r, 'p1', candidate);
-    expect(r.peers).toHaveLength(1);
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    expect(r.peers.map((peer) => peer.role)).toEqual(['publish']);
+    expect(r.device.snapshot).toMatchObject({ publish: 'connecting', publishers: 1, voices: 0 });
     const [peer] = r.peers;
-    expect(peer?.received).toEqual([offer, candidate]);
-    expect(r.device.snapshot.peer).toBe('connecting');
-
-    peer?.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
-    expect(r.socket().sent).toEqual([{ type: 'signal', peerId: 'p1', data: { type: 'answer', sdp: 'v=0 answer' } }]);
+    peer?.emit('signal', { type: 'offer', sdp: 'v=0 offer' });
+    peer?.emit('signal', candidate);
+    expect(r.socket().sent).toEqual([
+      { type: 'signal', peerId: 'pub-1', data: { type: 'offer', sdp: 'v=0 offer' } },
+      { type: 'signal', peerId: 'pub-1', data: candidate },
+    ]);
+    signal(r, 'pub-1', answer);
+    signal(r, 'pub-1', candidate);
+    expect(peer?.received).toEqual([answer, candidate]);
     peer?.emit('connect');
-    expect(r.device.snapshot.peer).toBe('connected');
+    expect(r.device.snapshot.publish).toBe('connected');
   });
 
-  it('tears the old peer down when a new peer id arrives, and ignores the old one from then on', async () => {
-    const r = await connected({ state: 'in_room' });
-    signal(r, 'p2', offer);
-    const [old, current] = r.peers;
-    expect(r.peers).toHaveLength(2);
-    expect(old?.destroyed).toBe(true);
-    expect(current?.destroyed).toBe(false);
-    expect(r.device.snapshot.peer).toBe('connecting');
-
-    // A late ICE candidate of the old connection starts nothing; its events change nothing.
-    signal(r, 'p1', candidate);
-    old?.emit('connect');
-    old?.emit('signal', { type: 'answer', sdp: 'late' });
-    expect(r.peers).toHaveLength(2);
-    expect(old?.received).toEqual([offer]);
-    expect(r.device.snapshot.peer).toBe('connecting');
-    expect(r.socket().sent.map((message) => message.type === 'signal' && message.peerId)).toEqual(['p1']);
-
-    current?.emit('connect');
-    expect(r.device.snapshot.peer).toBe('connected');
-  });
-
-  it('forgets a peer that closed by itself, and does not reopen it for the same id', async () => {
-    const r = await connected({ device: 'side' });
-    r.peers[0]?.emit('close');
-    expect(r.device.snapshot.peer).toBe('none');
-    signal(r, 'p1', candidate);
-    expect(r.peers).toHaveLength(1);
-    signal(r, 'p2', offer);
-    expect(r.peers).toHaveLength(2);
-    expect(r.device.snapshot.peer).toBe('connecting');
-  });
-
-  it('shows a peer’s error as the problem', async () => {
+  it('holds several publishing peers at once (the direct route), each with its own id', async () => {
     const r = rig({ device: 'side' });
     await r.online();
-    signal(r, 'p1', offer);
+    for (const id of ['pub-a', 'pub-b', 'pub-c']) push(r, { type: 'publish', peerId: id });
+    expect(r.device.snapshot).toMatchObject({ publish: 'connecting', publishers: 3 });
+    r.peers.forEach((peer, i) => peer.emit('signal', { type: 'offer', sdp: `offer ${i}` }));
+    expect(r.socket().sent.map((message) => message.type === 'signal' && message.peerId)).toEqual(['pub-a', 'pub-b', 'pub-c']);
+    signal(r, 'pub-b', answer);
+    expect(r.peers.map((peer) => peer.received.length)).toEqual([0, 1, 0]);
+    r.peers[1]?.emit('connect');
+    expect(r.device.snapshot.publish).toBe('connected');
+    expect(r.device.peerIds('publish')).toEqual(['pub-a', 'pub-b', 'pub-c']);
+  });
+
+  it('a repeated `publish` of an open id opens nothing more; a signal for an unknown id opens nothing', async () => {
+    const r = rig({ device: 'side' });
+    await r.online();
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    signal(r, 'nobody', offer);
+    expect(r.peers).toHaveLength(1);
+  });
+
+  it('`peer_closed` destroys that peer quietly; late signals for it open nothing', async () => {
+    const r = rig({ device: 'side' });
+    await r.online();
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    push(r, { type: 'publish', peerId: 'pub-2' });
+    push(r, { type: 'peer_closed', peerId: 'pub-1' });
+    const [closed, open] = r.peers;
+    expect(closed?.destroyed).toBe(true);
+    expect(open?.destroyed).toBe(false);
+    expect(r.device.snapshot.publishers).toBe(1);
+    // The platform ended it: the device says nothing back.
+    expect(r.socket().sent).toEqual([]);
+    signal(r, 'pub-1', answer);
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    closed?.emit('signal', { type: 'offer', sdp: 'late' });
+    expect(r.peers).toHaveLength(2);
+    expect(closed?.received).toEqual([]);
+    expect(r.socket().sent).toEqual([]);
+  });
+
+  it('a peer that ends by itself is reported with `peer_close`, and its error shown', async () => {
+    const r = rig({ device: 'side' });
+    await r.online();
+    push(r, { type: 'publish', peerId: 'pub-1' });
     r.peers[0]?.emit('error', new Error('ICE failed'));
-    expect(r.device.snapshot.problem).toBe('WebRTC: ICE failed');
+    r.peers[0]?.emit('close');
+    expect(r.device.snapshot).toMatchObject({ problem: 'WebRTC: ICE failed', publish: 'none', publishers: 0 });
+    expect(r.socket().sent).toEqual([{ type: 'peer_close', peerId: 'pub-1' }]);
+  });
+});
+
+describe('the shared candidate device: playing the panel’s voices', () => {
+  it('answers a `receive` with a silent peer and plays the stream it gets, until it ends', async () => {
+    const r = rig({ state: 'in_room' });
+    await r.online();
+    push(r, { type: 'receive', peerId: 'voice-1' });
+    const [peer] = r.peers;
+    expect(peer?.role).toBe('receive');
+    signal(r, 'voice-1', offer);
+    expect(peer?.received).toEqual([offer]);
+    peer?.emit('signal', answer);
+    expect(r.socket().sent).toEqual([{ type: 'signal', peerId: 'voice-1', data: answer }]);
+    expect(r.device.snapshot.voices).toBe(0);
+    peer?.emit('stream', { name: 'examiner voice' });
+    expect(r.device.snapshot).toMatchObject({ voices: 1, publishers: 0 });
+    expect(r.voices).toEqual(['play voice-1 examiner voice']);
+
+    push(r, { type: 'peer_closed', peerId: 'voice-1' });
+    expect(peer?.destroyed).toBe(true);
+    expect(r.device.snapshot.voices).toBe(0);
+    expect(r.voices).toEqual(['play voice-1 examiner voice', 'stop voice-1']);
+  });
+
+  it('plays several voices at once and stops each with its peer; a publisher’s stream is not a voice', async () => {
+    const r = rig({ state: 'in_room' });
+    await r.online();
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    push(r, { type: 'receive', peerId: 'voice-1' });
+    push(r, { type: 'receive', peerId: 'voice-2' });
+    const [publisher, first, second] = r.peers;
+    publisher?.emit('stream', { name: 'echo' });
+    first?.emit('stream', { name: 'a' });
+    second?.emit('stream', { name: 'b' });
+    expect(r.device.snapshot).toMatchObject({ voices: 2, publishers: 1 });
+    first?.emit('close');
+    expect(r.device.snapshot.voices).toBe(1);
+    expect(r.socket().sent).toEqual([{ type: 'peer_close', peerId: 'voice-1' }]);
+    expect(r.voices).toEqual(['play voice-1 a', 'play voice-2 b', 'stop voice-1']);
+  });
+
+  it('when its socket closes, every peer ends and every voice stops, without a word to the platform', async () => {
+    const r = rig({ state: 'in_room' });
+    await r.online();
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    push(r, { type: 'receive', peerId: 'voice-1' });
+    r.peers[1]?.emit('stream', { name: 'a' });
+    const socket = r.socket();
+    socket.end(1006);
+    expect(r.peers.map((peer) => peer.destroyed)).toEqual([true, true]);
+    expect(r.device.snapshot).toMatchObject({ publish: 'none', publishers: 0, voices: 0 });
+    expect(r.voices).toEqual(['play voice-1 a', 'stop voice-1']);
+    expect(socket.sent).toEqual([]);
+    r.device.stop();
   });
 });

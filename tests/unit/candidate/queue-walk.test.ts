@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RETRY_MS } from '@common/candidate/device';
+import { RETRY_MS } from '../../../platform/shared/candidate/device';
 import type { Device, QueueState } from '@common/platform/queue';
 import type { PushToCandidate } from '@common/platform/realtime';
 import { AT, rig, settle, type FakePlatform } from './fakes';

@@ -151,7 +151,26 @@ const PROBES: readonly Probe[] = [
       ['electron', 'package'],
       ['react', 'package'],
     ],
-    allowed: ['fastify', '@fastify/websocket', 'ws', 'node:http', '@common/platform/wire', './server', './routes/x'],
+    allowed: ['fastify', '@fastify/websocket', 'ws', 'node:http', '@common/platform/wire', './server', './routes/x', './shared/candidate/device'],
+  },
+  {
+    // The candidate device flow, run by the platform's simulators (Node) and its candidate page
+    // (a browser) alike: neither Node nor the DOM's packages, nor the platform's server.
+    layer: 'platform-shared',
+    file: 'platform/shared/candidate/probe.ts',
+    refused: [
+      ['node:events', 'nodeBuiltin'],
+      ['ws', 'package'],
+      ['@roamhq/wrtc', 'package'],
+      ['react', 'package'],
+      ['fastify', 'package'],
+      ['../../server', 'crossLayer'],
+      ['../../sim/device', 'crossLayer'],
+      ['../../web/candidate/main', 'crossLayer'],
+      ['../../../renderer/src/x', 'crossLayer'],
+      ['../../../main/log', 'crossLayer'],
+    ],
+    allowed: ['zod', 'simple-peer', '@common/platform/realtime', './device', '../other/x'],
   },
   {
     layer: 'platform-web',
@@ -161,8 +180,9 @@ const PROBES: readonly Probe[] = [
       ['fastify', 'package'],
       ['electron', 'package'],
       ['../server', 'crossLayer'],
+      ['../sim/device', 'crossLayer'],
     ],
-    allowed: ['react', 'antd', '@common/platform/wire', './x'],
+    allowed: ['react', 'antd', '@common/platform/wire', './x', '../shared/candidate/device'],
   },
 ];
 

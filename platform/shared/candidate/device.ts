@@ -1,22 +1,22 @@
 import type { Device, QueueEntry } from '@common/platform/queue';
-import { PushToCandidate, type CandidateMessage, type QuickMessageId } from '@common/platform/realtime';
+import { HEARTBEAT, PushToCandidate, type CandidateMessage, type QuickMessageId } from '@common/platform/realtime';
 import { CandidateApi, type CandidateAction } from './api';
-import type { DeviceEnvironment, PeerLike, PeerSignal, SocketLike } from './ports';
+import { DevicePeers, NO_PEERS, type PeerCounts } from './peers';
+import type { DeviceEnvironment, SocketLike } from './ports';
 import { untilSnapshot } from './until';
 
+export type { PeerCounts, PeerState } from './peers';
 export type Connection = 'connecting' | 'online' | 'dropped' | 'reconnecting' | 'replaced' | 'stopped';
-export type PeerState = 'none' | 'connecting' | 'connected';
 
 export interface Prompt {
   readonly text: string;
   readonly at: string;
 }
 
-export interface DeviceSnapshot {
+export interface DeviceSnapshot extends PeerCounts {
   readonly connection: Connection;
   readonly entry: QueueEntry | null;
   readonly prompts: readonly Prompt[];
-  readonly peer: PeerState;
   /** The last refusal or failure, for the candidate to read. */
   readonly problem: string | null;
 }
@@ -30,9 +30,21 @@ export interface CandidateDeviceOptions {
   readonly faceFailures: number;
 }
 
-/** Retry of a refused join while the other device is still connecting, and the first wait to reconnect a lost socket. */
+/** Retry of a refused join while the other device is still connecting. */
 export const RETRY_MS = 1000;
-export const MAX_RECONNECT_MS = 5000;
+/**
+ * Waits before reconnecting a lost socket: the first, then doubling up to the most. Short on
+ * purpose: the feed must be back within seconds after the network returns.
+ */
+export const RECONNECT_MS = 250;
+export const MAX_RECONNECT_MS = 1000;
+/**
+ * A connect attempt not greeted (`hello`) within this long is abandoned and tried again: a
+ * connection opened while the network was gone hangs in TCP's own retries far longer.
+ */
+export const GREETING_TIMEOUT_MS = 2000;
+/** The code the device closes a socket with that it took for dead (silent, or never greeted). */
+export const CLOSE_SILENT = 4001;
 /**
  * The platform closes a device's socket with this code when a newer connection of the same
  * device took over (platform/realtime/hub.ts): reconnecting would take it back, and the two
@@ -45,35 +57,46 @@ const NOTHING_SCHEDULED = () => undefined;
 /**
  * One candidate device, as the candidate manuals describe it, for the candidate page (a
  * browser) and the headless simulator (Node) alike: its realtime socket is its presence; the
- * main device walks the queue (check-in → face verification → ready → join when called); both
- * devices answer the examiner's WebRTC offers with their camera. The examiner initiates; each
- * offer names a peer id, and a new id (after an interruption) means a new connection, so the
- * old one is torn down.
+ * main device walks the queue (check-in → face verification → ready → join when called). The
+ * platform drives the media (common/platform/realtime.ts): `publish` opens a peer that offers
+ * the camera, `receive` one that answers a panel voice, `peer_closed` ends one. Heartbeats go
+ * both ways; a socket silent for HEARTBEAT.deadAfterMs is taken for dead and replaced.
  */
-export class CandidateDevice {
+export class CandidateDevice<Stream = unknown> {
   readonly device: Device;
   readonly #options: CandidateDeviceOptions;
-  readonly #environment: DeviceEnvironment;
+  readonly #environment: DeviceEnvironment<Stream>;
   readonly #api: CandidateApi;
+  readonly #peers: DevicePeers<Stream>;
   readonly #listeners = new Set<() => void>();
-  #snapshot: DeviceSnapshot = { connection: 'connecting', entry: null, prompts: [], peer: 'none', problem: null };
+  #snapshot: DeviceSnapshot = { connection: 'connecting', entry: null, prompts: [], ...NO_PEERS, problem: null };
   #socket: SocketLike | null = null;
-  #peer: { readonly id: string; readonly instance: PeerLike } | null = null;
-  /** Peers that were torn down: late ICE candidates for them must not start a new connection. */
-  readonly #retiredPeers = new Set<string>();
   #onlineWaiters: (() => void)[] = [];
   #faceAttempts = 0;
   #advancing = false;
   #advanceAgain = false;
-  #reconnectDelay = RETRY_MS;
+  #reconnectDelay = RECONNECT_MS;
   #cancelReconnect: () => void = NOTHING_SCHEDULED;
   #cancelRetry: () => void = NOTHING_SCHEDULED;
+  /** The greeting deadline of a connect attempt, then the silence deadline of a live socket. */
+  #cancelWatchdog: () => void = NOTHING_SCHEDULED;
+  #cancelHeartbeat: () => void = NOTHING_SCHEDULED;
 
-  constructor(options: CandidateDeviceOptions, environment: DeviceEnvironment) {
+  constructor(options: CandidateDeviceOptions, environment: DeviceEnvironment<Stream>) {
     this.device = options.device;
     this.#options = options;
     this.#environment = environment;
     this.#api = new CandidateApi(environment.fetch, options.platformUrl, options.token);
+    this.#peers = new DevicePeers(environment, {
+      send: (message) => this.#send(message),
+      changed: (counts) => this.#update(counts),
+      problem: (text) => this.#update({ problem: text }),
+    });
+  }
+
+  /** The peer ids of the device's open peers of one role (the page sums their statistics). */
+  peerIds(role: 'publish' | 'receive'): string[] {
+    return this.#peers.ids(role);
   }
 
   get snapshot(): DeviceSnapshot {
@@ -101,8 +124,8 @@ export class CandidateDevice {
   drop(seconds: number): Promise<void> {
     this.#cancelReconnect();
     this.#update({ connection: 'dropped' });
-    this.#closeSocket();
-    this.#closePeer();
+    this.#closeSocket(1000, 'device dropped');
+    this.#peers.closeAll();
     const back = this.#whenOnline();
     this.#cancelReconnect = this.#environment.schedule(() => this.#connect(), Math.max(0, seconds) * 1000);
     return back;
@@ -116,8 +139,8 @@ export class CandidateDevice {
     this.#cancelReconnect();
     this.#cancelRetry();
     this.#update({ connection: 'stopped' });
-    this.#closeSocket();
-    this.#closePeer();
+    this.#closeSocket(1000, 'device dropped');
+    this.#peers.closeAll();
   }
 
   #connect(): void {
@@ -126,22 +149,50 @@ export class CandidateDevice {
     if (this.#snapshot.connection !== 'connecting') this.#update({ connection: 'reconnecting' });
     const socket: SocketLike = this.#environment.openSocket(this.#api.realtimeUrl(), {
       message: (text) => {
-        if (this.#socket === socket) this.#onMessage(text);
+        if (this.#socket !== socket) return;
+        // Any message shows the socket alive.
+        if (this.#snapshot.connection === 'online') this.#armWatchdog(HEARTBEAT.deadAfterMs);
+        this.#onMessage(text);
       },
       close: (code) => {
         if (this.#socket !== socket) return;
         this.#socket = null;
-        this.#closePeer();
-        if (code === CLOSE_REPLACED) {
-          this.#update({ connection: 'replaced' });
-          return;
-        }
-        this.#update({ connection: 'reconnecting' });
-        this.#cancelReconnect = this.#environment.schedule(() => this.#connect(), this.#reconnectDelay);
-        this.#reconnectDelay = Math.min(MAX_RECONNECT_MS, this.#reconnectDelay * 2);
+        this.#lost(code === CLOSE_REPLACED ? 'replaced' : 'reconnecting');
       },
     });
     this.#socket = socket;
+    this.#armWatchdog(GREETING_TIMEOUT_MS);
+  }
+
+  /**
+   * The socket is gone (closed, or taken for dead): its peers end with it; the device comes
+   * back after a short wait, unless a newer connection of the same device took over.
+   */
+  #lost(next: 'replaced' | 'reconnecting'): void {
+    this.#cancelWatchdog();
+    this.#cancelHeartbeat();
+    this.#peers.closeAll();
+    this.#update({ connection: next });
+    if (next === 'replaced') return;
+    this.#cancelReconnect = this.#environment.schedule(() => this.#connect(), this.#reconnectDelay);
+    this.#reconnectDelay = Math.min(MAX_RECONNECT_MS, this.#reconnectDelay * 2);
+  }
+
+  /** Takes the socket for dead after `ms` without a message (or without a greeting). */
+  #armWatchdog(ms: number): void {
+    this.#cancelWatchdog();
+    const socket = this.#socket;
+    this.#cancelWatchdog = this.#environment.schedule(() => {
+      if (this.#socket !== socket || socket === null) return;
+      this.#socket = null;
+      socket.close(CLOSE_SILENT, 'no answer from the platform');
+      this.#lost('reconnecting');
+    }, ms);
+  }
+
+  #beat(): void {
+    this.#send({ type: 'heartbeat' });
+    this.#cancelHeartbeat = this.#environment.schedule(() => this.#beat(), HEARTBEAT.intervalMs);
   }
 
   #onMessage(raw: string): void {
@@ -156,8 +207,11 @@ export class CandidateDevice {
     const message = parsed.data;
     switch (message.type) {
       case 'hello':
-        this.#reconnectDelay = RETRY_MS;
+        this.#reconnectDelay = RECONNECT_MS;
         this.#update({ connection: 'online', problem: null });
+        this.#armWatchdog(HEARTBEAT.deadAfterMs);
+        this.#cancelHeartbeat();
+        this.#cancelHeartbeat = this.#environment.schedule(() => this.#beat(), HEARTBEAT.intervalMs);
         for (const resolve of this.#onlineWaiters.splice(0)) resolve();
         void this.#refresh();
         return;
@@ -168,8 +222,19 @@ export class CandidateDevice {
         // The call and the entry's new state are separate pushes: read the state, then join.
         void this.#refresh();
         return;
+      case 'publish':
+        this.#peers.open(message.peerId, 'publish');
+        return;
+      case 'receive':
+        this.#peers.open(message.peerId, 'receive');
+        return;
       case 'signal':
-        this.#onSignal(message.peerId, message.data);
+        this.#peers.signal(message.peerId, message.data);
+        return;
+      case 'peer_closed':
+        this.#peers.closedByPlatform(message.peerId);
+        return;
+      case 'heartbeat':
         return;
       case 'prompt':
         this.#update({ prompts: [...this.#snapshot.prompts, { text: message.text, at: message.at }] });
@@ -178,29 +243,6 @@ export class CandidateDevice {
         this.#update({ problem: `${message.code}: ${message.message}` });
         return;
     }
-  }
-
-  #onSignal(peerId: string, data: PeerSignal): void {
-    if (this.#retiredPeers.has(peerId)) return;
-    if (this.#peer?.id !== peerId) {
-      this.#closePeer();
-      const instance = this.#environment.openPeer();
-      const peer = { id: peerId, instance };
-      this.#peer = peer;
-      this.#update({ peer: 'connecting' });
-      instance.on('signal', (signal) => this.#send({ type: 'signal', peerId, data: { ...signal } }));
-      instance.on('connect', () => {
-        if (this.#peer === peer) this.#update({ peer: 'connected' });
-      });
-      instance.on('close', () => {
-        if (this.#peer !== peer) return;
-        this.#retiredPeers.add(peerId);
-        this.#peer = null;
-        this.#update({ peer: 'none' });
-      });
-      instance.on('error', (error) => this.#update({ problem: `WebRTC: ${error.message}` }));
-    }
-    this.#peer?.instance.signal(data);
   }
 
   /** Keeps the newest entry (highest revision); the main device then takes its next step. */
@@ -279,19 +321,12 @@ export class CandidateDevice {
     return new Promise((resolve) => this.#onlineWaiters.push(resolve));
   }
 
-  #closeSocket(): void {
+  #closeSocket(code: number, reason: string): void {
+    this.#cancelWatchdog();
+    this.#cancelHeartbeat();
     const socket = this.#socket;
     this.#socket = null;
-    socket?.close(1000, 'device dropped');
-  }
-
-  #closePeer(): void {
-    const peer = this.#peer;
-    if (!peer) return;
-    this.#peer = null;
-    this.#retiredPeers.add(peer.id);
-    peer.instance.destroy();
-    this.#update({ peer: 'none' });
+    socket?.close(code, reason);
   }
 
   #update(change: Partial<DeviceSnapshot>): void {

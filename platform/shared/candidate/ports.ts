@@ -4,7 +4,7 @@ import type { SignalData } from '@common/platform/realtime';
 /**
  * What the simulated candidate's device flow needs from where it runs. The candidate page
  * (a browser) and the headless simulator (Node with `ws` and @roamhq/wrtc) each pass their own;
- * common/ sees neither the DOM nor Node, and the unit tests pass fakes.
+ * platform/shared sees neither the DOM nor Node, and the unit tests pass fakes.
  */
 
 export interface ResponseLike {
@@ -45,28 +45,44 @@ export type SocketFactory = (url: string, events: SocketEvents) => SocketLike;
 
 export type PeerSignal = z.infer<typeof SignalData>;
 
-/** One WebRTC connection to the examiner; a simple-peer instance satisfies it as it is. */
-export interface PeerLike {
+/**
+ * One WebRTC connection of the device; a simple-peer instance satisfies it as it is. `Stream`
+ * is whatever media stream the environment has (the DOM's in a browser, wrtc's in Node): the
+ * flow only hands it back to the environment.
+ */
+export interface PeerLike<Stream = unknown> {
   /**
-   * The examiner's offer or ICE candidate, relayed untouched: the peer itself checks its shape.
-   * (simple-peer takes a string too; the flow only ever passes objects.)
+   * The platform's offer, answer or ICE candidate, relayed untouched: the peer itself checks its
+   * shape. (simple-peer takes a string too; the flow only ever passes objects.)
    */
   signal(data: string | object): void;
   on(event: 'signal', listener: (data: PeerSignal) => void): unknown;
   on(event: 'connect' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'stream', listener: (stream: Stream) => void): unknown;
   destroy(): void;
 }
 
-/** A new peer that answers the examiner's offer (not the initiator) with the device's camera. */
-export type PeerFactory = () => PeerLike;
+/**
+ * What a peer is for (common/platform/realtime.ts, "who offers"):
+ *   - `publish`: the initiator, sending the device's camera (and microphone);
+ *   - `receive`: not the initiator and sending nothing; it answers the offer that follows and
+ *     receives one of the panel's voices.
+ */
+export type PeerRole = 'publish' | 'receive';
+
+export type PeerFactory<Stream = unknown> = (role: PeerRole) => PeerLike<Stream>;
 
 /** Runs `callback` after `ms`; calling the answer cancels it. */
 export type Schedule = (callback: () => void, ms: number) => () => void;
 
-export interface DeviceEnvironment {
+export interface DeviceEnvironment<Stream = unknown> {
   readonly fetch: FetchLike;
   readonly openSocket: SocketFactory;
-  readonly openPeer: PeerFactory;
+  readonly openPeer: PeerFactory<Stream>;
   readonly schedule: Schedule;
+  /** A panel voice arrived on peer `peerId`: play it (the main device plays the panel's voices). */
+  readonly playVoice: (peerId: string, stream: Stream) => void;
+  /** That voice's peer ended: stop playing it. */
+  readonly stopVoice: (peerId: string) => void;
 }
