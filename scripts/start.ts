@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 import { ConfigError, parseFlags, resolveConfig } from '../main/config';
 import { startBrowserHost } from '../main/host/browser-host';
 import { createLogger } from '../main/log';
 import { StoreError } from '../main/store/database';
 import { createWorkstation } from '../main/workstation';
-import { startPlatform } from '../platform/server';
+import { CANDIDATE_PAGE_DIR, startPlatform, type RunningPlatform } from '../platform/server';
 import { buildElectron } from './build-electron';
 import { ensureElectronBinary } from './electron-binary';
 import { electronVersion, ensureElectronSqlite } from './electron-native';
@@ -19,7 +22,9 @@ import { ensureRendererBuilt } from './renderer-build';
  */
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const argv = process.argv.slice(2);
+  // The demo's simulation is this script's own switch, not a workstation setting.
+  const simulation = !process.argv.includes('--no-simulation') && process.env.EXAMINER_DEMO_SIMULATION !== '0';
+  const argv = process.argv.slice(2).filter((arg) => arg !== '--no-simulation');
   let config = resolveConfig({ argv });
   const port = Number(parseFlags(argv).port ?? process.env.EXAMINER_PORT ?? 4200);
 
@@ -35,6 +40,14 @@ async function main(): Promise<void> {
     closers.push(platform.close);
     config = { ...config, platformUrl: platform.url, demo: true };
     say(`Embedded reference platform with demo data at ${platform.url} (sign in as examiner1 / demo1234)`);
+    say(platform.mediaNotice);
+    if (simulation) {
+      await ensureCandidatePageBuilt(say);
+      const stopSimulation = startSimulation(platform, say);
+      closers.push(async () => stopSimulation());
+    } else {
+      say('Demo simulation off (--no-simulation / EXAMINER_DEMO_SIMULATION=0): no simulated candidates or co-examiners.');
+    }
   }
 
   const rendererDir = await ensureRendererBuilt(say);
@@ -70,6 +83,46 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Builds the candidate page (dist/platform-web) when it is missing: the demo prints its address. */
+async function ensureCandidatePageBuilt(say: (line: string) => void): Promise<void> {
+  if (existsSync(join(CANDIDATE_PAGE_DIR, 'index.html'))) return;
+  say('Building the candidate page…');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  await build({ configFile: join(root, 'vite.platform-web.config.ts'), logLevel: 'warn' }).catch((error: unknown) => {
+    say(`The candidate page could not be built (${(error as Error).message}); the simulation runs without it.`);
+  });
+}
+
+/**
+ * The demo's simulated candidates and co-examiners (platform/sim/demo.ts) in a child process:
+ * if WebRTC crashes there, one line says so and the workstation carries on. Returns how to stop it.
+ */
+function startSimulation(platform: RunningPlatform, say: (line: string) => void): () => void {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'platform/sim/demo-cli.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: join(root, 'tsconfig.node.json'),
+      EXAMINER_DEMO_PLATFORM_URL: platform.url,
+      EXAMINER_DEMO_ADMIN_SECRET: platform.adminSecret,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stopping = false;
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', say);
+  // wrtc and ws are chatty on stderr when peers end; only the exit is worth a line.
+  child.stderr?.resume();
+  child.on('error', (error) => say(`Demo simulation could not start (${error.message}); the workstation carries on.`));
+  child.on('exit', (code, signal) => {
+    if (!stopping) say(`Demo simulation stopped (${signal ?? `exit code ${String(code)}`}); the workstation carries on.`);
+  });
+  return () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
 }
 
 /** The database driver built for Electron (once per Electron version), or null with the reason said. */

@@ -45,7 +45,8 @@ export function startSimulatedCamera(options: CameraOptions): SimulatedCamera {
 
   const source = new wrtc.nonstandard.RTCVideoSource();
   const tracks: WrtcTrack[] = [source.createTrack()];
-  const stopTone = options.toneHz === null ? null : startTone(options.toneHz, tracks);
+  const tone = options.toneHz === null ? null : startTone(options.toneHz);
+  if (tone) tracks.push(tone.track);
 
   const { bandHeight } = stampLayout(width, height);
   const block = Math.max(8, Math.floor(Math.min(width, height - bandHeight) / 6));
@@ -70,7 +71,7 @@ export function startSimulatedCamera(options: CameraOptions): SimulatedCamera {
     frames: () => count,
     stop: () => {
       clearInterval(timer);
-      stopTone?.();
+      tone?.stop();
       for (const track of tracks) track.stop();
     },
   };
@@ -80,10 +81,10 @@ function fillLuma(plane: Uint8Array, width: number, x: number, y: number, w: num
   for (let row = y; row < y + h; row++) plane.fill(value, row * width + x, row * width + x + w);
 }
 
-/** Pushes 10 ms chunks of a sine into an RTCAudioSource; returns how to stop it. */
-function startTone(hz: number, tracks: WrtcTrack[]): () => void {
+/** A microphone in Node: 10 ms chunks of a sine at `hz` pushed into an RTCAudioSource. */
+export function startTone(hz: number): { readonly track: WrtcTrack; stop(): void } {
   const source = new wrtc.nonstandard.RTCAudioSource();
-  tracks.push(source.createTrack());
+  const track = source.createTrack();
   const samplesPerChunk = (SAMPLE_RATE * AUDIO_CHUNK_MS) / 1000;
   let phase = 0;
   const timer = setInterval(() => {
@@ -95,5 +96,11 @@ function startTone(hz: number, tracks: WrtcTrack[]): () => void {
     phase %= 2 * Math.PI;
     source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: samplesPerChunk });
   }, AUDIO_CHUNK_MS);
-  return () => clearInterval(timer);
+  return {
+    track,
+    stop: () => {
+      clearInterval(timer);
+      track.stop();
+    },
+  };
 }

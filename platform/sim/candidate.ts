@@ -29,6 +29,10 @@ export interface SimulatedCandidate {
   quickMessage(messageId: QuickMessageId, device?: Device): boolean;
   /** Frames each camera produced so far. */
   frames(): Record<Device, number>;
+  /** Panel voices the main device plays now. */
+  voices(): number;
+  /** Energy of the panel's voices at `hz` on the main device (0..1 of full scale, last 200 ms). */
+  voiceLevel(hz: number): number;
   stop(): void;
 }
 
@@ -92,6 +96,8 @@ export async function startSimulatedCandidate(options: SimulatedCandidateOptions
     },
     quickMessage: (messageId, which = 'main') => devices[which].quickMessage(messageId),
     frames: () => ({ main: cameras.main.frames(), side: cameras.side.frames() }),
+    voices: () => main.snapshot.voices,
+    voiceLevel: (hz) => main.voiceLevel(hz),
     stop,
   };
 }

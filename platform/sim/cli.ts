@@ -78,8 +78,9 @@ async function main(): Promise<void> {
     for (const device of [candidate.main, candidate.side]) {
       let last = '';
       device.subscribe(() => {
-        const { entry, connection, peer, problem } = device.snapshot;
-        const line = `${entry?.state ?? '…'} · ${connection} · peer ${peer}${problem ? ` · ${problem}` : ''}`;
+        const { entry, connection, publish, publishers, voices, problem } = device.snapshot;
+        const media = `camera ${publish}${publishers > 1 ? ` ×${publishers}` : ''}${voices > 0 ? ` · ${voices} voice(s)` : ''}`;
+        const line = `${entry?.state ?? '…'} · ${connection} · ${media}${problem ? ` · ${problem}` : ''}`;
         if (line === last) return;
         last = line;
         process.stdout.write(`[${String(index + 1).padStart(3, ' ')} ${candidateId} ${device.device}] ${line}\n`);

@@ -1,20 +1,20 @@
 import SimplePeer from 'simple-peer';
 import WebSocket from 'ws';
-import { CandidateDevice, type Connection, type PeerState } from '@common/candidate/device';
-import type { DeviceEnvironment } from '@common/candidate/ports';
-import { untilSnapshot } from '@common/candidate/until';
 import type { Device, QueueEntry } from '@common/platform/queue';
 import type { QuickMessageId } from '@common/platform/realtime';
-import { asPeerStream, peerWrtc, type WrtcStream } from './wrtc';
+import { CandidateDevice, type Connection, type PeerCounts, type PeerState } from '../shared/candidate/device';
+import type { DeviceEnvironment } from '../shared/candidate/ports';
+import { untilSnapshot } from '../shared/candidate/until';
+import { VoiceMeter } from './voice-meter';
+import { asPeerStream, asWrtcStream, peerWrtc, type WrtcStream } from './wrtc';
 
 export type { Connection, PeerState };
 
-export interface DeviceSnapshot {
+export interface DeviceSnapshot extends PeerCounts {
   readonly connection: Connection;
   readonly entry: QueueEntry | null;
   /** The examiner's prompts, as text. */
   readonly prompts: readonly string[];
-  readonly peer: PeerState;
   /** The last refusal or failure. */
   readonly problem: string | null;
 }
@@ -28,8 +28,12 @@ export interface DeviceOptions {
   readonly faceFailures?: number;
 }
 
-/** Node's side of the shared flow: `ws` for the socket, simple-peer with @roamhq/wrtc for WebRTC. */
-function nodeEnvironment(stream: WrtcStream): DeviceEnvironment {
+/**
+ * Node's side of the shared flow: `ws` for the socket, simple-peer with @roamhq/wrtc for WebRTC
+ * (publishing the camera's stream, or receiving a voice with nothing to send), and a meter on
+ * each voice instead of a loudspeaker.
+ */
+function nodeEnvironment(stream: WrtcStream, meters: Map<string, VoiceMeter>): DeviceEnvironment<WrtcStream> {
   return {
     fetch,
     openSocket: (url, events) => {
@@ -42,7 +46,29 @@ function nodeEnvironment(stream: WrtcStream): DeviceEnvironment {
       socket.on('close', (code) => events.close(code));
       return socket;
     },
-    openPeer: () => new SimplePeer({ initiator: false, wrtc: peerWrtc, stream: asPeerStream(stream), trickle: true }),
+    openPeer: (role) => {
+      const peer =
+        role === 'publish'
+          ? new SimplePeer({ initiator: true, wrtc: peerWrtc, stream: asPeerStream(stream), trickle: true })
+          : new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true });
+      // simple-peer's streams are DOM-typed; in Node they are wrtc's.
+      return {
+        signal: (data) => peer.signal(data as SimplePeer.SignalData),
+        on: (event: string, listener: (...args: never[]) => void) => {
+          if (event === 'stream') peer.on('stream', (received: unknown) => (listener as (s: WrtcStream) => void)(asWrtcStream(received)));
+          else peer.on(event, listener as (...args: unknown[]) => void);
+        },
+        destroy: () => peer.destroy(),
+      };
+    },
+    playVoice: (peerId, voice) => {
+      const track = voice.getAudioTracks()[0];
+      if (track) meters.set(peerId, new VoiceMeter(track));
+    },
+    stopVoice: (peerId) => {
+      meters.get(peerId)?.stop();
+      meters.delete(peerId);
+    },
     schedule: (callback, ms) => {
       const timer = setTimeout(callback, ms);
       return () => clearTimeout(timer);
@@ -51,19 +77,20 @@ function nodeEnvironment(stream: WrtcStream): DeviceEnvironment {
 }
 
 /**
- * One simulated candidate device in Node: the candidate page's flow (common/candidate/device.ts)
+ * One simulated candidate device in Node: the candidate page's flow (platform/shared/candidate/device.ts)
  * with a wrtc camera, its snapshot's prompts reduced to their text for tests and the CLI.
  */
 export class SimulatedDevice {
   readonly device: Device;
-  readonly #flow: CandidateDevice;
+  readonly #flow: CandidateDevice<WrtcStream>;
+  readonly #meters = new Map<string, VoiceMeter>();
   #snapshot: DeviceSnapshot;
 
   constructor(options: DeviceOptions) {
     this.device = options.device;
     this.#flow = new CandidateDevice(
       { platformUrl: options.platformUrl, token: options.token, device: options.device, faceFailures: options.faceFailures ?? 0 },
-      nodeEnvironment(options.stream),
+      nodeEnvironment(options.stream, this.#meters),
     );
     this.#snapshot = this.#simplified();
     // Subscribed first, so every later listener reads this change's snapshot.
@@ -99,8 +126,18 @@ export class SimulatedDevice {
     return this.#flow.quickMessage(messageId);
   }
 
+  /**
+   * The energy of the panel's voices at `hz` (0..1 of full scale; the loudest voice), over the
+   * last 200 ms: an examiner's tone shows at its own pitch, not at others.
+   */
+  voiceLevel(hz: number): number {
+    return Math.max(0, ...[...this.#meters.values()].map((meter) => meter.level(hz)));
+  }
+
   stop(): void {
     this.#flow.stop();
+    for (const meter of this.#meters.values()) meter.stop();
+    this.#meters.clear();
   }
 
   #simplified(): DeviceSnapshot {

@@ -20,19 +20,39 @@ export class FeedProbe {
   #received = 0;
   #stamped = 0;
   readonly #keep: number;
-  readonly #sink;
+  #sink;
   #waiters: { count: number; resolve: (frames: ReceivedFrame[]) => void }[] = [];
+  #later: { stamped: number; resolve: () => void }[] = [];
 
   constructor(track: WrtcTrack, keep = 1000) {
     this.#keep = keep;
-    this.#sink = new wrtc.nonstandard.RTCVideoSink(track);
-    this.#sink.onframe = ({ frame }) => {
+    this.#sink = this.#watch(track);
+  }
+
+  /**
+   * Goes on with the track of a new subscription to the same feed (after the device returned or
+   * the SFU restarted): the counts go on, so a test can wait for frames after a recovery.
+   */
+  switchTo(track: WrtcTrack): void {
+    this.#sink.stop();
+    this.#sink = this.#watch(track);
+  }
+
+  /** Resolves once `count` more stamped frames arrived than have so far (kept or not). */
+  nextStamped(count: number): Promise<void> {
+    return new Promise((resolve) => this.#later.push({ stamped: this.#stamped + count, resolve }));
+  }
+
+  #watch(track: WrtcTrack) {
+    const sink = new wrtc.nonstandard.RTCVideoSink(track);
+    sink.onframe = ({ frame }) => {
       const stamp = decodeFrameStamp({ width: frame.width, height: frame.height, data: frame.data });
       this.#received++;
       if (stamp) this.#stamped++;
       if (this.frames.length < this.#keep) this.frames.push({ stamp, width: frame.width, height: frame.height, receivedAt: Date.now() });
       this.#notify();
     };
+    return sink;
   }
 
   /** Frames received so far, and how many of them carried a readable stamp. */
@@ -58,6 +78,11 @@ export class FeedProbe {
   }
 
   #notify(): void {
+    if (this.#later.length > 0) {
+      const due = this.#later.filter((waiter) => this.#stamped >= waiter.stamped);
+      this.#later = this.#later.filter((waiter) => this.#stamped < waiter.stamped);
+      for (const waiter of due) waiter.resolve();
+    }
     if (this.#waiters.length === 0) return;
     const stamped = this.stamped();
     const due = this.#waiters.filter((waiter) => stamped.length >= waiter.count);

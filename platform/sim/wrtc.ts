@@ -14,6 +14,7 @@ export interface WrtcTrack {
 
 export interface WrtcStream {
   getTracks(): WrtcTrack[];
+  getAudioTracks(): WrtcTrack[];
 }
 
 /** An I420 frame: the Y plane (width × height), then U and V (each a quarter of that). */
@@ -33,6 +34,19 @@ interface AudioSource {
   onData(data: { samples: Int16Array; sampleRate: number; bitsPerSample?: number; channelCount?: number; numberOfFrames?: number }): void;
 }
 
+/** Decoded audio as wrtc hands it out: 16-bit samples, interleaved when there are several channels. */
+export interface AudioData {
+  readonly samples: Int16Array;
+  readonly sampleRate: number;
+  readonly channelCount: number;
+  readonly numberOfFrames: number;
+}
+
+interface AudioSink {
+  ondata: ((data: AudioData) => void) | null;
+  stop(): void;
+}
+
 interface VideoSink {
   onframe: ((event: { frame: I420Frame }) => void) | null;
   stop(): void;
@@ -44,6 +58,7 @@ interface Wrtc {
     readonly RTCVideoSource: new () => VideoSource;
     readonly RTCAudioSource: new () => AudioSource;
     readonly RTCVideoSink: new (track: WrtcTrack) => VideoSink;
+    readonly RTCAudioSink: new (track: WrtcTrack) => AudioSink;
   };
 }
 
@@ -56,6 +71,9 @@ export const peerWrtc = loaded as NonNullable<SimplePeer.Options['wrtc']>;
 
 /** A wrtc stream as simple-peer's `stream` option (typed with the DOM's MediaStream). */
 export const asPeerStream = (stream: WrtcStream) => stream as unknown as NonNullable<SimplePeer.Options['stream']>;
+
+/** A stream simple-peer handed over (DOM-typed), as wrtc's. */
+export const asWrtcStream = (stream: unknown) => stream as WrtcStream;
 
 /** A track simple-peer handed over (DOM-typed), as wrtc's. */
 export const asWrtcTrack = (track: unknown) => track as WrtcTrack;

@@ -9,11 +9,13 @@ import { slotCandidates } from '../../platform/sim/admin';
 import { startSimulatedCandidate, type SimulatedCandidate } from '../../platform/sim/candidate';
 import { startSimulatedCamera } from '../../platform/sim/camera';
 import { SimulatedDevice } from '../../platform/sim/device';
-import { SimulatedExaminer, type WatchedFeed } from '../../platform/sim/examiner';
+import { PlatformRefusal, SimulatedExaminer, type WatchedFeed } from '../../platform/sim/examiner';
 import type { ReceivedFrame } from '../../platform/sim/feed-probe';
 
 let platform: RunningPlatform;
+/** A panel member (examiner1), who watches and talks; the chief leads and calls. */
 let examiner: SimulatedExaminer;
+let lead: SimulatedExaminer;
 let listed: AdminCandidate[];
 const candidates: SimulatedCandidate[] = [];
 const feeds: WatchedFeed[] = [];
@@ -21,13 +23,16 @@ const feeds: WatchedFeed[] = [];
 beforeAll(async () => {
   platform = await startPlatform();
   listed = await slotCandidates(platform.url, DEMO_LIVE_SLOT_ID, platform.adminSecret);
-  examiner = await SimulatedExaminer.signIn(platform.url, 'examiner1', 'demo1234');
+  examiner = await SimulatedExaminer.signIn(platform.url, 'examiner1', 'demo1234', { toneHz: 1000 });
+  lead = await SimulatedExaminer.signIn(platform.url, 'chief', 'demo1234');
   await examiner.subscribe(DEMO_LIVE_SLOT_ID);
+  await lead.subscribe(DEMO_LIVE_SLOT_ID);
 });
 afterAll(async () => {
   for (const feed of feeds) feed.close();
   for (const candidate of candidates) candidate.stop();
   examiner?.close();
+  lead?.close();
   await platform?.close();
 });
 
@@ -53,6 +58,11 @@ async function checkedFrames(feed: WatchedFeed, count: number): Promise<FrameSta
     expect(latency).toBeLessThan(5000);
   }
   return stamps;
+}
+
+/** Polls `check` until it holds (audio energy has no push to wait on). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 const watchBoth = (entryId: string): Record<Device, WatchedFeed> => {
@@ -88,15 +98,23 @@ describe('simulated candidates (Node, @roamhq/wrtc) against the platform', () =>
     await examiner.untilEntry((entry) => entry.entryId === first.entryId && entry.state === 'waiting' && entry.devices.main && entry.devices.side);
     await examiner.untilEntry((entry) => entry.entryId === second.entryId && entry.state === 'waiting');
 
-    await examiner.call(DEMO_LIVE_SLOT_ID, first.entryId);
+    // Only the lead calls.
+    const refused = await examiner.call(DEMO_LIVE_SLOT_ID, first.entryId).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PlatformRefusal);
+    expect(refused).toMatchObject({ status: 403, code: 'not_lead' });
+    await lead.call(DEMO_LIVE_SLOT_ID, first.entryId);
     expect((await called.untilState('in_room')).enteredAt).not.toBeNull();
+    const room = await examiner.joinRoom(first.entryId);
+    expect(room.entryId).toBe(first.entryId);
+    expect(room.members.find((member) => member.memberId === room.you)?.role).toBe('member');
     const both = watchBoth(first.entryId);
     const [main, side] = await Promise.all([checkedFrames(both.main, 8), checkedFrames(both.side, 8)]);
     expect(main.length).toBe(8);
     expect(side.length).toBe(8);
     // The other candidate still waits; nobody opened a connection to their devices.
     expect(waiting.entry()?.state).toBe('waiting');
-    expect(waiting.main.snapshot.peer).toBe('none');
+    expect(waiting.main.snapshot).toMatchObject({ publish: 'none', publishers: 0 });
+    expect(called.main.snapshot.publish).toBe('connected');
 
     // A prompt reaches both of the called candidate's devices; a quick message reaches the panel.
     examiner.prompt(first.entryId, '请开始演唱第一首曲目');
@@ -104,6 +122,21 @@ describe('simulated candidates (Node, @roamhq/wrtc) against the platform', () =>
     const quick = nextMessage('quick_message', (message) => message.entryId === first.entryId);
     expect(called.quickMessage('cannot_hear', 'side')).toBe(true);
     expect(await quick).toMatchObject({ device: 'side', messageId: 'cannot_hear', text: { zh: '听不到考官声音' } });
+  });
+
+  it("the member's voice reaches the main device, with energy at the member's tone", async () => {
+    const [called] = candidates;
+    const [first] = listed;
+    if (!called || !first) throw new Error('the first test did not run');
+    const talk = examiner.talk(first.entryId);
+    await called.main.until((snapshot) => snapshot.voices === 1);
+    await talk.connected;
+    // The tone arrives at its own pitch, well above a pitch nobody sent.
+    await until(() => called.voiceLevel(talk.toneHz) > 0.02);
+    expect(called.voiceLevel(talk.toneHz)).toBeGreaterThan(10 * called.voiceLevel(2 * talk.toneHz + 137));
+    expect(called.side.snapshot.voices).toBe(0);
+    talk.stop();
+    await called.main.until((snapshot) => snapshot.voices === 0);
   });
 
   it('drops and comes back within the rule: an interruption, then new peers with new frames', async () => {
@@ -117,11 +150,12 @@ describe('simulated candidates (Node, @roamhq/wrtc) against the platform', () =>
     const resumed = await examiner.untilEntry((entry) => entry.entryId === first.entryId && entry.state === 'in_room' && entry.interruptions === 1);
     expect(resumed.interruptedAt).toBeNull();
 
-    // The examiner reconnects with fresh peer ids; the devices tear down what was left and answer.
-    const again = watchBoth(first.entryId);
-    const [main, side] = await Promise.all([checkedFrames(again.main, 5), checkedFrames(again.side, 5)]);
-    expect(main.length + side.length).toBe(10);
-    expect(called.main.snapshot.peer).toBe('connected');
+    // The side feed subscribes again by itself (new peer id) and frames flow again on both.
+    const [mainFeed, sideFeed] = feeds;
+    if (!mainFeed || !sideFeed) throw new Error('the first test did not watch');
+    await Promise.all([(await mainFeed.video).nextStamped(5), (await sideFeed.video).nextStamped(5)]);
+    expect(sideFeed.subscriptions()).toBeGreaterThan(1);
+    await called.side.until((snapshot) => snapshot.publish === 'connected');
   });
 
   it('a second connection of the same device takes over, and the first stays away', async () => {

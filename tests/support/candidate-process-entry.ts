@@ -3,7 +3,7 @@
  * of its own, so a test can run it inside a network namespace (`ip netns exec …`) or keep its
  * encoding off the test's thread. Options come as one JSON argument; commands arrive as JSON
  * lines on stdin (`{"drop":seconds,"device":"side"}`, `{"quickMessage":"ready"}`, `{"stop":true}`);
- * every change of a device is printed as a JSON line `{"device","state","connection","peer"}`.
+ * every change of a device is printed as a JSON line `{"device","state","connection","publish","publishers","voices"}`.
  *
  *   TSX_TSCONFIG_PATH=tsconfig.tests.json node --import tsx tests/support/candidate-process-entry.ts '<json>'
  */
@@ -43,8 +43,8 @@ async function main(): Promise<void> {
   for (const device of [candidate.main, candidate.side]) {
     let last = '';
     const report = () => {
-      const { entry, connection, peer } = device.snapshot;
-      const line = { device: device.device, state: entry?.state ?? null, connection, peer };
+      const { entry, connection, publish, publishers, voices } = device.snapshot;
+      const line = { device: device.device, state: entry?.state ?? null, connection, publish, publishers, voices };
       const text = JSON.stringify(line);
       if (text === last) return;
       last = text;

@@ -24,7 +24,10 @@ export interface DeviceLine {
   readonly device: Device;
   readonly state: QueueState | null;
   readonly connection: string;
-  readonly peer: string;
+  /** The camera's link to the panel: none, connecting or connected (any publishing peer). */
+  readonly publish: string;
+  readonly publishers: number;
+  readonly voices: number;
 }
 
 export interface CandidateProcess {
