@@ -11,7 +11,7 @@ import { PlatformClient } from './platform/client';
 import { PlatformCache } from './services/cache';
 import { CredentialStore, memoryOnlyBox, type SecretBox } from './services/credentials';
 import { PlatformHealthMonitor } from './services/health';
-import { LiveService } from './services/live';
+import { LiveService, type LiveServiceOptions } from './services/live';
 import { SessionService } from './services/session';
 import { SheetService } from './services/sheets';
 import { SyncWorker, type SyncOptions } from './services/sync';
@@ -47,6 +47,8 @@ export interface WorkstationOptions {
   readonly backupIntervalMs?: number;
   /** Downloads (concurrency, quota, purge) and media jobs (concurrency, time limits). */
   readonly media?: MediaStackOptions;
+  /** The realtime connection's heartbeat timing (tests make it shorter). */
+  readonly live?: LiveServiceOptions;
 }
 
 /**
@@ -77,7 +79,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sync = new SyncWorker(store, client, session, health, () => sheetsRef.current as SheetService, events, log, options.sync);
   const sheets = new SheetService(store, cache, session, events, () => sync.kick());
   sheetsRef.current = sheets;
-  const live = new LiveService(client, session, health, cache, events, log);
+  const live = new LiveService(client, session, health, cache, events, log, options.live);
   const media = createMediaStack(
     { store, dataDir: config.dataDir, ffmpegPath: config.ffmpegPath ?? null, session, cache, health, origin: client.origin, events, log },
     {
@@ -160,6 +162,34 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       'live.callNext': ({ slotId }) => live.callNext(slotId),
       'live.finish': ({ slotId, entryId }) => live.finish(slotId, entryId),
       'live.markAbsent': ({ slotId, entryId }) => live.markAbsent(slotId, entryId),
+      'live.extend': ({ slotId, entryId, minutes }) => live.extend(slotId, entryId, minutes),
+      'live.readmit': ({ slotId, entryId, reason }) => live.readmit(slotId, entryId, reason),
+      'live.move': ({ slotId, entryId, move }) => live.move(slotId, entryId, move),
+      'live.roomLog': ({ slotId, entryId }) => live.roomLog(slotId, entryId),
+      'live.roomJoin': ({ entryId }) => {
+        live.roomJoin(entryId);
+        return null;
+      },
+      'live.roomLeave': ({ entryId }) => {
+        live.roomLeave(entryId);
+        return null;
+      },
+      'live.feedSubscribe': (input) => {
+        live.feedSubscribe(input);
+        return null;
+      },
+      'live.voicePublish': (input) => {
+        live.voicePublish(input);
+        return null;
+      },
+      'live.talking': (input) => {
+        live.talking(input);
+        return null;
+      },
+      'live.peerClose': (input) => {
+        live.peerClose(input);
+        return null;
+      },
       'live.signal': (signal) => {
         live.signal(signal);
         return null;

@@ -37,6 +37,8 @@ export const ErrorCode = z.enum([
   'sheet_read_only',
   /** The candidate's queue state changed meanwhile (e.g. no longer waiting): look again. */
   'queue_changed',
+  /** Only the panel's lead (主考) may do this (call, end, extend, readmit, move, mark absent). */
+  'not_lead',
   /** The recording is not downloaded yet (or was purged): download it first. */
   'not_downloaded',
   /** A downloaded recording did not match the platform's sha256; it was discarded, not kept. */

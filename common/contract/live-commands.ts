@@ -1,10 +1,31 @@
 import { z } from 'zod';
 import { QueueEntry } from '../platform/queue';
+import { RoomLog } from '../platform/room';
 import { command } from './command';
-import { EntryRef, LiveConnection, LiveSignal, PromptInput, QueueView, ReReviewListView, SlotRef } from './live-schemas';
+import {
+  EntryRef,
+  ExtendInput,
+  FeedSubscribeInput,
+  LiveConnection,
+  LiveSignal,
+  MoveInput,
+  PeerCloseInput,
+  PromptInput,
+  QueueView,
+  ReadmitInput,
+  ReReviewListView,
+  RoomLogInput,
+  RoomRef,
+  SlotRef,
+  TalkingInput,
+  VoicePublishInput,
+} from './live-schemas';
 import { NoInput } from './schemas';
 
-/** The live interview: queue, calling candidates in, signaling, messages (see main/services/live.ts). */
+/**
+ * The live interview: queue, the panel room, the lead's controls, signaling, messages (see
+ * main/services/live.ts). The lead's controls answer `not_lead` to anyone else.
+ */
 export const liveCommands = {
   'live.getQueue': command({
     summary: "A slot's queue (cached when the platform is unreachable); its changes then arrive as live.queueEntry.",
@@ -31,8 +52,58 @@ export const liveCommands = {
     input: EntryRef,
     output: QueueEntry,
   }),
+  'live.extend': command({
+    summary: 'Add 1, 2 or 5 minutes to the answering time (the lead only).',
+    input: ExtendInput,
+    output: QueueEntry,
+  }),
+  'live.readmit': command({
+    summary: 'Let a candidate failed by the interruption rule back in, with the reason (the lead only).',
+    input: ReadmitInput,
+    output: QueueEntry,
+  }),
+  'live.move': command({
+    summary: 'Move a waiting candidate later in the queue or to its end (the lead only).',
+    input: MoveInput,
+    output: QueueEntry,
+  }),
+  'live.roomLog': command({
+    summary: "The exam-room log of one candidate's interview: who did what, when.",
+    input: RoomLogInput,
+    output: RoomLog,
+  }),
+  'live.roomJoin': command({
+    summary: "Enter the panel room of a called or live candidate; its state then arrives as live.room (joined again after a reconnect).",
+    input: RoomRef,
+    output: z.null(),
+  }),
+  'live.roomLeave': command({
+    summary: 'Leave the panel room (the interview goes on without this examiner).',
+    input: RoomRef,
+    output: z.null(),
+  }),
+  'live.feedSubscribe': command({
+    summary: "Receive one of the candidate's cameras on a new peer; the platform's offer follows as live.signal.",
+    input: FeedSubscribeInput,
+    output: z.null(),
+  }),
+  'live.voicePublish': command({
+    summary: "Speak to the candidate on a new peer (audio only); this examiner's offer follows with live.signal.",
+    input: VoicePublishInput,
+    output: z.null(),
+  }),
+  'live.talking': command({
+    summary: 'Tell the panel that this examiner started or stopped speaking to the candidate.',
+    input: TalkingInput,
+    output: z.null(),
+  }),
+  'live.peerClose': command({
+    summary: 'End one of this examiner’s peers in the room (a feed or the voice).',
+    input: PeerCloseInput,
+    output: z.null(),
+  }),
   'live.signal': command({
-    summary: "Send a WebRTC signal to a candidate's device through the platform.",
+    summary: 'Send a WebRTC signal of one of this examiner’s peers through the platform.',
     input: LiveSignal,
     output: z.null(),
   }),

@@ -31,14 +31,19 @@ export function hardenWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** Only the app's own pages get the camera and microphone (for evidence recording); nothing else is granted. */
+/**
+ * Only the app's own pages may capture, and only the microphone (talk-back to the candidate):
+ * an examiner's camera is never captured, so a request naming video, or naming nothing, is
+ * refused. Evidence recording records the candidate's received feeds, not a local device.
+ */
 export function installPermissionHandlers(session: Session): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    const onlyCameraAndMic = mediaTypes.every((type) => type === 'video' || type === 'audio');
-    callback(permission === 'media' && onlyCameraAndMic && isAppUrl(details.requestingUrl));
+    const onlyMicrophone = mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
+    callback(permission === 'media' && onlyMicrophone && isAppUrl(details.requestingUrl));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => {
-    return permission === 'media' && isAppUrl(requestingOrigin);
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => {
+    const mediaType = 'mediaType' in details ? details.mediaType : undefined;
+    return permission === 'media' && mediaType !== 'video' && isAppUrl(requestingOrigin);
   });
 }

@@ -1,30 +1,55 @@
 import WebSocket from 'ws';
-import { ContractFailure, type LiveConnection, type LiveSignal, type QueueView, type ReReviewListView } from '@common/contract';
-import { QueueEntry, QueueSnapshot, PushToExaminer, ReReviewList } from '@common/platform';
+import {
+  ContractFailure,
+  type FeedSubscribeInput,
+  type LiveConnection,
+  type LiveSignal,
+  type PeerCloseInput,
+  type QueueView,
+  type ReReviewListView,
+  type TalkingInput,
+  type VoicePublishInput,
+} from '@common/contract';
+import { HEARTBEAT, QueueEntry, QueueSnapshot, PushToExaminer, ReReviewList, RoomLog, type ExaminerMessage, type MoveEntry } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
 import { PlatformRefusal, type PlatformClient } from '../platform/client';
 import type { PlatformCache } from './cache';
 import type { PlatformHealthMonitor } from './health';
+import { SocketHeartbeat } from './live-heartbeat';
 import type { SessionService } from './session';
 
 /** The platform closes an examiner's socket with this code when the token is no longer good. */
 const CLOSE_UNAUTHORIZED = 4401;
-const MAX_RECONNECT_MS = 5_000;
+/**
+ * Retries stay short while signed in: a live interview waits on this socket, and a platform that
+ * is really down costs one refused connection a second.
+ */
+const FIRST_RETRY_MS = 250;
+const MAX_RECONNECT_MS = 1_000;
+
+export interface LiveServiceOptions {
+  /** The heartbeat's timing (common/platform/realtime.ts HEARTBEAT); tests make it shorter. */
+  readonly heartbeat?: { readonly intervalMs: number; readonly deadAfterMs: number };
+}
 
 /**
  * The examiner's live side of the platform, held in main because main holds the token: one
- * realtime WebSocket while signed in (reconnecting when the platform returns), the queue of the
- * slots the renderer looks at, calling candidates in, and the relay of WebRTC signals, prompts
- * and quick messages between the renderer's peers and the candidates' devices.
+ * realtime WebSocket while signed in (kept alive by a heartbeat both ways, reconnecting at once
+ * when it dies), the queue of the slots the renderer looks at, the panel rooms it has joined
+ * (joined again after a reconnect), the lead's controls, and the relay of WebRTC signals,
+ * prompts and quick messages between the renderer's peers and the platform.
  */
 export class LiveService {
   #socket: WebSocket | null = null;
+  #heartbeat: SocketHeartbeat | null = null;
   #state: LiveConnection['state'] = 'signed_out';
-  #retryMs = 250;
+  #retryMs = FIRST_RETRY_MS;
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
   readonly #slots = new Set<string>();
+  /** Entries whose panel room the renderer has open. */
+  readonly #rooms = new Set<string>();
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -34,6 +59,7 @@ export class LiveService {
     private readonly cache: PlatformCache,
     private readonly events: EventHub,
     private readonly log: Logger,
+    private readonly options: LiveServiceOptions = {},
   ) {}
 
   start(): void {
@@ -43,6 +69,7 @@ export class LiveService {
       this.session.onChange((session) => {
         this.#disconnect();
         this.#slots.clear();
+        this.#rooms.clear();
         if (session) this.#connect();
         else this.#setState('signed_out');
       }),
@@ -88,6 +115,61 @@ export class LiveService {
     return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/absent`);
   }
 
+  extend(slotId: string, entryId: string, minutes: 1 | 2 | 5): Promise<QueueEntry> {
+    return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/extend`, undefined, { minutes });
+  }
+
+  readmit(slotId: string, entryId: string, reason: string): Promise<QueueEntry> {
+    return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/readmit`, undefined, { reason });
+  }
+
+  move(slotId: string, entryId: string, move: MoveEntry): Promise<QueueEntry> {
+    return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/move`, undefined, move);
+  }
+
+  async roomLog(slotId: string, entryId: string): Promise<RoomLog> {
+    try {
+      const { data } = await this.client.request({
+        method: 'GET',
+        path: `/slots/${encodeURIComponent(slotId)}/queue/${encodeURIComponent(entryId)}/log`,
+        schema: RoomLog,
+        token: this.session.requireToken(),
+      });
+      return data;
+    } catch (error) {
+      throw refusalToFailure(error);
+    }
+  }
+
+  /** Enters the panel room; remembered, so it is joined again on every new socket. */
+  roomJoin(entryId: string): void {
+    this.#rooms.add(entryId);
+    this.#send({ type: 'room_join', entryId });
+  }
+
+  /** Leaves the panel room (the interview goes on). Not being connected is fine: the platform dropped us already. */
+  roomLeave(entryId: string): void {
+    this.#rooms.delete(entryId);
+    this.#send({ type: 'room_leave', entryId });
+  }
+
+  feedSubscribe(input: FeedSubscribeInput): void {
+    this.#sendOrFail({ type: 'feed_subscribe', ...input });
+  }
+
+  voicePublish(input: VoicePublishInput): void {
+    this.#sendOrFail({ type: 'voice_publish', ...input });
+  }
+
+  talking(input: TalkingInput): void {
+    this.#sendOrFail({ type: 'talking', ...input });
+  }
+
+  peerClose(input: PeerCloseInput): void {
+    // A peer of a dead socket is gone on the platform's side already.
+    this.#send({ type: 'peer_close', ...input });
+  }
+
   signal(signal: LiveSignal): void {
     this.#sendOrFail({ type: 'signal', ...signal });
   }
@@ -101,24 +183,23 @@ export class LiveService {
     return { requests: data.requests, freshness };
   }
 
-  async #queueAction(slotId: string, action: string): Promise<QueueEntry>;
+  async #queueAction(slotId: string, action: string, handle?: undefined, body?: unknown): Promise<QueueEntry>;
   async #queueAction<T>(slotId: string, action: string, handle: (refusal: PlatformRefusal) => T | undefined): Promise<QueueEntry | T>;
-  async #queueAction<T>(slotId: string, action: string, handle?: (refusal: PlatformRefusal) => T | undefined): Promise<QueueEntry | T> {
+  async #queueAction<T>(slotId: string, action: string, handle?: (refusal: PlatformRefusal) => T | undefined, body?: unknown): Promise<QueueEntry | T> {
     try {
       const { data } = await this.client.request({
         method: 'POST',
         path: `/slots/${encodeURIComponent(slotId)}/queue/${action}`,
         schema: QueueEntry,
         token: this.session.requireToken(),
+        ...(body === undefined ? {} : { body }),
       });
       this.events.emit('live.queueEntry', data);
       return data;
     } catch (error) {
       const handled = error instanceof PlatformRefusal ? handle?.(error) : undefined;
       if (handled !== undefined) return handled;
-      if (error instanceof PlatformRefusal && error.status === 409) throw new ContractFailure('queue_changed', error.message);
-      if (error instanceof PlatformRefusal && error.status === 404) throw new ContractFailure('not_found', error.message);
-      throw error;
+      throw refusalToFailure(error);
     }
   }
 
@@ -133,22 +214,43 @@ export class LiveService {
     }
     this.#setState('connecting');
     const url = `${this.client.origin.replace(/^http/, 'ws')}/api/v1/realtime?token=${encodeURIComponent(token)}`;
-    const socket = new WebSocket(url, { handshakeTimeout: 5_000 });
+    const timing = this.options.heartbeat ?? HEARTBEAT;
+    // A connection attempt into a network that is gone must give up about as soon as a live socket would.
+    const socket = new WebSocket(url, { handshakeTimeout: Math.max(timing.deadAfterMs, 1_000) });
     this.#socket = socket;
+    const heartbeat = new SocketHeartbeat(
+      () => this.#send({ type: 'heartbeat' }),
+      () => {
+        if (this.#socket !== socket) return;
+        this.log.warn('the platform was silent too long: reconnecting', { deadAfterMs: timing.deadAfterMs });
+        // Reconnect at once: the close handler schedules it with this delay.
+        this.#retryMs = 0;
+        socket.terminate();
+      },
+      timing,
+    );
+    this.#heartbeat = heartbeat;
     socket.on('open', () => {
-      this.#retryMs = 250;
+      this.#retryMs = FIRST_RETRY_MS;
+      heartbeat.start();
       this.#setState('connected');
       for (const slotId of this.#slots) this.#send({ type: 'subscribe', slotId });
+      for (const entryId of this.#rooms) this.#send({ type: 'room_join', entryId });
     });
-    socket.on('message', (data) => this.#receive(data.toString()));
+    socket.on('message', (data) => {
+      heartbeat.heard();
+      this.#receive(data.toString());
+    });
     socket.on('unexpected-response', (request, response) => {
       request.destroy();
       if (response.statusCode === 401) this.session.expire();
     });
     socket.on('error', (error) => this.log.warn('realtime connection error', { error: error.message }));
     socket.on('close', (code) => {
+      heartbeat.stop();
       if (this.#socket !== socket) return;
       this.#socket = null;
+      this.#heartbeat = null;
       if (code === CLOSE_UNAUTHORIZED) {
         this.session.expire();
         return;
@@ -157,13 +259,15 @@ export class LiveService {
       this.#setState('offline');
       this.#timer = setTimeout(() => this.#connect(), this.#retryMs);
       this.#timer.unref();
-      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RECONNECT_MS);
+      this.#retryMs = Math.min(Math.max(this.#retryMs * 2, FIRST_RETRY_MS), MAX_RECONNECT_MS);
     });
   }
 
   #disconnect(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#heartbeat?.stop();
+    this.#heartbeat = null;
     const socket = this.#socket;
     this.#socket = null;
     socket?.removeAllListeners('close');
@@ -193,7 +297,13 @@ export class LiveService {
         this.events.emit('live.presence', { slotId: message.slotId, entryId: message.entryId, device: message.device, online: message.online });
         break;
       case 'signal':
-        this.events.emit('live.signal', { entryId: message.entryId, device: message.device, peerId: message.peerId, data: message.data });
+        this.events.emit('live.signal', { entryId: message.entryId, peerId: message.peerId, data: message.data });
+        break;
+      case 'room':
+        this.events.emit('live.room', message.room);
+        break;
+      case 'peer_closed':
+        this.events.emit('live.peerClosed', { entryId: message.entryId, peerId: message.peerId, reason: message.reason });
         break;
       case 'quick_message':
         this.events.emit('live.quickMessage', {
@@ -210,19 +320,21 @@ export class LiveService {
         break;
       case 'error':
         this.log.warn('the platform refused a realtime message', { code: message.code, message: message.message });
+        this.events.emit('live.refused', { code: message.code.slice(0, 100), message: message.message.slice(0, 2000), peerId: message.peerId ?? null });
         break;
       case 'hello':
+      case 'heartbeat':
         break;
     }
   }
 
-  #send(message: Record<string, unknown>): boolean {
+  #send(message: ExaminerMessage): boolean {
     if (this.#socket?.readyState !== WebSocket.OPEN) return false;
     this.#socket.send(JSON.stringify(message));
     return true;
   }
 
-  #sendOrFail(message: Record<string, unknown>): void {
+  #sendOrFail(message: ExaminerMessage): void {
     if (!this.#send(message)) throw new ContractFailure('platform_unreachable', 'the realtime connection to the platform is down');
   }
 
@@ -231,4 +343,13 @@ export class LiveService {
     this.#state = state;
     this.events.emit('live.connection', this.connection());
   }
+}
+
+/** The platform's refusals of a queue action, as the contract's codes. */
+function refusalToFailure(error: unknown): unknown {
+  if (!(error instanceof PlatformRefusal)) return error;
+  if (error.status === 403 && error.platformCode === 'not_lead') return new ContractFailure('not_lead', error.message);
+  if (error.status === 409) return new ContractFailure('queue_changed', error.message);
+  if (error.status === 404) return new ContractFailure('not_found', error.message);
+  return error;
 }

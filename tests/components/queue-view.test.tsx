@@ -9,6 +9,9 @@ import { fakeExaminer } from './fake-examiner';
 import { DANCE_ENTRIES, QUEUE_EXAM, VOCAL_ENTRIES } from './queue-fixtures';
 import { renderInApp } from './render';
 
+/** This examiner leads the panel: the queue's calls are theirs (tests/components/queue-lead-live.test.tsx covers the others). */
+const LEAD_EXAM = { ...QUEUE_EXAM, panels: QUEUE_EXAM.panels.map((panel) => ({ ...panel, lead: { displayName: '刘主任', isYou: true } })) };
+
 const fresh = { fetchedAt: '2026-05-01T01:00:00.000Z', fresh: true };
 
 function serveQueues() {
@@ -31,7 +34,7 @@ function renderView(filter: QueueFilter, slots = QUEUE_EXAM.slots) {
   serveQueues();
   renderInApp(
     <QueueView
-      exam={QUEUE_EXAM}
+      exam={LEAD_EXAM}
       slots={slots}
       liveSlots={QUEUE_EXAM.slots}
       slotChoice="all"
@@ -68,7 +71,7 @@ describe('the live queue view', () => {
   it('searches by code and filters by state as the examiner types and picks', async () => {
     serveQueues();
     const user = userEvent.setup();
-    renderInApp(<LiveQueueScreen exam={QUEUE_EXAM} />);
+    renderInApp(<LiveQueueScreen exam={LEAD_EXAM} />);
     await loaded();
     await user.type(screen.getByRole('searchbox', { name: '搜索考号' }), 'wait');
     expect(shownCodes()).toEqual(['CC33-WAIT', 'EE55-WAIT']);

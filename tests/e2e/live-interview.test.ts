@@ -12,7 +12,8 @@ import { slotCandidates } from '../../platform/sim/admin';
 import { startCandidateProcess, type CandidateProcess } from '../support/candidate-process';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { ffprobe, MATROSKA_CUES_ID } from '../support/evidence-fixtures';
-import { openInterview, readFeed, signedInWorkstation, waitEntryState, waitPlaying } from '../support/live-page';
+import { openInterview, readFeed, signedInWorkstation, waitEntryState, waitInRoom, waitPlaying } from '../support/live-page';
+import { LOOPBACK_ICE_ADDRESS } from '../support/loopback-ice';
 import { createVethNamespace, namespaceProblem, type VethNamespace } from '../support/netns';
 import { startStack, RENDERER_DIR, type Stack } from '../support/servers';
 
@@ -43,7 +44,8 @@ beforeAll(async () => {
   if (!platform) throw new Error('the stack has no platform');
   candidates = await slotCandidates(platform.url, DEMO_LIVE_SLOT_ID, platform.adminSecret);
   browser = await launchChromium();
-  workstation = await signedInWorkstation(browser.context, stack, (message) => pageErrors.push(message));
+  // The lead (主考) of the demo's vocal panel: only the lead calls candidates in.
+  workstation = await signedInWorkstation(browser.context, stack, (message) => pageErrors.push(message), { username: 'chief' });
 });
 afterAll(async () => {
   await browser?.close();
@@ -141,6 +143,17 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
       expect(before.every((view) => view.text !== '')).toBe(true);
     }
     await entryState('in_room');
+    // The panel room: this examiner leads it, by name with the 主考 tag, and the route is named.
+    await waitInRoom(workstation);
+    const panel = workstation.getByTestId('room-panel');
+    expect(await panel.getAttribute('data-lead')).toBe('you');
+    expect(['sfu', 'direct']).toContain(await panel.getAttribute('data-route'));
+    expect(await workstation.getByTestId('room-route').textContent()).toMatch(/^(经SFU转发|直连)$/);
+    const me = panel.locator('[data-testid="room-member"][data-role="lead"]');
+    expect(await me.getAttribute('data-present')).toBe('true');
+    expect(await me.textContent()).toContain('（我）');
+    const room = await workstation.evaluate(() => (globalThis as ExaminerWindow).__examinerLive.room());
+    expect(room).toMatchObject({ isLead: true, extraSeconds: 0 });
     // The candidate code, the answering time and the grading form stay on screen beside the panels.
     expect(await workstation.getByTestId('candidate-code').textContent()).toContain('考号');
     await workstation.getByTestId('answer-time').waitFor();
@@ -170,6 +183,16 @@ describe('the live interview in Chromium: a simulated candidate with a main and 
       await page.waitForFunction(() => (globalThis as CandidateWindow).__candidate.prompts.length === 2);
       expect(await page.evaluate(() => (globalThis as CandidateWindow).__candidate.prompts)).toEqual(['请开始演唱第一首曲目', '请把辅机位放低一点']);
     }
+  });
+
+  it('extends the answering time as the lead, and the clock counts the extra minutes', async () => {
+    const clock = workstation.getByTestId('answer-time');
+    const before = Number(await clock.getAttribute('data-remaining-ms'));
+    await workstation.getByTestId('lead-extend-1').click();
+    await workstation.waitForSelector('[data-testid="extra-time"][data-seconds="60"]');
+    // The remaining time jumped by about a minute (it also ran down meanwhile, by far less).
+    await workstation.waitForFunction((was) => Number(document.querySelector('[data-testid="answer-time"]')?.getAttribute('data-remaining-ms')) > was, before);
+    expect(await workstation.evaluate(() => (globalThis as ExaminerWindow).__examinerLive.room()?.extraSeconds)).toBe(60);
   });
 
   it("lays the panels out as the examiner asks, meters and mutes each feed's sound, and details the grade on hover", async () => {
@@ -366,8 +389,9 @@ describe.runIf(NETNS_PROBLEM === null)('a real network cut: the candidate in a n
   beforeAll(async () => {
     ns = createVethNamespace();
     // The platform listens on this side of the veth pair, so the candidate reaches it only over the link.
-    cutStack = await startStack({ platform: { host: ns.outsideAddress } });
-    workstation = await signedInWorkstation(browser.context, cutStack, (message) => pageErrors.push(message));
+    // Its SFU gathers on that address too (and loopback, for the workstation's Chromium).
+    cutStack = await startStack({ platform: { host: ns.outsideAddress, sfu: { iceAddresses: [LOOPBACK_ICE_ADDRESS, ns.outsideAddress] } } });
+    workstation = await signedInWorkstation(browser.context, cutStack, (message) => pageErrors.push(message), { username: 'chief' });
   });
   afterAll(async () => {
     await candidate?.stop();

@@ -14,15 +14,25 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(options: { dataDir?: string; port?: number } = {}) {
-  const platform = await startPlatform({ dataDir: options.dataDir ?? null, ...(options.port && { port: options.port }) });
+/**
+ * A platform and a workstation signed in as `username`: by default `chief` (刘主任), the lead
+ * (主考) of the vocal panel, who alone calls. The direct route (no SFU) unless asked: the
+ * relay of signals is then checked against raw device sockets, without an SFU's real SDP.
+ */
+async function setup(options: { dataDir?: string; port?: number; username?: string } = {}) {
+  const platform = await startPlatform({ dataDir: options.dataDir ?? null, sfu: 'off', ...(options.port && { port: options.port }) });
   cleanups.push(() => platform.close());
+  const ws = await signedIn(platform, options.username ?? 'chief');
+  return { platform, ws };
+}
+
+async function signedIn(platform: RunningPlatform, username: string) {
   const ws = startWorkstation(platform.url);
   cleanups.push(() => ws.stop());
   const connected = ws.waitFor('live.connection', (connection) => connection.state === 'connected');
-  await ws.call('session.login', { username: 'examiner1', password: 'demo1234' });
+  await ws.call('session.login', { username, password: 'demo1234' });
   await connected;
-  return { platform, ws };
+  return ws;
 }
 
 /** One candidate's two devices as raw realtime sockets, driven through the platform's candidate API. */
@@ -85,7 +95,7 @@ describe('the live interview through main', () => {
     expect(entry.candidateCode).toBe(queue.entries.find((item) => item.entryId === someone.entryId)?.candidateCode);
   });
 
-  it('calls the next waiting candidate, relays signals both ways, prompts and quick messages', async () => {
+  it('calls in as the lead, joins the room, relays a feed’s signals both ways, prompts and quick messages', async () => {
     const { platform, ws } = await setup();
     await ws.call('live.getQueue', { slotId: SLOT });
     expect(await ws.call('live.callNext', { slotId: SLOT })).toBeNull();
@@ -98,12 +108,27 @@ describe('the live interview through main', () => {
     expect(called).toMatchObject({ entryId: someone.entryId, state: 'called' });
     await someone.untilMessage(someone.main, 'call');
 
-    await ws.call('live.signal', { entryId: someone.entryId, device: 'side', peerId: 'peer-1', data: { type: 'offer', sdp: 'v=0' } });
-    expect(await someone.untilMessage(someone.side, 'signal')).toMatchObject({ peerId: 'peer-1', data: { type: 'offer', sdp: 'v=0' } });
+    const joined = ws.waitFor('live.room', (room) => room.entryId === someone.entryId);
+    await ws.call('live.roomJoin', { entryId: someone.entryId });
+    const room = await joined;
+    expect(room).toMatchObject({ route: 'direct', routeReason: 'sfu_not_installed', lead: room.you });
+    expect(room.members.find((member) => member.memberId === room.you)).toMatchObject({ role: 'lead', present: true });
 
-    const answer = ws.waitFor('live.signal', (signal) => signal.peerId === 'peer-1');
-    someone.side.socket.send(JSON.stringify({ type: 'signal', peerId: 'peer-1', data: { type: 'answer', sdp: 'v=0' } }));
-    expect(await answer).toEqual({ entryId: someone.entryId, device: 'side', peerId: 'peer-1', data: { type: 'answer', sdp: 'v=0' } });
+    // A feed: this examiner subscribes; on the direct route the device is asked to publish and offers.
+    await ws.call('live.feedSubscribe', { entryId: someone.entryId, device: 'side', peerId: 'peer-1' });
+    const publish = await someone.untilMessage(someone.side, 'publish');
+    const devicePeer = String(publish.peerId);
+    expect(devicePeer).not.toBe('peer-1');
+    const offer = ws.waitFor('live.signal', (signal) => signal.peerId === 'peer-1');
+    someone.side.socket.send(JSON.stringify({ type: 'signal', peerId: devicePeer, data: { type: 'offer', sdp: 'v=0' } }));
+    expect(await offer).toEqual({ entryId: someone.entryId, peerId: 'peer-1', data: { type: 'offer', sdp: 'v=0' } });
+    await ws.call('live.signal', { entryId: someone.entryId, peerId: 'peer-1', data: { type: 'answer', sdp: 'v=0' } });
+    expect(await someone.untilMessage(someone.side, 'signal')).toEqual({ type: 'signal', peerId: devicePeer, data: { type: 'answer', sdp: 'v=0' } });
+
+    // Talking is shown to the panel.
+    const talking = ws.waitFor('live.room', (next) => next.members.some((member) => member.memberId === room.you && member.talking));
+    await ws.call('live.talking', { entryId: someone.entryId, talking: true });
+    await talking;
 
     await ws.call('live.prompt', { entryId: someone.entryId, text: '请开始演唱' });
     expect(await someone.untilMessage(someone.main, 'prompt')).toMatchObject({ text: '请开始演唱' });
@@ -112,8 +137,42 @@ describe('the live interview through main', () => {
     someone.main.socket.send(JSON.stringify({ type: 'quick_message', messageId: 'cannot_hear' }));
     expect(await message).toMatchObject({ device: 'main', messageId: 'cannot_hear', text: { zh: '听不到考官声音' } });
 
+    // The lead extends the answering time: the room says so.
+    const extended = ws.waitFor('live.room', (next) => next.entryId === someone.entryId && next.extraSeconds === 120);
+    expect(await ws.call('live.extend', { slotId: SLOT, entryId: someone.entryId, minutes: 2 })).toMatchObject({ entryId: someone.entryId });
+    await extended;
+    const log = await ws.call('live.roomLog', { slotId: SLOT, entryId: someone.entryId });
+    expect(log.lines.map((line) => line.action)).toEqual(expect.arrayContaining(['call', 'extend']));
+
     // Calling again someone no longer waiting is a typed refusal, not a crash.
     await expect(ws.call('live.call', { slotId: SLOT, entryId: someone.entryId })).rejects.toThrow(/queue_changed/);
+  });
+
+  it('refuses the lead’s controls to a member with not_lead, and the room carries on', async () => {
+    const { platform, ws: lead } = await setup();
+    const member = await signedIn(platform, 'examiner1');
+    await lead.call('live.getQueue', { slotId: SLOT });
+    await member.call('live.getQueue', { slotId: SLOT });
+    const someone = await candidate(platform);
+    await someone.act('check-in');
+    await someone.act('face', { matched: true });
+    await someone.act('ready');
+
+    await expect(member.call('live.callNext', { slotId: SLOT })).rejects.toThrow(/not_lead/);
+    await expect(member.call('live.call', { slotId: SLOT, entryId: someone.entryId })).rejects.toThrow(/not_lead/);
+    await expect(member.call('live.move', { slotId: SLOT, entryId: someone.entryId, move: { to: 'end' } })).rejects.toThrow(/not_lead/);
+
+    // The lead calls; the member sees the call pushed, joins the room and sees the lead there.
+    const seen = member.waitFor('live.queueEntry', (entry) => entry.entryId === someone.entryId && entry.state === 'called');
+    await lead.call('live.call', { slotId: SLOT, entryId: someone.entryId });
+    await seen;
+    await expect(member.call('live.extend', { slotId: SLOT, entryId: someone.entryId, minutes: 1 })).rejects.toThrow(/not_lead/);
+    await expect(member.call('live.finish', { slotId: SLOT, entryId: someone.entryId })).rejects.toThrow(/not_lead/);
+    const inRoom = member.waitFor('live.room', (room) => room.entryId === someone.entryId);
+    await member.call('live.roomJoin', { entryId: someone.entryId });
+    const room = await inRoom;
+    expect(room.lead).not.toBe(room.you);
+    expect(room.members.find((item) => item.memberId === room.lead)).toMatchObject({ role: 'lead', displayName: expect.any(String) });
   });
 
   it('reconnects when the platform comes back and keeps receiving the slot', async () => {
@@ -124,7 +183,7 @@ describe('the live interview through main', () => {
     const offline = ws.waitFor('live.connection', (connection) => connection.state === 'offline');
     await platform.close();
     await offline;
-    await expect(ws.call('live.signal', { entryId: 'q-x', device: 'main', peerId: 'p', data: {} })).rejects.toThrow(/platform_unreachable/);
+    await expect(ws.call('live.signal', { entryId: 'q-x', peerId: 'p', data: {} })).rejects.toThrow(/platform_unreachable/);
 
     const reconnected = ws.waitFor('live.connection', (connection) => connection.state === 'connected');
     const again = await startPlatform({ dataDir, port: platform.port });
@@ -137,7 +196,8 @@ describe('the live interview through main', () => {
   });
 
   it('delivers a re-review request, reopens the accepted sheet, and its resubmission is accepted', async () => {
-    const { platform, ws } = await setup();
+    // examiner1 sits on the grading panel of the recorded subject (the chief does not).
+    const { platform, ws } = await setup({ username: 'examiner1' });
     const { assignments } = await ws.call('assignments.list', {});
     const mine = assignments.find((item) => item.assignment.kind === 'recorded')?.assignment;
     if (!mine) throw new Error('no recorded assignment');

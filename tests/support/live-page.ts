@@ -9,8 +9,16 @@ import type { Stack } from './servers';
  */
 type ExaminerWindow = typeof globalThis & { __examinerLive: LiveTestHandle };
 
-/** Opens the workstation of `stack`, signs in as the demo examiner, with the panels reading frame stamps. */
-export async function signedInWorkstation(context: BrowserContext, stack: Stack, onError: (message: string) => void = () => undefined): Promise<Page> {
+/**
+ * Opens the workstation of `stack`, signs in (the demo examiner by default; `chief` is the lead
+ * (主考) of the demo's live panel, who calls), with the panels reading frame stamps.
+ */
+export async function signedInWorkstation(
+  context: BrowserContext,
+  stack: Stack,
+  onError: (message: string) => void = () => undefined,
+  user: { readonly username: string; readonly password?: string } = { username: 'examiner1' },
+): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript(() => {
     (globalThis as { __examinerLiveProbe?: boolean }).__examinerLiveProbe = true;
@@ -18,8 +26,8 @@ export async function signedInWorkstation(context: BrowserContext, stack: Stack,
   page.on('pageerror', (error) => onError(`workstation: ${error.message}`));
   await page.goto(stack.host.launchUrl);
   await page.waitForSelector('html[data-examiner-ready="true"]');
-  await page.getByLabel('用户名').fill('examiner1');
-  await page.getByLabel('密码').fill('demo1234');
+  await page.getByLabel('用户名').fill(user.username);
+  await page.getByLabel('密码').fill(user.password ?? 'demo1234');
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.getByTestId('app-shell').waitFor();
   return page;
@@ -46,6 +54,11 @@ export async function waitPlaying(page: Page, device: Device, moreFramesThan = 0
     [device, moreFramesThan] as const,
   );
   return readFeed(page, device);
+}
+
+/** Waits until the workstation is in the entry's panel room (its first `room` push arrived). */
+export async function waitInRoom(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="room-panel"][data-state="joined"]');
 }
 
 export function waitEntryState(page: Page, state: string): Promise<unknown> {

@@ -3,17 +3,22 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FINAL_QUEUE_STATES, type Device, type QueueEntry } from '@common/platform';
 import { examiner } from '../bridge';
+import { formatDuration } from '../format/time';
 import { useNow } from '../format/useNow';
 import { markCalled } from './diagnostics';
 import { useInterviewContext, type InterviewContext } from './hooks/useInterviewContext';
 import { useInterviewEntry } from './hooks/useInterviewEntry';
 import { useInterviewSession } from './hooks/useInterviewSession';
 import { useQuickMessages } from './hooks/useQuickMessages';
+import { useRoom } from './hooks/useRoom';
 import { interruptionView } from './interruption';
 import { AnswerClock } from './ui/AnswerClock';
 import { FeedStage } from './ui/FeedStage';
+import { LeadControls, type LeadAction } from './ui/LeadControls';
 import { MessagesPanel } from './ui/MessagesPanel';
 import { RecordingControl } from './ui/RecordingControl';
+import { leadsRoom, RoomPanel } from './ui/RoomPanel';
+import { TalkBackControls } from './ui/TalkBackControls';
 
 export interface LiveInterviewProps {
   readonly slotId: string;
@@ -24,17 +29,19 @@ export interface LiveInterviewProps {
   readonly gradingForm?: ReactNode | ((context: InterviewContext) => ReactNode);
   /** The interview ended (finished here, or ended by the platform); the form stays on screen. */
   onEnd?(entry: QueueEntry): void;
-  /** Leave the interview screen (offered once it has ended, or before it began). */
+  /** Leave the interview screen: this examiner leaves the room, the interview goes on. */
   onClose?(): void;
 }
 
 const LIVE: readonly QueueEntry['state'][] = ['called', 'in_room', 'interrupted'];
 
 /**
- * The examiner's live job: both cameras of the called candidate with their connection quality,
- * the interruption rule and the platform's decisions as they come, the candidate's quick
- * messages and the examiner's prompts, evidence recording, and the grading form beside it all.
- * Everything reaches main through the contract; media flows peer to peer with the devices.
+ * The examiner's live job, in the panel room: both cameras of the called candidate with their
+ * connection quality, who of the panel is in the room, talk-back, the interruption rule and the
+ * platform's decisions as they come, the candidate's quick messages and the examiner's prompts,
+ * evidence recording, the lead's controls (for the lead), and the grading form beside it all.
+ * Everything reaches main through the contract; media flows through the platform's SFU (or
+ * directly with the devices on the fallback route).
  */
 export function LiveInterview({ slotId, entryId, assignmentId = null, gradingForm, onEnd, onClose }: LiveInterviewProps) {
   const { t } = useTranslation();
@@ -42,12 +49,12 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
   const { entry, error, accept, resumedAt } = useInterviewEntry(slotId, entryId);
   const context = useInterviewContext(entryId, assignmentId);
   const messages = useQuickMessages(entryId);
-  const { session, feeds } = useInterviewSession(entryId, entry);
-  const now = useNow();
-  const [busy, setBusy] = useState<'call' | 'finish' | null>(null);
-
   const final = entry ? FINAL_QUEUE_STATES.includes(entry.state) : false;
   const live = entry ? LIVE.includes(entry.state) : false;
+  const room = useRoom(entryId, live && !final);
+  const { session, feeds } = useInterviewSession(entryId, entry, room);
+  const now = useNow();
+  const [busy, setBusy] = useState<'call' | LeadAction['kind'] | null>(null);
   const interruption = entry ? interruptionView(entry, now) : { kind: 'none' as const, count: 0, max: 3 };
 
   // Whoever ended it — this examiner, or the platform failing the candidate — the links close
@@ -64,6 +71,10 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
   if (entry === null) return <Alert type="error" showIcon title={t('live.notFound')} data-testid="live-interview-error" />;
 
   const ready = context.status === 'ready' ? context.context : null;
+  // The room knows best once joined; before (a waiting candidate) the exam's panel says.
+  const isLead = room ? leadsRoom(room) : (ready?.panelLead?.isYou ?? false);
+  const leadName = room ? (room.members.find((member) => member.memberId === room.lead)?.displayName ?? null) : (ready?.panelLead?.displayName ?? null);
+  const answerSeconds = ready ? ready.subject.answerSeconds + (room?.extraSeconds ?? 0) : 0;
 
   const callIn = async () => {
     setBusy('call');
@@ -74,21 +85,42 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
     else void message.error(t(`errors.${result.error.code}`));
   };
 
-  const finish = () =>
+  const lead = async (action: LeadAction) => {
+    setBusy(action.kind);
+    const api = examiner();
+    const ref = { slotId, entryId };
+    const result =
+      action.kind === 'extend'
+        ? await api.invoke('live.extend', { ...ref, minutes: action.minutes })
+        : action.kind === 'readmit'
+          ? await api.invoke('live.readmit', { ...ref, reason: action.reason })
+          : action.kind === 'absent'
+            ? await api.invoke('live.markAbsent', ref)
+            : await api.invoke('live.finish', ref);
+    setBusy(null);
+    if (!result.ok) {
+      void message.error(t(`errors.${result.error.code}`));
+      return;
+    }
+    accept(result.value);
+    if (action.kind === 'extend') void message.success(t('live.lead.extended', { minutes: action.minutes }));
+    if (action.kind === 'readmit') void message.success(t('live.lead.readmitted'));
+  };
+
+  const onLeadAction = (action: LeadAction) => {
+    if (action.kind !== 'finish') {
+      void lead(action);
+      return;
+    }
     modal.confirm({
       title: t('live.actions.end'),
-      content: t('live.actions.endConfirm', { code: entry.candidateCode }),
+      content: t('live.lead.endConfirm', { code: entry.candidateCode }),
       okText: t('live.actions.end'),
       cancelText: t('common.cancel'),
-      okButtonProps: { danger: true },
-      onOk: async () => {
-        setBusy('finish');
-        const result = await examiner().invoke('live.finish', { slotId, entryId });
-        setBusy(null);
-        if (result.ok) accept(result.value);
-        else void message.error(t(`errors.${result.error.code}`));
-      },
+      okButtonProps: { danger: true, 'aria-label': t('live.actions.end') },
+      onOk: () => lead(action),
     });
+  };
 
   const startRecording = () => {
     if (!ready) return;
@@ -115,7 +147,12 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
           <Tag color={interruption.count > 0 ? 'warning' : 'default'} data-testid="interview-interruption-count" data-count={interruption.count}>
             {t('live.interruption.count', { count: interruption.count, max: interruption.max })}
           </Tag>
-          {ready && <AnswerClock enteredAt={entry.enteredAt} endedAt={entry.finishedAt} answerSeconds={ready.subject.answerSeconds} />}
+          {ready && <AnswerClock enteredAt={entry.enteredAt} endedAt={entry.finishedAt} answerSeconds={answerSeconds} />}
+          {room !== null && room.extraSeconds > 0 && (
+            <Tag color="blue" data-testid="extra-time" data-seconds={room.extraSeconds}>
+              {t('live.lead.extraTime', { time: formatDuration(room.extraSeconds * 1000) })}
+            </Tag>
+          )}
         </Space>
         <Space wrap>
           <RecordingControl
@@ -124,17 +161,23 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
             onStart={startRecording}
             onStop={() => void session.stopRecording()}
           />
-          {entry.state === 'waiting' && (
+          {entry.state === 'waiting' && isLead && (
             <Button type="primary" loading={busy === 'call'} onClick={() => void callIn()} data-testid="call-candidate">
               {t('live.actions.call')}
             </Button>
           )}
-          {entry.state === 'in_room' && (
-            <Button danger loading={busy === 'finish'} onClick={finish} data-testid="end-interview">
+          {entry.state === 'waiting' && !isLead && (
+            <Typography.Text type="secondary" data-testid="called-by-lead">
+              {leadName ? t('live.room.ledBy', { name: leadName }) : t('live.room.noLead')}
+            </Typography.Text>
+          )}
+          {isLead && <LeadControls entry={entry} busy={busy === 'call' ? null : busy} onAction={onLeadAction} />}
+          {entry.state === 'in_room' && isLead && (
+            <Button danger loading={busy === 'finish'} onClick={() => onLeadAction({ kind: 'finish' })} data-testid="end-interview">
               {t('live.actions.end')}
             </Button>
           )}
-          {onClose && (final || !live) && (
+          {onClose && (
             <Button onClick={onClose} data-testid="close-interview">
               {t('live.actions.close')}
             </Button>
@@ -171,19 +214,17 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
                 <Typography.Text strong style={{ fontSize: 18 }} data-testid="fullscreen-candidate-code">
                   {t('live.title', { code: entry.candidateCode })}
                 </Typography.Text>
-                {ready && (
-                  <AnswerClock enteredAt={entry.enteredAt} endedAt={entry.finishedAt} answerSeconds={ready.subject.answerSeconds} testId="fullscreen-answer-time" />
-                )}
+                {ready && <AnswerClock enteredAt={entry.enteredAt} endedAt={entry.finishedAt} answerSeconds={answerSeconds} testId="fullscreen-answer-time" />}
               </Space>
             }
           />
           <MessagesPanel entryId={entryId} messages={messages} prompts={prompts} canPrompt={live} />
         </Flex>
-        {form !== null && (
-          <div style={{ width: 420, flex: 'none', maxHeight: '100%', overflow: 'auto' }} data-testid="interview-grading">
-            {form}
-          </div>
-        )}
+        <Flex vertical gap={12} style={{ width: 420, flex: 'none', maxHeight: '100%', overflow: 'auto' }}>
+          {(live || room !== null) && <RoomPanel room={room} />}
+          {live && !final && <TalkBackControls talk={session.talk} enabled={live && !final} />}
+          {form !== null && <div data-testid="interview-grading">{form}</div>}
+        </Flex>
       </Flex>
     </Flex>
   );

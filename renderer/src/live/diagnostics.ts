@@ -32,6 +32,31 @@ export interface FeedReading {
     readonly decodeTimeS: number | null;
   } | null;
   readonly recorder: { readonly state: string; readonly elapsedMs: number; readonly recordingId: string | null; readonly savedBytes: number } | null;
+  /** The platform's refusal of the subscription (e.g. direct_route_full); null otherwise. */
+  readonly refused: string | null;
+}
+
+/** Talk-back as tests read it. */
+export interface TalkReading {
+  readonly mic: string;
+  readonly talking: boolean;
+  readonly pushToTalk: boolean;
+  readonly openMic: boolean;
+  /** The voice link: none, connecting, connected, closed. */
+  readonly voice: string;
+  /** The microphone's level now, 0–1. */
+  readonly micLevel: number;
+  readonly refused: string | null;
+}
+
+/** The panel room as tests read it; null before the first `room` push. */
+export interface RoomReading {
+  readonly route: string;
+  readonly routeReason: string;
+  readonly epoch: number;
+  readonly isLead: boolean;
+  readonly extraSeconds: number;
+  readonly members: readonly { readonly displayName: string; readonly role: string; readonly present: boolean; readonly talking: boolean; readonly submitted: boolean }[];
 }
 
 /**
@@ -47,6 +72,10 @@ export interface LiveTestHandle {
   feed(device: Device): FeedReading;
   /** Glass-to-glass latencies (ms) read since the last call, and forgets them. */
   takeLatencies(device: Device): number[];
+  talk(): TalkReading;
+  room(): RoomReading | null;
+  /** Holds or releases push-to-talk, as the button does. */
+  setPushToTalk(held: boolean): void;
 }
 
 declare global {
@@ -82,9 +111,35 @@ export function exposeForTests(session: InterviewSession, entryId: string): () =
         wrongDevice: diagnostics.wrongDevice,
         receiver: receiverOf(controller.latestStats),
         recorder: recorder && { state: recorder.state, elapsedMs: recorder.elapsedMs, recordingId: recorder.recordingId, savedBytes: recorder.savedBytes },
+        refused: snapshot.refused,
       };
     },
     takeLatencies: (device) => session.feeds[device].diagnostics.latencies.splice(0),
+    talk: () => {
+      const talk = session.talk.snapshot;
+      return {
+        mic: talk.mic,
+        talking: talk.talking,
+        pushToTalk: talk.pushToTalk,
+        openMic: talk.openMic,
+        voice: talk.voice,
+        micLevel: talk.level,
+        refused: talk.refused,
+      };
+    },
+    room: () => {
+      const room = session.room;
+      if (!room) return null;
+      return {
+        route: room.route,
+        routeReason: room.routeReason,
+        epoch: room.epoch,
+        isLead: room.lead !== null && room.lead === room.you,
+        extraSeconds: room.extraSeconds,
+        members: room.members.map(({ displayName, role, present, talking, submitted }) => ({ displayName, role, present, talking, submitted })),
+      };
+    },
+    setPushToTalk: (held) => session.talk.setPushToTalk(held),
   };
   window.__examinerLive = handle;
   return () => {

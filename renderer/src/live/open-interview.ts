@@ -42,11 +42,21 @@ export function useOpenInterview(): InterviewTarget | null {
 }
 
 export function openLiveInterview(target: InterviewTarget): void {
+  dismissed.delete(target.entryId);
   window.location.hash = `#/interview/${target.slotId}/${target.entryId}`;
 }
 
+/** Entries whose interview this examiner closed: the queue does not open them again by itself. */
+const dismissed = new Set<string>();
+
+export function wasDismissed(entryId: string): boolean {
+  return dismissed.has(entryId);
+}
+
 export function closeLiveInterview(): void {
-  if (targetOf(window.location.hash) === null) return;
+  const target = targetOf(window.location.hash);
+  if (target === null) return;
+  dismissed.add(target.entryId);
   // Back to the address without a fragment, without leaving a history entry for it.
   window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
   window.dispatchEvent(new HashChangeEvent('hashchange'));

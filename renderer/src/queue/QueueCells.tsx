@@ -12,9 +12,11 @@ export interface QueueCellContextValue {
   readonly onCall: (row: QueueRow) => void;
   /** The entry whose call is on its way, so its button shows it. */
   readonly calling: string | null;
+  /** Whether this examiner leads the slot's panel (only the lead calls). */
+  readonly canLead: (slotId: string) => boolean;
 }
 
-export const QueueCellContext = createContext<QueueCellContextValue>({ subjects: new Map(), onCall: () => undefined, calling: null });
+export const QueueCellContext = createContext<QueueCellContextValue>({ subjects: new Map(), onCall: () => undefined, calling: null, canLead: () => false });
 
 export function AppointmentTime({ at }: { at: string }) {
   return useTimeFormat().time(at);
@@ -34,14 +36,15 @@ export function CandidateCode({ code }: { code: string }) {
   );
 }
 
-/** "Call in", for a waiting candidate only. */
+/** "Call in", for a waiting candidate only, enabled for the panel's lead only. */
 export function CallButton({ row }: { row: QueueRow }) {
   const { t } = useTranslation();
-  const { onCall, calling } = useContext(QueueCellContext);
+  const { onCall, calling, canLead } = useContext(QueueCellContext);
   if (row.entry.state !== 'waiting') return null;
   return (
     <Button
       size="small"
+      disabled={!canLead(row.entry.slotId)}
       loading={calling === row.entry.entryId}
       onClick={(event) => {
         event.stopPropagation();

@@ -1,28 +1,35 @@
-import { Button, Card, Descriptions, Empty, Popconfirm, Space, Typography } from 'antd';
-import { memo } from 'react';
+import { Button, Card, Descriptions, Empty, InputNumber, Popconfirm, Space, Typography } from 'antd';
+import { memo, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { FINAL_QUEUE_STATES, type QueueState } from '@common/platform';
+import { FINAL_QUEUE_STATES, type MoveEntry, type QueueState } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { DeviceStatus } from './DeviceStatus';
 import { InterruptionCell } from './InterruptionCell';
 import type { QueueRow } from './queue-store';
 import { QueueStateTag } from './QueueStateTag';
 
-export type EntryAction = 'live.call' | 'live.finish' | 'live.markAbsent';
+export type EntryAction = 'live.call' | 'live.finish' | 'live.markAbsent' | 'live.move';
 
 const CAN_BE_ABSENT: readonly QueueState[] = ['scheduled', 'checked_in', 'face_verified', 'waiting'];
 const CAN_FINISH: readonly QueueState[] = ['called', 'in_room', 'interrupted'];
+/** Not yet called: the lead may move them later (after a technical failure). */
+const CAN_MOVE: readonly QueueState[] = ['scheduled', 'checked_in', 'face_verified', 'waiting'];
 
 interface QueueEntryPanelProps {
   readonly row: QueueRow | undefined;
   readonly busy: EntryAction | null;
-  onAction(action: EntryAction, row: QueueRow): void;
+  /** This examiner leads the candidate's panel: the actions are theirs. */
+  readonly canLead: boolean;
+  /** Who leads, shown to the others ("由主考 … 叫号"); null when nobody or when it is this examiner. */
+  readonly leadHint: string | null;
+  onAction(action: EntryAction, row: QueueRow, move?: MoveEntry): void;
 }
 
 /** The active candidate in detail: times, devices, every quick message, and what can be done now. */
-export const QueueEntryPanel = memo(function QueueEntryPanel({ row, busy, onAction }: QueueEntryPanelProps) {
+export const QueueEntryPanel = memo(function QueueEntryPanel({ row, busy, canLead, leadHint, onAction }: QueueEntryPanelProps) {
   const { t, i18n } = useTranslation();
   const format = useTimeFormat();
+  const [places, setPlaces] = useState(1);
   if (!row) {
     return (
       <Card style={{ width: 300, flexShrink: 0 }} data-testid="entry-panel">
@@ -60,30 +67,58 @@ export const QueueEntryPanel = memo(function QueueEntryPanel({ row, busy, onActi
           <Descriptions.Item label={t('entry.failure')}>{t(`failureReason.${entry.failureReason}`)}</Descriptions.Item>
         )}
       </Descriptions>
-      <Space wrap style={{ margin: '12px 0' }}>
-        {entry.state === 'waiting' && (
-          <Button type="primary" loading={busy === 'live.call'} onClick={() => onAction('live.call', row)}>
-            {t('entry.call')}
-          </Button>
-        )}
-        {CAN_FINISH.includes(entry.state) && (
-          <Button loading={busy === 'live.finish'} onClick={() => onAction('live.finish', row)}>
-            {t('entry.finish')}
-          </Button>
-        )}
-        {CAN_BE_ABSENT.includes(entry.state) && !FINAL_QUEUE_STATES.includes(entry.state) && (
-          <Popconfirm
-            title={t('entry.absentConfirm', { code })}
-            okText={t('entry.absent')}
-            cancelText={t('common.cancel')}
-            onConfirm={() => onAction('live.markAbsent', row)}
-          >
-            <Button danger loading={busy === 'live.markAbsent'}>
-              {t('entry.absent')}
+      {!canLead && leadHint !== null && (
+        <Typography.Paragraph type="secondary" data-testid="entry-lead-hint" style={{ margin: '12px 0 0' }}>
+          {leadHint}
+        </Typography.Paragraph>
+      )}
+      {canLead && (
+        <Space wrap style={{ margin: '12px 0' }} data-testid="entry-lead-actions">
+          {entry.state === 'waiting' && (
+            <Button type="primary" loading={busy === 'live.call'} onClick={() => onAction('live.call', row)} data-testid="entry-call">
+              {t('entry.call')}
             </Button>
-          </Popconfirm>
-        )}
-      </Space>
+          )}
+          {CAN_FINISH.includes(entry.state) && (
+            <Button loading={busy === 'live.finish'} onClick={() => onAction('live.finish', row)}>
+              {t('entry.finish')}
+            </Button>
+          )}
+          {CAN_BE_ABSENT.includes(entry.state) && !FINAL_QUEUE_STATES.includes(entry.state) && (
+            <Popconfirm
+              title={t('entry.absentConfirm', { code })}
+              okText={t('entry.absent')}
+              cancelText={t('common.cancel')}
+              onConfirm={() => onAction('live.markAbsent', row)}
+            >
+              <Button danger loading={busy === 'live.markAbsent'}>
+                {t('entry.absent')}
+              </Button>
+            </Popconfirm>
+          )}
+          {CAN_MOVE.includes(entry.state) && (
+            <Space.Compact>
+              <InputNumber
+                min={1}
+                max={500}
+                value={places}
+                onChange={(value) => setPlaces(typeof value === 'number' && Number.isInteger(value) ? value : 1)}
+                aria-label={t('queue.moveLater', { places })}
+                data-testid="move-places"
+                style={{ width: 64 }}
+              />
+              <Button loading={busy === 'live.move'} onClick={() => onAction('live.move', row, { to: 'later', places })} data-testid="move-later">
+                {t('queue.moveLater', { places })}
+              </Button>
+            </Space.Compact>
+          )}
+          {CAN_MOVE.includes(entry.state) && (
+            <Button loading={busy === 'live.move'} onClick={() => onAction('live.move', row, { to: 'end' })} data-testid="move-to-end">
+              {t('queue.moveToEnd')}
+            </Button>
+          )}
+        </Space>
+      )}
       <Typography.Title level={5}>{t('entry.messages')}</Typography.Title>
       {row.messages.length === 0 ? (
         <Typography.Text type="secondary">{t('entry.noMessages')}</Typography.Text>

@@ -14,6 +14,9 @@ interface QueueToolbarProps {
   readonly shown: number;
   readonly total: number;
   readonly callingNext: boolean;
+  /** Only the panel's lead calls; others see who does. */
+  readonly canCallNext: boolean;
+  readonly leadHint: string | null;
   readonly slotLabel: (slot: Slot) => string;
   onSlotChoice(choice: string): void;
   onFilter(filter: QueueFilter): void;
@@ -85,9 +88,14 @@ export const QueueToolbar = memo(function QueueToolbar(props: QueueToolbarProps)
           style={{ width: 180 }}
         />
       </label>
-      <Button type="primary" onClick={props.onCallNext} loading={props.callingNext} data-testid="call-next">
+      <Button type="primary" onClick={props.onCallNext} loading={props.callingNext} disabled={!props.canCallNext} data-testid="call-next">
         {t('queue.callNext')}
       </Button>
+      {props.leadHint !== null && (
+        <Typography.Text type="secondary" data-testid="queue-lead-hint">
+          {props.leadHint}
+        </Typography.Text>
+      )}
       <Typography.Text type="secondary" data-testid="queue-count" style={{ marginInlineStart: 'auto' }}>
         {t('queue.count', { shown: props.shown, total: props.total })}
       </Typography.Text>

@@ -1,12 +1,13 @@
 import { Alert, App, Flex } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Exam, Slot } from '@common/platform';
+import type { Exam, MoveEntry, QueueState, Slot } from '@common/platform';
 import { asContractError, call } from '../app/call';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
-import { openLiveInterview } from '../live/open-interview';
+import { openLiveInterview, useOpenInterview, wasDismissed } from '../live/open-interview';
 import { filterQueue, type QueueFilter } from './filter-queue';
+import { slotLeads } from './panel-lead';
 import { QueueCellContext, QueueRowContext } from './QueueCells';
 import { queueColumns } from './queue-columns';
 import { QueueEntryPanel, type EntryAction } from './QueueEntryPanel';
@@ -30,6 +31,9 @@ export interface QueueViewProps {
 
 const rowKey = (row: QueueRow) => row.entry.entryId;
 
+/** A candidate with the panel now: every member on the queue goes into the room. */
+const IN_INTERVIEW: readonly QueueState[] = ['called', 'in_room', 'interrupted'];
+
 /**
  * The live queue of a slot: candidates in appointment order, filtered, kept current by the
  * platform's pushes, with keyboard navigation and the examiner's actions on the active one.
@@ -46,12 +50,38 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
   const scroller = useRef<TableScroller>(null);
   const [busy, setBusy] = useState<{ entryId: string; action: EntryAction } | null>(null);
   const [callingNext, setCallingNext] = useState(false);
+  const leads = useMemo(() => slotLeads(exam), [exam]);
+  const canLead = useCallback((slotId: string) => leads.get(slotId)?.isYou === true, [leads]);
+  const canCallNext = slots.some((slot) => canLead(slot.id));
+  const leadHintOf = useCallback(
+    (slotId: string | undefined) => {
+      if (slotId === undefined || canLead(slotId)) return null;
+      const lead = leads.get(slotId);
+      return lead ? t('queue.ledBy', { name: lead.displayName }) : t('queue.noLead');
+    },
+    [leads, canLead, t],
+  );
+  const toolbarHint = canCallNext ? null : leadHintOf(slots[0]?.id);
+
+  // When the lead calls (or an interview runs when this examiner arrives), the interview opens
+  // here too — unless another one is open, or this examiner closed this one.
+  const openTarget = useOpenInterview();
+  useEffect(() => {
+    if (openTarget) return;
+    const running = queue.rows.find((row) => IN_INTERVIEW.includes(row.entry.state) && !wasDismissed(row.entry.entryId));
+    if (running) openLiveInterview(running.entry);
+  }, [queue.rows, openTarget]);
 
   const act = useCallback(
-    async (action: EntryAction, row: QueueRow) => {
+    async (action: EntryAction, row: QueueRow, move?: MoveEntry) => {
       setBusy({ entryId: row.entry.entryId, action });
       try {
-        await call(action, { slotId: row.entry.slotId, entryId: row.entry.entryId });
+        const ref = { slotId: row.entry.slotId, entryId: row.entry.entryId };
+        if (action === 'live.move') {
+          if (!move) return;
+          await call('live.move', { ...ref, move });
+          void message.success(t('queue.moved', { code: row.entry.candidateCode }));
+        } else await call(action, ref);
         if (action === 'live.call') openLiveInterview(row.entry);
       } catch (failure) {
         void message.error(t(`errors.${asContractError(failure).code}`));
@@ -64,7 +94,7 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
 
   const nav = useListNavigation(rows, rowKey, {
     onActivate: (row) => {
-      if (row.entry.state === 'waiting') void act('live.call', row);
+      if (row.entry.state === 'waiting' && canLead(row.entry.slotId)) void act('live.call', row);
     },
     onMove: (index) => scroller.current?.scrollTo({ index }),
   });
@@ -85,7 +115,7 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
 
   const callNext = useCallback(async () => {
     // The next waiting candidate among those shown decides the slot; with one slot the platform decides.
-    const next = shownRows.current.find((row) => row.entry.state === 'waiting');
+    const next = shownRows.current.find((row) => row.entry.state === 'waiting' && canLead(row.entry.slotId));
     const slotId = next?.entry.slotId ?? (slots.length === 1 ? slots[0]?.id : undefined);
     if (slotId === undefined) {
       void message.info(t('queue.nobodyWaiting'));
@@ -105,14 +135,14 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
     } finally {
       setCallingNext(false);
     }
-  }, [slots, message, t, setActiveKey]);
+  }, [slots, message, t, setActiveKey, canLead]);
   const onCallNext = useCallback(() => void callNext(), [callNext]);
-  const onAction = useCallback((action: EntryAction, row: QueueRow) => void act(action, row), [act]);
+  const onAction = useCallback((action: EntryAction, row: QueueRow, move?: MoveEntry) => void act(action, row, move), [act]);
 
   const calling = busy?.action === 'live.call' ? busy.entryId : null;
   const showSubject = new Set(slots.map((slot) => slot.subjectId)).size > 1;
   const columns = useMemo(() => queueColumns({ t, showSubject }), [t, showSubject]);
-  const cells = useMemo(() => ({ subjects, calling, onCall: (row: QueueRow) => void act('live.call', row) }), [subjects, calling, act]);
+  const cells = useMemo(() => ({ subjects, calling, canLead, onCall: (row: QueueRow) => void act('live.call', row) }), [subjects, calling, canLead, act]);
   const slotLabel = useCallback(
     (slot: Slot) => {
       const name = subjects.get(slot.subjectId)?.name;
@@ -132,6 +162,8 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
         shown={rows.length}
         total={queue.rows.length}
         callingNext={callingNext}
+        canCallNext={canCallNext}
+        leadHint={toolbarHint}
         slotLabel={slotLabel}
         onSlotChoice={onSlotChoice}
         onFilter={onFilter}
@@ -157,6 +189,8 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
         <QueueEntryPanel
           row={activeRow}
           busy={busy && activeRow && busy.entryId === activeRow.entry.entryId ? busy.action : null}
+          canLead={activeRow ? canLead(activeRow.entry.slotId) : false}
+          leadHint={activeRow ? leadHintOf(activeRow.entry.slotId) : null}
           onAction={onAction}
         />
       </Flex>

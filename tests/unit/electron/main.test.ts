@@ -156,7 +156,8 @@ describe('runElectronApp, once ready', () => {
 
   it('installs the permission handlers on the default session', () => {
     const defaultSession = session.defaultSession;
-    expect(defaultSession.requestPermission('media', { isMainFrame: true, requestingUrl: APP_PAGE, mediaTypes: ['video', 'audio'] })).toEqual([true]);
+    expect(defaultSession.requestPermission('media', { isMainFrame: true, requestingUrl: APP_PAGE, mediaTypes: ['audio'] })).toEqual([true]);
+    expect(defaultSession.requestPermission('media', { isMainFrame: true, requestingUrl: APP_PAGE, mediaTypes: ['video', 'audio'] })).toEqual([false]);
     expect(defaultSession.requestPermission('media', { isMainFrame: true, requestingUrl: 'https://evil.example/', mediaTypes: ['video'] })).toEqual([false]);
     expect(defaultSession.requestPermission('geolocation', { isMainFrame: true, requestingUrl: APP_PAGE })).toEqual([false]);
     expect(defaultSession.checkPermission('media', 'app://workstation')).toBe(true);

@@ -136,9 +136,10 @@ describe('installPermissionHandlers', () => {
 
   describe('request handler', () => {
     it.each([
-      { what: 'camera from the app', url: APP_PAGE, mediaTypes: ['video'] as const, granted: true },
-      { what: 'microphone from the app', url: APP_PAGE, mediaTypes: ['audio'] as const, granted: true },
-      { what: 'camera and microphone from the app', url: 'app://workstation/index.html#/record', mediaTypes: ['video', 'audio'] as const, granted: true },
+      { what: 'camera from the app (examiners are never filmed)', url: APP_PAGE, mediaTypes: ['video'] as const, granted: false },
+      { what: 'microphone from the app (talk-back)', url: APP_PAGE, mediaTypes: ['audio'] as const, granted: true },
+      { what: 'camera and microphone from the app', url: 'app://workstation/index.html#/record', mediaTypes: ['video', 'audio'] as const, granted: false },
+      { what: 'media naming no type from the app', url: APP_PAGE, mediaTypes: [] as const, granted: false },
       { what: 'camera from a foreign https page', url: 'https://evil.example/', mediaTypes: ['video'] as const, granted: false },
       { what: 'microphone from a foreign https page', url: 'https://evil.example/', mediaTypes: ['audio'] as const, granted: false },
       { what: 'camera from another app:// host', url: 'app://other/index.html', mediaTypes: ['video'] as const, granted: false },
@@ -178,7 +179,11 @@ describe('installPermissionHandlers', () => {
       { origin: 'null', granted: false },
       { origin: '', granted: false },
     ])('media from $origin → $granted', ({ origin, granted }) => {
-      expect(session.checkPermission('media', origin, { isMainFrame: true, mediaType: 'video' })).toBe(granted);
+      expect(session.checkPermission('media', origin, { isMainFrame: true, mediaType: 'audio' })).toBe(granted);
+    });
+
+    it('refuses the camera even to the app (examiners are never filmed)', () => {
+      expect(session.checkPermission('media', 'app://workstation', { isMainFrame: true, mediaType: 'video' })).toBe(false);
     });
 
     it.each<CheckedPermission>([

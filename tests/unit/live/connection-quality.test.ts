@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { feedQuality, POOR_WHEN, type QualityGrade, type QualityReason } from '../../../renderer/src/live/quality/connection-quality';
+import {
+  feedQuality,
+  POOR_WHEN,
+  raiseReference,
+  type FeedReference,
+  type QualityGrade,
+  type QualityReason,
+} from '../../../renderer/src/live/quality/connection-quality';
 import { sampleFromStats, type InboundVideo, type StatsRecord, type StatsSample } from '../../../renderer/src/live/quality/stats-sample';
 
 /** A healthy 720p30 feed at about 1.5 Mbit/s, one second after `base`. */
@@ -42,7 +49,7 @@ describe('feedQuality: the grade', () => {
     ['150 ms of jitter', base, next({ jitter: 0.15 }), false, 'poor', ['jitter']],
     ['8 frames a second', base, next({ framesPerSecond: 8, framesDecoded: 308 }), false, 'poor', ['low_frame_rate']],
     ['a rate from frames decoded where none is reported', base, next({ framesPerSecond: null, framesDecoded: 305 }), false, 'poor', ['low_frame_rate']],
-    ['100 kbit/s', base, next({ bytesReceived: 1_012_500 }), false, 'poor', ['low_bitrate']],
+    ['100 kbit/s alone is not poor (a still picture encodes small)', base, next({ bytesReceived: 1_012_500 }), false, 'good', []],
     ['lowered to 320×180', base, next({ frameWidth: 320, frameHeight: 180 }), false, 'poor', ['low_resolution']],
     ['a freeze the browser counted in the interval', base, next({ freezeCount: 1, totalFreezesDuration: 0.6 }), false, 'poor', ['freezes']],
     ['several problems at once, all named', base, next({ packetsLost: 100, jitter: 0.2 }, { roundTripTime: 0.5 }), false, 'poor', ['packet_loss', 'round_trip', 'jitter']],
@@ -52,6 +59,74 @@ describe('feedQuality: the grade', () => {
     const quality = feedQuality(previous, current, frozen);
     expect(quality.grade).toBe(grade);
     expect(quality.reasons).toEqual(reasons);
+  });
+});
+
+describe('feedQuality: against what the device sent at its best on the link', () => {
+  const best: FeedReference = { framesPerSecond: 30, height: 720 };
+  it.each<[string, FeedReference | null, StatsSample, QualityGrade, QualityReason[]]>([
+    ['the same as its best', best, next({}), 'good', []],
+    ['the rate fell from 30 to 14 frames a second: the sender cut it back', best, next({ framesPerSecond: 14 }), 'poor', ['low_frame_rate']],
+    ['the rate fell from 30 to 16: still more than half', best, next({ framesPerSecond: 16 }), 'good', []],
+    ['a device that always sends 15 frames a second', { framesPerSecond: 15, height: 720 }, next({ framesPerSecond: 15 }), 'good', []],
+    ['720p scaled down to 320p by the sender', best, next({ frameWidth: 568, frameHeight: 320 }), 'poor', ['low_resolution']],
+    ['a device that always sends 360p', { framesPerSecond: 30, height: 360 }, next({ frameWidth: 640, frameHeight: 360 }), 'good', []],
+    ['no reference yet: only the floors', null, next({ framesPerSecond: 14, frameHeight: 320 }), 'good', []],
+  ])('%s', (_label, reference, current, grade, reasons) => {
+    const quality = feedQuality(base, current, false, reference);
+    expect(quality.grade).toBe(grade);
+    expect(quality.reasons).toEqual(reasons);
+  });
+
+  it('keeps the best frame rate and height seen, ignoring what is unknown', () => {
+    const first = raiseReference(null, feedQuality(base, next({ framesPerSecond: 24, frameHeight: 360 }), false));
+    expect(first).toEqual({ framesPerSecond: 24, height: 360 });
+    const second = raiseReference(first, feedQuality(base, next({ framesPerSecond: 30, frameHeight: 240 }), false));
+    expect(second).toEqual({ framesPerSecond: 30, height: 360 });
+    const third = raiseReference(second, feedQuality(null, { ...base, video: video({ framesPerSecond: null, frameHeight: null }) }, false));
+    expect(third).toEqual({ framesPerSecond: 30, height: 360 });
+  });
+});
+
+describe('feedQuality: a still picture on a healthy path', () => {
+  /**
+   * Chromium's getStats() records of a still 640×360 canvas feed over loopback, one second
+   * apart: 30 frames a second decoded, no loss, sub-millisecond jitter, and only ~40 kbit/s,
+   * because a picture that does not change encodes to almost nothing.
+   */
+  const still = (bytes: number, packets: number, frames: number): StatsRecord[] => [
+    { type: 'transport', id: 'T01', selectedCandidatePairId: 'CP1' },
+    { type: 'candidate-pair', id: 'CP1', nominated: true, state: 'succeeded', currentRoundTripTime: 0.001 },
+    { type: 'inbound-rtp', id: 'IA', kind: 'audio', bytesReceived: 40_000, packetsReceived: 300, packetsLost: 0, jitter: 0.002 },
+    {
+      type: 'inbound-rtp',
+      id: 'IV',
+      kind: 'video',
+      mediaType: 'video',
+      bytesReceived: bytes,
+      packetsReceived: packets,
+      packetsLost: 0,
+      framesDecoded: frames,
+      framesReceived: frames,
+      frameWidth: 640,
+      frameHeight: 360,
+      framesPerSecond: 30,
+      jitter: 0.0006,
+      freezeCount: 0,
+      totalFreezesDuration: 0,
+      jitterBufferDelay: 1.2,
+      jitterBufferEmittedCount: frames,
+      totalDecodeTime: 0.09,
+    },
+  ];
+
+  it('grades good although its bitrate is tiny', () => {
+    const first = sampleFromStats(still(120_000, 400, 300), 20_000);
+    const second = sampleFromStats(still(125_000, 430, 330), 21_000);
+    const quality = feedQuality(first, second, false, raiseReference(null, feedQuality(null, first, false)));
+    expect(quality.figures.bitrateKbps).toBe(40);
+    expect(quality.figures).toMatchObject({ framesPerSecond: 30, height: 360, packetLossPercent: 0, jitterMs: 1, roundTripMs: 1 });
+    expect(quality).toMatchObject({ grade: 'good', reasons: [] });
   });
 });
 
@@ -77,7 +152,7 @@ describe('feedQuality: the figures on hover', () => {
   });
 
   it('uses thresholds a person notices', () => {
-    expect(POOR_WHEN).toEqual({ packetLossPercent: 5, roundTripMs: 400, jitterMs: 100, framesPerSecond: 12, bitrateKbps: 150, height: 240 });
+    expect(POOR_WHEN).toEqual({ packetLossPercent: 5, roundTripMs: 400, jitterMs: 100, framesPerSecond: 12, height: 240, shareOfBest: 0.5 });
   });
 });
 

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { ContractError } from '@common/contract';
-import type { Assignment, Subject } from '@common/platform';
+import type { Assignment, Panel, Subject } from '@common/platform';
 import { examiner } from '../../bridge';
 
 export interface InterviewContext {
   readonly assignment: Assignment;
   readonly subject: Subject;
+  /** The lead (主考) of the slot's panel, as the exam says; null when it names none. */
+  readonly panelLead: Panel['lead'];
 }
 
 export type InterviewContextState =
@@ -35,7 +37,10 @@ export function useInterviewContext(entryId: string, assignmentId: string | null
       if (!exam.ok) return fail(exam.error);
       const subject = exam.value.exam.subjects.find((candidate) => candidate.id === assignment.subjectId);
       if (!subject) return fail({ code: 'not_found', message: `no subject ${assignment.subjectId}` });
-      if (live) setState({ status: 'ready', context: { assignment, subject } });
+      const panelId = exam.value.exam.slots.find((slot) => slot.id === assignment.slotId)?.panelId;
+      // Read defensively: a platform (or a cache) from before panel leads has none.
+      const panelLead = exam.value.exam.panels.find((panel) => panel.id === panelId)?.lead ?? null;
+      if (live) setState({ status: 'ready', context: { assignment, subject, panelLead } });
     })();
     return () => {
       live = false;

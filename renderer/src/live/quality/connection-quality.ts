@@ -5,8 +5,13 @@ import type { StatsSample } from './stats-sample';
  * successive stats samples, and one grade. Pure, so the thresholds are table-tested.
  *
  *   lost — no video at all, no bytes arriving, or the picture is frozen;
- *   poor — it arrives, but something is off enough to see or hear (loss, delay, low rate…);
+ *   poor — it arrives, but something is off enough to see or hear: packet loss, jitter, a long
+ *          round trip, freezes, or a frame rate or resolution that is low, or fell far below
+ *          what the device sent on this link at its best;
  *   good — otherwise.
+ *
+ * The bitrate is a figure, never a reason: a still picture encodes at a few dozen kbit/s and is
+ * perfectly watchable, while what a low rate harms (loss, frames, resolution) is graded itself.
  */
 export type QualityGrade = 'good' | 'poor' | 'lost';
 
@@ -18,7 +23,6 @@ export type QualityReason =
   | 'round_trip'
   | 'jitter'
   | 'low_frame_rate'
-  | 'low_bitrate'
   | 'low_resolution'
   | 'freezes';
 
@@ -49,9 +53,28 @@ export const POOR_WHEN = {
   roundTripMs: 400,
   jitterMs: 100,
   framesPerSecond: 12,
-  bitrateKbps: 150,
   height: 240,
+  /** A frame rate or a height below this share of the link's best: the sender cut it back. */
+  shareOfBest: 0.5,
 } as const;
+
+/**
+ * What the device sent on this link at its best so far: the highest frame rate and height
+ * seen. A fall far below it is the sender adapting to a bad path, even above the absolute floors.
+ */
+export interface FeedReference {
+  readonly framesPerSecond: number | null;
+  readonly height: number | null;
+}
+
+/** The reference after one more sample. */
+export function raiseReference(reference: FeedReference | null, quality: FeedQuality): FeedReference {
+  const best = (a: number | null | undefined, b: number | null) => (a == null ? b : b === null ? a : Math.max(a, b));
+  return {
+    framesPerSecond: best(reference?.framesPerSecond, quality.figures.framesPerSecond),
+    height: best(reference?.height, quality.figures.height),
+  };
+}
 
 /** A shorter interval says too little about rates. */
 const MIN_INTERVAL_MS = 200;
@@ -72,7 +95,7 @@ const NO_FIGURES: QualityFigures = {
  * The quality of a feed from its latest stats sample and the one before (null for the first),
  * and whether its picture is frozen now (see freeze.ts).
  */
-export function feedQuality(previous: StatsSample | null, current: StatsSample | null, frozen: boolean): FeedQuality {
+export function feedQuality(previous: StatsSample | null, current: StatsSample | null, frozen: boolean, reference: FeedReference | null = null): FeedQuality {
   const video = current?.video ?? null;
   if (current === null || video === null) {
     return { grade: 'lost', reasons: frozen ? ['no_video', 'frozen'] : ['no_video'], figures: { ...NO_FIGURES, roundTripMs: ms(current?.roundTripTime ?? null) } };
@@ -111,12 +134,16 @@ export function feedQuality(previous: StatsSample | null, current: StatsSample |
   if (figures.packetLossPercent !== null && figures.packetLossPercent > POOR_WHEN.packetLossPercent) poor.push('packet_loss');
   if (figures.roundTripMs !== null && figures.roundTripMs > POOR_WHEN.roundTripMs) poor.push('round_trip');
   if (figures.jitterMs !== null && figures.jitterMs > POOR_WHEN.jitterMs) poor.push('jitter');
-  if (figures.framesPerSecond !== null && figures.framesPerSecond < POOR_WHEN.framesPerSecond) poor.push('low_frame_rate');
-  if (figures.bitrateKbps !== null && figures.bitrateKbps < POOR_WHEN.bitrateKbps) poor.push('low_bitrate');
-  if (figures.height !== null && figures.height < POOR_WHEN.height) poor.push('low_resolution');
+  if (belowFloorOrBest(figures.framesPerSecond, POOR_WHEN.framesPerSecond, reference?.framesPerSecond ?? null)) poor.push('low_frame_rate');
+  if (belowFloorOrBest(figures.height, POOR_WHEN.height, reference?.height ?? null)) poor.push('low_resolution');
   const newFreezes = comparable && before?.freezeCount != null && video.freezeCount !== null ? video.freezeCount - before.freezeCount : 0;
   if (newFreezes > 0) poor.push('freezes');
   return { grade: poor.length > 0 ? 'poor' : 'good', reasons: poor, figures };
+}
+
+function belowFloorOrBest(value: number | null, floor: number, best: number | null): boolean {
+  if (value === null) return false;
+  return value < floor || (best !== null && value < best * POOR_WHEN.shareOfBest);
 }
 
 function ms(seconds: number | null): number | null {

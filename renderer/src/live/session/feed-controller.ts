@@ -1,14 +1,14 @@
 import { STAMP_TAGS } from '@common/media/frame-stamp';
-import type { ExaminerApi } from '@common/contract';
+import type { ExaminerApi, LivePeerClosed } from '@common/contract';
 import type { Device } from '@common/platform';
 import type { InterviewAudio } from '../media/audio-graph';
 import { FeedRecorder, type RecorderStatus } from '../media/evidence-recorder';
 import { FrameMonitor, type ShownFrame } from '../media/frame-monitor';
 import { StampProbe } from '../media/stamp-probe';
-import { feedQuality, type FeedQuality } from '../quality/connection-quality';
+import { feedQuality, raiseReference, type FeedQuality, type FeedReference } from '../quality/connection-quality';
 import { FREEZE_TICK_MS, frameShown, frozenMsAt, isFrozen, NO_FRAMES, streamReplaced, tick, type FreezeState } from '../quality/freeze';
 import { sampleFromStats, type StatsRecord, type StatsSample } from '../quality/stats-sample';
-import { FeedLink } from './feed-link';
+import { FeedLink, type LinkEnd } from './feed-link';
 import type { Signaling } from './signaling';
 
 /** What a feed's panel shows; a new object whenever something on it changes. */
@@ -26,6 +26,8 @@ export interface FeedSnapshot {
   /** The browser refused to start the sound without a click: the video plays muted until then. */
   readonly soundBlocked: boolean;
   readonly recorder: RecorderStatus | null;
+  /** The platform refused the subscription (e.g. `direct_route_full`); null otherwise. */
+  readonly refused: string | null;
 }
 
 /** Counters for tests and the benchmark (window.__examinerLive); never shown. */
@@ -44,6 +46,12 @@ export interface FeedDiagnostics {
 }
 
 const RETRY_DELAYS_MS = [300, 1_000, 2_000, 4_000, 5_000];
+/** Reasons of the platform's peer_closed after which the feed is there again to subscribe to. */
+const AT_ONCE: ReadonlySet<LivePeerClosed['reason']> = new Set<LivePeerClosed['reason']>([
+  'republished',
+  'sfu_restarted',
+  'device_left',
+]);
 /** A connection still negotiating after this long lost a signal on the way: start over. */
 const CONNECTING_TIMEOUT_MS = 12_000;
 /**
@@ -75,6 +83,8 @@ export class FeedController {
   #previousSample: StatsSample | null = null;
   /** The sample before the previous one: the grade is recomputed from both when the picture freezes. */
   #olderSample: StatsSample | null = null;
+  /** What the device sent on the current link at its best (frame rate, height), for the grade. */
+  #reference: FeedReference | null = null;
   #recorder: FeedRecorder | null = null;
   /** When the current link's path came back after a cut, and the frames shown by then; null otherwise. */
   #restored: { readonly at: number; readonly frames: number } | null = null;
@@ -102,6 +112,7 @@ export class FeedController {
       muted: false,
       soundBlocked: false,
       recorder: null,
+      refused: null,
     };
   }
 
@@ -187,17 +198,20 @@ export class FeedController {
       },
       onState: (state) => {
         if (this.#link !== link) return;
-        if (state === 'connected') this.#failures = 0;
+        if (state === 'connected') {
+          this.#failures = 0;
+          this.#set({ refused: null });
+        }
         if (state !== 'closed') this.#set({ link: state });
       },
       onPathRestored: () => {
         if (this.#link !== link) return;
         this.#restored = { at: performance.now(), frames: this.diagnostics.frames };
       },
-      onClosed: () => {
+      onClosed: (end) => {
         if (this.#link !== link) return;
         this.#dropLink();
-        this.#scheduleRetry();
+        this.#afterEnd(end);
       },
     });
     this.#link = link;
@@ -207,6 +221,34 @@ export class FeedController {
     this.#previousSample = null;
     this.#olderSample = null;
     this.#set({ link: 'connecting' });
+  }
+
+  /**
+   * The platform ended the feed because it is set up anew (the device published again, the SFU
+   * restarted, the device's socket went and came back): subscribe again at once. A refusal waits
+   * the longest delay (the direct route may free a place); anything else backs off.
+   */
+  #afterEnd(end: LinkEnd): void {
+    if (end.by === 'platform' && AT_ONCE.has(end.reason)) {
+      this.#failures = 0;
+      this.#connect();
+      return;
+    }
+    if (end.by === 'refused') this.#set({ refused: end.code });
+    if (end.by === 'refused' || (end.by === 'platform' && end.reason === 'refused')) {
+      this.#failures = Math.max(this.#failures, RETRY_DELAYS_MS.length - 1);
+    }
+    if (end.by === 'platform' && end.reason === 'room_closed') return;
+    this.#scheduleRetry();
+  }
+
+  /** Drops the current link and subscribes again at once (a new room epoch, a new realtime socket). */
+  renew(): void {
+    if (this.#closed || !this.#active || !this.#snapshot.online) return;
+    this.#cancelRetry();
+    this.#failures = 0;
+    this.#dropLink();
+    this.#connect();
   }
 
   #scheduleRetry(): void {
@@ -231,6 +273,7 @@ export class FeedController {
     this.diagnostics.freeze = streamReplaced(this.diagnostics.freeze);
     this.#previousSample = null;
     this.#olderSample = null;
+    this.#reference = null;
     this.#bind();
     this.#set({ link: 'none', hasStream: false, playing: false, frozen: false, quality: feedQuality(null, null, false) });
   }
@@ -277,7 +320,7 @@ export class FeedController {
     diagnostics.freeze = tick(diagnostics.freeze, now);
     const frozen = this.#snapshot.playing && isFrozen(diagnostics.freeze);
     if (frozen !== this.#snapshot.frozen) {
-      this.#set({ frozen, quality: feedQuality(this.#olderSample, this.#previousSample, frozen) });
+      this.#set({ frozen, quality: feedQuality(this.#olderSample, this.#previousSample, frozen, this.#reference) });
     }
     if (this.#link?.state === 'connecting' && diagnostics.linkOpenedAt !== null && now - diagnostics.linkOpenedAt > CONNECTING_TIMEOUT_MS) {
       this.#dropLink();
@@ -303,7 +346,8 @@ export class FeedController {
     }
     if (this.#link?.connection !== connection) return;
     const sample = sampleFromStats(report.values() as Iterable<StatsRecord>, performance.now());
-    const quality = feedQuality(this.#previousSample, sample, this.#snapshot.frozen);
+    const quality = feedQuality(this.#previousSample, sample, this.#snapshot.frozen, this.#reference);
+    if (quality.grade !== 'lost') this.#reference = raiseReference(this.#reference, quality);
     this.#olderSample = this.#previousSample;
     this.#previousSample = sample;
     this.#set({ quality });

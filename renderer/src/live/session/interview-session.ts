@@ -1,6 +1,7 @@
 import type { ExaminerApi } from '@common/contract';
-import type { Device, QueueEntry, QueueState } from '@common/platform';
+import type { Device, QueueEntry, QueueState, RoomState } from '@common/platform';
 import { InterviewAudio } from '../media/audio-graph';
+import { TalkBack } from '../talk/talk-back';
 import { FeedController, type FeedSnapshot } from './feed-controller';
 import type { Signaling } from './signaling';
 
@@ -26,20 +27,45 @@ export interface SessionOptions {
 export class InterviewSession {
   readonly audio = new InterviewAudio();
   readonly feeds: Readonly<Record<Device, FeedController>>;
+  /** The examiner's voice to the candidate. */
+  readonly talk: TalkBack;
   #snapshot: SessionSnapshot;
   readonly #listeners = new Set<() => void>();
   #ended = false;
+  /** The room's media epoch last seen: a higher one means every peer is set up again. */
+  #epoch: number | null = null;
+  #room: RoomState | null = null;
 
   constructor(options: SessionOptions) {
     const feed = (device: Device) => new FeedController(device, options.entryId, options.signaling, this.audio, () => this.#changed(), options.probe);
     this.feeds = { main: feed('main'), side: feed('side') };
+    this.talk = new TalkBack(options.entryId, options.signaling);
     this.#snapshot = { main: this.feeds.main.snapshot, side: this.feeds.side.snapshot };
   }
 
-  /** What the platform says now: connect the feeds whose device is online while the candidate is live. */
+  /** What the platform says now: subscribe to the feeds whose device is online, and speak, while the candidate is live. */
   sync(entry: QueueEntry | null): void {
     const active = !this.#ended && entry !== null && LIVE_STATES.includes(entry.state);
     for (const device of DEVICES) this.feeds[device].want(active, entry?.devices[device] ?? false);
+    this.talk.want(active);
+  }
+
+  /** The room as pushed last; when its media epoch grows (the SFU restarted), every peer of the older epoch is replaced. */
+  setRoom(room: RoomState): void {
+    this.#room = room;
+    const previous = this.#epoch;
+    this.#epoch = room.epoch;
+    if (previous !== null && room.epoch > previous) this.renew();
+  }
+
+  get room(): RoomState | null {
+    return this.#room;
+  }
+
+  /** Every peer anew: main's realtime socket was replaced, so the platform dropped the old ones with it. */
+  renew(): void {
+    for (const device of DEVICES) this.feeds[device].renew();
+    this.talk.renew();
   }
 
   async startRecording(assignmentId: string, invoke: ExaminerApi['invoke'], labels: Record<Device, string>): Promise<void> {
@@ -60,6 +86,7 @@ export class InterviewSession {
   /** Closes both links, finishes any recording and lets the sound go; open() starts again. */
   async close(): Promise<void> {
     await Promise.all(DEVICES.map((device) => this.feeds[device].close()));
+    this.talk.want(false);
     this.audio.close();
   }
 

@@ -10,13 +10,13 @@ import { QualityBadge } from './QualityBadge';
 import { VolumeMeter } from './VolumeMeter';
 
 /** What a panel shows instead of (or over) the picture. */
-export type FeedView = 'not-live' | 'offline' | 'connecting' | 'waiting-video' | 'playing' | 'ended';
+export type FeedView = 'not-live' | 'offline' | 'connecting' | 'route-full' | 'waiting-video' | 'playing' | 'ended';
 
 export function feedView(feed: FeedSnapshot, live: boolean, ended: boolean): FeedView {
   if (ended) return 'ended';
   if (!live) return 'not-live';
   if (!feed.online) return 'offline';
-  if (!feed.hasStream) return 'connecting';
+  if (!feed.hasStream) return feed.refused === 'direct_route_full' ? 'route-full' : 'connecting';
   return feed.playing ? 'playing' : 'waiting-video';
 }
 
@@ -24,6 +24,7 @@ const PLACEHOLDER_KEY = {
   'not-live': 'live.placeholder.notLive',
   offline: 'live.placeholder.offline',
   connecting: 'live.placeholder.connecting',
+  'route-full': 'live.placeholder.routeFull',
   'waiting-video': 'live.placeholder.waitingVideo',
   ended: 'live.placeholder.ended',
 } as const;
