@@ -204,8 +204,7 @@ function publishOnRequest(device: Device, which: 'main' | 'side'): void {
     for (const peer of peers.values()) peer.destroy();
     camera.stop();
   });
-  device.socket.on('message', (raw) => {
-    const message = PushToCandidate.parse(JSON.parse(raw.toString()));
+  const handle = (message: CandidatePush) => {
     if (message.type === 'publish') {
       const peer = new SimplePeer({ initiator: true, trickle: true, wrtc: peerWrtc, stream: asPeerStream(camera.stream), config: { iceServers: [] } });
       peer.on('signal', (data) => device.send({ type: 'signal', peerId: message.peerId, data }));
@@ -217,7 +216,11 @@ function publishOnRequest(device: Device, which: 'main' | 'side'): void {
       peers.get(message.peerId)?.destroy();
       peers.delete(message.peerId);
     }
-  });
+  };
+  // On the SFU route the platform asks for the camera as soon as its room opens on Janus, which
+  // can be before this phone is wired up: a `publish` already received is acted on first.
+  for (const early of device.all('publish')) handle(early);
+  device.socket.on('message', (raw) => handle(PushToCandidate.parse(JSON.parse(raw.toString()))));
 }
 
 /** An examiner receiving one feed: answers the device's offer; resolves at the first decoded frame. */
