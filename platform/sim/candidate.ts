@@ -33,6 +33,8 @@ export interface SimulatedCandidate {
   voices(): number;
   /** Energy of the panel's voices at `hz` on the main device (0..1 of full scale, last 200 ms). */
   voiceLevel(hz: number): number;
+  /** Bytes both phones sent so far on the peers that publish their cameras now (the uplink). */
+  outboundBytes(): Promise<number>;
   stop(): void;
 }
 
@@ -98,6 +100,7 @@ export async function startSimulatedCandidate(options: SimulatedCandidateOptions
     frames: () => ({ main: cameras.main.frames(), side: cameras.side.frames() }),
     voices: () => main.snapshot.voices,
     voiceLevel: (hz) => main.voiceLevel(hz),
+    outboundBytes: async () => (await main.outboundBytes()) + (await side.outboundBytes()),
     stop,
   };
 }

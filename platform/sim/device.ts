@@ -33,7 +33,7 @@ export interface DeviceOptions {
  * (publishing the camera's stream, or receiving a voice with nothing to send), and a meter on
  * each voice instead of a loudspeaker.
  */
-function nodeEnvironment(stream: WrtcStream, meters: Map<string, VoiceMeter>): DeviceEnvironment<WrtcStream> {
+function nodeEnvironment(stream: WrtcStream, meters: Map<string, VoiceMeter>, publishers: Set<SimplePeer.Instance>): DeviceEnvironment<WrtcStream> {
   return {
     fetch,
     openSocket: (url, events) => {
@@ -51,6 +51,10 @@ function nodeEnvironment(stream: WrtcStream, meters: Map<string, VoiceMeter>): D
         role === 'publish'
           ? new SimplePeer({ initiator: true, wrtc: peerWrtc, stream: asPeerStream(stream), trickle: true })
           : new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true });
+      if (role === 'publish') {
+        publishers.add(peer);
+        peer.once('close', () => publishers.delete(peer));
+      }
       // simple-peer's streams are DOM-typed; in Node they are wrtc's.
       return {
         signal: (data) => peer.signal(data as SimplePeer.SignalData),
@@ -84,13 +88,15 @@ export class SimulatedDevice {
   readonly device: Device;
   readonly #flow: CandidateDevice<WrtcStream>;
   readonly #meters = new Map<string, VoiceMeter>();
+  /** The peers publishing this device's camera now (one through an SFU, one per examiner when direct). */
+  readonly #publishers = new Set<SimplePeer.Instance>();
   #snapshot: DeviceSnapshot;
 
   constructor(options: DeviceOptions) {
     this.device = options.device;
     this.#flow = new CandidateDevice(
       { platformUrl: options.platformUrl, token: options.token, device: options.device, faceFailures: options.faceFailures ?? 0 },
-      nodeEnvironment(options.stream, this.#meters),
+      nodeEnvironment(options.stream, this.#meters, this.#publishers),
     );
     this.#snapshot = this.#simplified();
     // Subscribed first, so every later listener reads this change's snapshot.
@@ -134,6 +140,15 @@ export class SimulatedDevice {
     return Math.max(0, ...[...this.#meters.values()].map((meter) => meter.level(hz)));
   }
 
+  /**
+   * Bytes this device sent so far on the peers that publish its camera now (RTP payload and
+   * headers of every outbound stream, from getStats): the phone's uplink, for the benchmark.
+   */
+  async outboundBytes(): Promise<number> {
+    const totals = await Promise.all([...this.#publishers].map((peer) => sentBytes(peer)));
+    return totals.reduce((sum, bytes) => sum + bytes, 0);
+  }
+
   stop(): void {
     this.#flow.stop();
     for (const meter of this.#meters.values()) meter.stop();
@@ -143,5 +158,20 @@ export class SimulatedDevice {
   #simplified(): DeviceSnapshot {
     const { prompts, ...rest } = this.#flow.snapshot;
     return { ...rest, prompts: prompts.map((prompt) => prompt.text) };
+  }
+}
+
+/** simple-peer keeps its RTCPeerConnection in an undocumented field; its typings do not list it. */
+async function sentBytes(peer: SimplePeer.Instance): Promise<number> {
+  const connection = (peer as unknown as { _pc?: { getStats(): Promise<Map<string, Record<string, unknown>>> } })._pc;
+  if (!connection || peer.destroyed) return 0;
+  try {
+    let bytes = 0;
+    for (const stats of (await connection.getStats()).values()) {
+      if (stats.type === 'outbound-rtp' && typeof stats.bytesSent === 'number') bytes += stats.bytesSent + (typeof stats.headerBytesSent === 'number' ? stats.headerBytesSent : 0);
+    }
+    return bytes;
+  } catch {
+    return 0;
   }
 }

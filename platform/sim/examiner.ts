@@ -25,9 +25,9 @@ export interface WatchedFeed {
   peerId(): string;
   /** How many times it subscribed (1, then one more per recovery). */
   subscriptions(): number;
-  /** Resolves with the probe of the feed's video once the first track arrives. */
+  /** Resolves with the probe of the feed's video once the first track arrives (never, when not decoding). */
   readonly video: Promise<FeedProbe>;
-  /** Resolves once the first subscription's peer connected. */
+  /** Resolves once the first subscription's peer connected (its ICE). */
   readonly connected: Promise<void>;
   /** Why the platform refused it for good (e.g. `direct_route_full`), or the peer's last error. */
   error(): Error | null;
@@ -217,7 +217,10 @@ export class SimulatedExaminer {
    * Receives one of the candidate's feeds: `feed_subscribe` with a fresh peer id, the platform
    * offers, this side answers (it sends nothing). Join the room first.
    */
-  watch(entryId: string, device: Device): WatchedFeed {
+  watch(entryId: string, device: Device, options: { readonly decode?: boolean } = {}): WatchedFeed {
+    // A feed that is received but not decoded costs its receiver little: the benchmark's many
+    // panel members, of whom one probe decodes, fit on one machine.
+    const decode = options.decode ?? true;
     let probe: FeedProbe | null = null;
     let resolveVideo: (probe: FeedProbe) => void = () => undefined;
     const video = new Promise<FeedProbe>((resolve) => (resolveVideo = resolve));
@@ -228,14 +231,14 @@ export class SimulatedExaminer {
       count++;
       const peer = new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true });
       peer.on('track', (track: { kind: string }) => {
-        if (track.kind !== 'video') return;
+        if (track.kind !== 'video' || !decode) return;
         if (probe) probe.switchTo(asWrtcTrack(track));
         else {
           probe = new FeedProbe(asWrtcTrack(track));
           resolveVideo(probe);
         }
       });
-      peer.once('connect', () => resolveConnected());
+      whenIceConnected(peer, resolveConnected);
       this.#send({ type: 'feed_subscribe', entryId, device, peerId });
       return peer;
     });
@@ -262,7 +265,7 @@ export class SimulatedExaminer {
     const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
     const subscription = this.#subscription(entryId, 'voice', (peerId) => {
       const peer = new SimplePeer({ initiator: true, wrtc: peerWrtc, trickle: true, stream: asPeerStream(stream) });
-      peer.once('connect', () => resolveConnected());
+      whenIceConnected(peer, resolveConnected);
       this.#send({ type: 'voice_publish', entryId, peerId });
       return peer;
     });
@@ -433,4 +436,17 @@ export class SimulatedExaminer {
   #send(message: ExaminerMessage): boolean {
     return this.#socket.send(message);
   }
+}
+
+/**
+ * Calls `connected` once the peer's ICE connected. Not simple-peer's 'connect': that waits for a
+ * data channel as well, and the SFU's offers carry none.
+ */
+function whenIceConnected(peer: SimplePeer.Instance, connected: () => void): void {
+  const onState = (ice: string) => {
+    if (ice !== 'connected' && ice !== 'completed') return;
+    peer.off('iceStateChange', onState);
+    connected();
+  };
+  peer.on('iceStateChange', onState);
 }

@@ -23,6 +23,8 @@ export class FeedProbe {
   #sink;
   #waiters: { count: number; resolve: (frames: ReceivedFrame[]) => void }[] = [];
   #later: { stamped: number; resolve: () => void }[] = [];
+  /** Glass-to-glass latencies (ms) collected since startLatencies(); null when not collecting. */
+  #latencies: number[] | null = null;
 
   constructor(track: WrtcTrack, keep = 1000) {
     this.#keep = keep;
@@ -49,10 +51,26 @@ export class FeedProbe {
       const stamp = decodeFrameStamp({ width: frame.width, height: frame.height, data: frame.data });
       this.#received++;
       if (stamp) this.#stamped++;
-      if (this.frames.length < this.#keep) this.frames.push({ stamp, width: frame.width, height: frame.height, receivedAt: Date.now() });
+      const receivedAt = Date.now();
+      if (this.frames.length < this.#keep) this.frames.push({ stamp, width: frame.width, height: frame.height, receivedAt });
+      if (stamp && this.#latencies) this.#latencies.push(receivedAt - stamp.timeMs);
       this.#notify();
     };
     return sink;
+  }
+
+  /**
+   * Starts collecting each stamped frame's glass-to-glass latency: from the candidate drawing it
+   * (its stamp, on this machine's clock) to it leaving the decoder here. takeLatencies() ends it.
+   */
+  startLatencies(): void {
+    this.#latencies = [];
+  }
+
+  takeLatencies(): number[] {
+    const taken = this.#latencies ?? [];
+    this.#latencies = null;
+    return taken;
   }
 
   /** Frames received so far, and how many of them carried a readable stamp. */

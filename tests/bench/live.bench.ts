@@ -6,6 +6,7 @@ import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { startCandidateProcess, type CandidateProcess } from '../support/candidate-process';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { openInterview, readFeed, signedInWorkstation, waitPlaying } from '../support/live-page';
+import { ensureLoopbackIceInterface, LOOPBACK_ICE_ADDRESS } from '../support/loopback-ice';
 import { createVethNamespace, namespaceProblem } from '../support/netns';
 import { startStack, type Stack } from '../support/servers';
 import { bench, note, percentile } from './report';
@@ -19,6 +20,8 @@ const SESSION_S = QUICK ? 20 : 5 * 60;
 const CUT_S = 10;
 const CUTS = QUICK ? 1 : 3;
 const DEVICES: readonly Device[] = ['main', 'side'];
+/** The lead (主考) of the demo's live panel: only the lead calls candidates in. */
+const LEAD = { username: 'chief' } as const;
 
 type ExaminerWindow = typeof globalThis & { __examinerLive: LiveTestHandle };
 
@@ -37,19 +40,24 @@ type ExaminerWindow = typeof globalThis & { __examinerLive: LiveTestHandle };
 export async function run(): Promise<void> {
   note('examiner side: the workstation renderer in Chromium (its live panels) for every figure');
   note(`candidate side: platform/sim (Node + wrtc) in child processes, ${CAMERA.width}x${CAMERA.height} at ${CAMERA.fps} fps, both devices`);
+  // The platform's SFU (Janus) gathers on an interface of its own for 127.0.0.2, so media stays on loopback.
+  const loopback = ensureLoopbackIceInterface();
+  if ('problem' in loopback) note(`no loopback-range interface for the SFU (${loopback.problem}): media uses this machine's own address`);
   const browser = await launchChromium();
   try {
     await onLoopback(browser);
     await networkCut(browser);
   } finally {
     await browser.close();
+    if (!('problem' in loopback)) loopback.remove();
   }
 }
 
 async function onLoopback(browser: Chromium): Promise<void> {
   const stack = await startStack({ platform: { demo: { liveCandidates: CALLS + 4 } } });
   try {
-    const page = await signedInWorkstation(browser.context, stack);
+    const page = await signedInWorkstation(browser.context, stack, undefined, LEAD);
+    note(`route: ${stack.platform?.mediaNotice ?? 'no platform'}`);
     const candidates = await admin(stack);
 
     const firstFrames: number[] = [];
@@ -114,8 +122,10 @@ async function networkCut(browser: Chromium): Promise<void> {
   let stack: Stack | null = null;
   let proc: CandidateProcess | null = null;
   try {
-    stack = await startStack({ platform: { host: ns.outsideAddress } });
-    const page = await signedInWorkstation(browser.context, stack);
+    // The platform listens on the namespace's side of the veth pair; its SFU gathers there too (and
+    // on loopback, for the workstation's Chromium).
+    stack = await startStack({ platform: { host: ns.outsideAddress, sfu: { iceAddresses: [LOOPBACK_ICE_ADDRESS, ns.outsideAddress] } } });
+    const page = await signedInWorkstation(browser.context, stack, undefined, LEAD);
     const [candidate] = await admin(stack);
     if (!candidate) throw new Error('the demo slot has no candidates');
     proc = await waitingCandidate(stack, candidate, ns.name);

@@ -2,7 +2,8 @@
  * A simulated candidate (platform/sim: both phones, wrtc cameras with frame stamps) as a process
  * of its own, so a test can run it inside a network namespace (`ip netns exec …`) or keep its
  * encoding off the test's thread. Options come as one JSON argument; commands arrive as JSON
- * lines on stdin (`{"drop":seconds,"device":"side"}`, `{"quickMessage":"ready"}`, `{"stop":true}`);
+ * lines on stdin (`{"drop":seconds,"device":"side"}`, `{"quickMessage":"ready"}`, `{"outboundBytes":true}`,
+ * `{"stop":true}`);
  * every change of a device is printed as a JSON line `{"device","state","connection","publish","publishers","voices"}`.
  *
  *   TSX_TSCONFIG_PATH=tsconfig.tests.json node --import tsx tests/support/candidate-process-entry.ts '<json>'
@@ -27,6 +28,8 @@ const Command = z.union([
   z.strictObject({ drop: z.number().nonnegative(), device: z.union([Device, z.literal('both')]) }),
   z.strictObject({ quickMessage: QuickMessageId }),
   z.strictObject({ stop: z.literal(true) }),
+  /** Answered with a line `{"outboundBytes":n}`: what both phones sent so far on their publishing peers. */
+  z.strictObject({ outboundBytes: z.literal(true) }),
 ]);
 
 const print = (value: unknown) => writeSync(1, `${JSON.stringify(value)}\n`);
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     const command = Command.parse(JSON.parse(line));
     if ('drop' in command) void candidate.drop(command.drop, command.device);
     else if ('quickMessage' in command) candidate.quickMessage(command.quickMessage);
+    else if ('outboundBytes' in command) void candidate.outboundBytes().then((bytes) => print({ outboundBytes: bytes }));
     else stop();
   });
 }

@@ -35,6 +35,8 @@ export interface CandidateProcess {
   until(predicate: (line: DeviceLine) => boolean): Promise<DeviceLine>;
   drop(seconds: number, device: Device | 'both'): void;
   quickMessage(messageId: QuickMessageId): void;
+  /** Bytes both phones sent so far on the peers that publish their cameras now (the uplink). */
+  outboundBytes(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -58,14 +60,20 @@ export function startCandidateProcess(options: CandidateProcessOptions): Candida
   });
   const lines: DeviceLine[] = [];
   const waiters = new Set<{ predicate: (line: DeviceLine) => boolean; resolve: (line: DeviceLine) => void }>();
+  const byteWaiters: ((bytes: number) => void)[] = [];
   if (child.stdout) {
     createInterface({ input: child.stdout }).on('line', (text) => {
-      let line: DeviceLine;
+      let parsed: unknown;
       try {
-        line = JSON.parse(text) as DeviceLine;
+        parsed = JSON.parse(text);
       } catch {
         return;
       }
+      if (typeof parsed === 'object' && parsed !== null && 'outboundBytes' in parsed) {
+        byteWaiters.shift()?.(Number((parsed as { outboundBytes: unknown }).outboundBytes));
+        return;
+      }
+      const line = parsed as DeviceLine;
       lines.push(line);
       for (const waiter of [...waiters]) {
         if (!waiter.predicate(line)) continue;
@@ -83,6 +91,12 @@ export function startCandidateProcess(options: CandidateProcessOptions): Candida
     },
     drop: (seconds, device) => send({ drop: seconds, device }),
     quickMessage: (messageId) => send({ quickMessage: messageId }),
+    // Answers come in the order asked: the child answers each command line in turn.
+    outboundBytes: () =>
+      new Promise((resolve) => {
+        byteWaiters.push(resolve);
+        send({ outboundBytes: true });
+      }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
