@@ -47,3 +47,25 @@ export async function launchChromium(options: { locale?: string } = {}): Promise
     },
   };
 }
+
+export interface ChromiumBrowser {
+  /** A context of its own (cookies, storage): one per person at the table. */
+  newContext(): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * One Chromium for several people (examiners, a candidate), each in a context of their own: the
+ * panel room's tests need three examiners and a candidate, and three browsers would not fit two
+ * cores. `args` adds flags, e.g. a fake microphone playing a file.
+ */
+export async function launchChromiumBrowser(options: { args?: readonly string[]; locale?: string } = {}): Promise<ChromiumBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not at ${CHROMIUM_PATH}: install Debian's chromium package (.ci/run does)`);
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.args ?? [])], headless: true });
+  return {
+    newContext: () => browser.newContext({ locale: options.locale ?? 'zh-CN', viewport: { width: 1280, height: 800 } }),
+    close: () => browser.close(),
+  };
+}
