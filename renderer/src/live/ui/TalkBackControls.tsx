@@ -66,7 +66,10 @@ export function TalkBackControls({ talk, enabled }: { talk: TalkBack; enabled: b
             }}
             onBlur={() => hold(false)}
           >
-            🎙 {t('live.talk.pushToTalk')}
+            {t('live.talk.pushToTalk')}
+            <Typography.Text keyboard style={{ marginInlineStart: 4 }}>
+              T
+            </Typography.Text>
           </Button>
           <Switch checked={state.openMic} disabled={!usable} onChange={(on) => talk.setOpenMic(on)} data-testid="open-mic" aria-label={t('live.talk.openMic')} />
           <Typography.Text>{t('live.talk.openMic')}</Typography.Text>
