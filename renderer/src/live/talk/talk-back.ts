@@ -1,4 +1,4 @@
-import type { LinkState } from '../session/feed-link';
+import type { LinkState } from '../session/room-peer';
 import type { Signaling } from '../session/signaling';
 import { listMicrophones, Microphone, rememberedMicrophone, rememberMicrophone, type MicInput } from './microphone';
 import { VoiceLink } from './voice-link';
