@@ -130,7 +130,7 @@ async function networkCut(browser: Chromium): Promise<void> {
     if (!candidate) throw new Error('the demo slot has no candidates');
     proc = await waitingCandidate(stack, candidate, ns.name);
     await callIn(page, candidate);
-    note(`network cut: the candidate runs in namespace ${ns.name} (${ns.insideAddress}); the platform listens on ${ns.outsideAddress}`);
+    note(`network cut: the candidate runs in namespace ${ns.name} (${ns.insideAddress}); the platform listens on ${ns.outsideAddress}; ${stack.platform?.mediaNotice ?? ''}`);
 
     const recoveries: number[] = [];
     for (let cut = 0; cut < CUTS; cut++) {

@@ -12,7 +12,7 @@ import { closedPort, startStack, type Stack } from '../support/servers';
 import { seriousViolations } from './desk/axe';
 import { RawCandidate } from './desk/candidate';
 import { confirmWithEnter } from './desk/confirm';
-import { assignmentsOf, scoreOf, signInToPlatform, submitScore } from './desk/platform-api';
+import { assignmentsOf, roomLogOf, scoreOf, signInToPlatform, submitScore } from './desk/platform-api';
 
 /**
  * The examiner's desk in Chromium against the browser host and the reference platform, driven
@@ -49,8 +49,8 @@ async function open(at: Stack): Promise<Page> {
   return opened;
 }
 
-async function signIn(at: Page, password = 'demo1234'): Promise<void> {
-  await at.getByLabel('用户名').fill('examiner1');
+async function signIn(at: Page, password = 'demo1234', username = 'examiner1'): Promise<void> {
+  await at.getByLabel('用户名').fill(username);
   await at.getByLabel('密码').fill(password);
   await at.getByLabel('密码').press('Enter');
 }
@@ -166,11 +166,43 @@ describe("the examiner's desk, in Chromium, against the reference platform", () 
     await page.waitForSelector(`[data-row-key="${entryId}"] [data-testid="unread-messages"][data-unread="0"]`);
     await expectAccessible(page);
 
-    // Enter calls them (the live interview opens over the queue; the queue goes on behind it).
+    // examiner1 is a member of the panel, not its lead (主考): the desk says who calls, and its call
+    // buttons are disabled; Enter on the candidate leaves the call to the lead.
+    const ledBy = '由主考 刘主任 叫号';
+    expect(await page.getByTestId('entry-lead-hint').textContent()).toBe(ledBy);
+    expect(await page.getByTestId('entry-call').count()).toBe(0);
+    expect(await row(entryId).getByRole('button', { name: `叫号：${code}`, exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('call-next').isDisabled()).toBe(true);
+    expect(await page.getByTestId('queue-lead-hint').textContent()).toBe(ledBy);
     await page.keyboard.press('Enter');
+
+    // The lead, at a workstation of their own, calls them with the keyboard: into the queue, onto
+    // the first candidate (still waiting: examiner1's Enter called nobody), Enter.
+    const leads = await startStack({ platform: false, platformUrl: platform.url });
+    cleanups.push(() => leads.stop());
+    const lead = await open(leads);
+    await signIn(lead, 'demo1234', 'chief');
+    await lead.waitForSelector('[data-testid="queue-table"][data-loading="false"][data-rows="32"]');
+    expect(await lead.getByTestId('call-next').isDisabled()).toBe(false);
+    expect(await lead.getByTestId('queue-lead-hint').count()).toBe(0);
+    await lead.getByTestId('queue-table').focus();
+    await lead.keyboard.press('ArrowDown');
+    await lead.waitForSelector(`[data-testid="entry-panel"][data-entry-id="${entryId}"] [data-testid="entry-call"]`);
+    await lead.waitForSelector(`[data-row-key="${entryId}"] [data-state="waiting"]`);
+    await lead.keyboard.press('Enter');
+    await lead.waitForSelector(`[data-testid="live-interview"][data-entry-id="${entryId}"]`);
+
+    // The call reaches examiner1 too: the live interview opens over their queue, which goes on behind it.
     await rowState(entryId, 'called');
+    await page.waitForSelector(`[data-testid="live-interview"][data-entry-id="${entryId}"]`);
     await candidate.act('join');
     await rowState(entryId, 'in_room');
+    await page.waitForSelector('[data-testid="room-panel"][data-state="joined"][data-lead="other"]');
+    expect(await page.getByTestId('end-interview').count()).toBe(0);
+    // The exam-room log: one call, by the lead.
+    const calls = (await roomLogOf(platform.url, await signInToPlatform(platform.url, 'examiner1'), DEMO_LIVE_SLOT_ID, entryId)).lines.filter((line) => line.action === 'call');
+    expect(calls.map((line) => line.actor)).toEqual(['刘主任']);
+    await lead.close();
 
     // The side phone drops: interrupted, counting down from 2 minutes, the first of 3.
     await candidate.disconnect('side');
@@ -181,10 +213,14 @@ describe("the examiner's desk, in Chromium, against the reference platform", () 
     await rowState(entryId, 'in_room');
     expect(await row(entryId).getByTestId('interruption-count').textContent()).toBe('1/3');
 
-    // The rest of the desk in a window of its own (the session lives in main).
+    // The rest of the desk in a window of its own (the session lives in main). A member who arrives
+    // while an interview runs is taken into it; examiner1 closes it and the queue stays.
     await page.close();
     page = await open(stack);
     await page.getByTestId('app-shell').waitFor();
+    await page.waitForSelector(`[data-testid="live-interview"][data-entry-id="${entryId}"]`);
+    await page.getByTestId('close-interview').click();
+    await page.getByTestId('live-interview-host').waitFor({ state: 'detached' });
   });
 
   let accepted = '';

@@ -11,7 +11,7 @@ import type { RunningPlatform } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
 import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { RawCandidate } from '../e2e/desk/candidate';
-import { assignmentsOf, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
+import { assignmentsOf, leadControl, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
 import { launchChromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
 import { valuesFor } from '../support/workstation';
@@ -55,7 +55,9 @@ try {
     await page.getByTestId('app-shell').waitFor();
     scene ??= await setScene(stack);
 
-    await page.getByRole('tab', { name: words.live }).click();
+    const liveTab = page.getByRole('tab', { name: words.live });
+    if ((await liveTab.getAttribute('aria-selected')) !== 'true') await liveTab.click();
+    await backToQueue(page, scene.interrupted.candidate.entryId);
     await liveQueue(page, scene);
     await shoot(page, `live-queue.${language}`);
     await scene.interrupted.connect('side');
@@ -119,8 +121,9 @@ async function setScene(at: Stack): Promise<Scene> {
     for (const device of devices) await candidate.connect(device);
     return candidate;
   };
-  const call = (candidate: RawCandidate, name: 'live.call' | 'live.finish' | 'live.markAbsent') =>
-    dispatch(at, name, { slotId: DEMO_LIVE_SLOT_ID, entryId: candidate.candidate.entryId });
+  // Only the panel's lead (主考) calls, ends and marks absent: the chief does, from a client of their own.
+  const chief = await signInToPlatform(platform.url, 'chief');
+  const call = (candidate: RawCandidate, control: 'call' | 'finish' | 'absent') => leadControl(platform.url, chief, DEMO_LIVE_SLOT_ID, candidate.candidate.entryId, control);
   const both = ['main', 'side'] as const;
 
   const active = await phone(0, both);
@@ -138,11 +141,11 @@ async function setScene(at: Stack): Promise<Scene> {
   await walk(unread, 'ready');
   const finished = await phone(6, both);
   await walk(finished, 'ready');
-  await call(finished, 'live.call');
+  await call(finished, 'call');
   await finished.act('join');
-  await call(finished, 'live.finish');
-  await call(await phone(7, []), 'live.markAbsent');
-  await call(interrupted, 'live.call');
+  await call(finished, 'finish');
+  await call(await phone(7, []), 'absent');
+  await call(interrupted, 'call');
   await interrupted.act('join');
 
   const { assignments } = await dispatch(at, 'assignments.list', {});
@@ -201,6 +204,20 @@ async function liveQueue(page: Page, scene: Scene): Promise<void> {
   await page.waitForSelector(`[data-testid="entry-panel"][data-entry-id="${scene.active.candidate.entryId}"]`);
   await scene.interrupted.disconnect('side');
   await rowState(page, scene.interrupted.candidate.entryId, 'interrupted');
+}
+
+/**
+ * A panel member is taken into each interview the lead calls (and into the one running when they
+ * arrive), over the queue: closes them one by one, up to the one still running.
+ */
+async function backToQueue(page: Page, running: string): Promise<void> {
+  for (;;) {
+    const shown = await page.waitForSelector('[data-testid="live-interview"]');
+    const entryId = await shown.getAttribute('data-entry-id');
+    await page.getByTestId('close-interview').click();
+    await page.waitForSelector(`[data-testid="live-interview"][data-entry-id="${entryId}"]`, { state: 'detached' });
+    if (entryId === running) return;
+  }
 }
 
 async function openSheet(page: Page, assignmentId: string): Promise<void> {

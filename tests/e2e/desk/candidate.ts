@@ -1,14 +1,16 @@
 import WebSocket from 'ws';
 import type { AdminCandidate } from '@common/platform/admin';
 import type { Device } from '@common/platform/queue';
+import { HEARTBEAT } from '@common/platform/realtime';
 
 /**
  * A candidate's two phones as the platform sees them, without cameras: each device a realtime
- * socket (its presence), the main one acting through the candidate API. Enough to walk the live
- * queue and drop out of the room.
+ * socket (its presence, kept with the protocol's heartbeat), the main one acting through the
+ * candidate API. Enough to walk the live queue and drop out of the room.
  */
 export class RawCandidate {
   readonly #sockets = new Map<Device, WebSocket>();
+  readonly #heartbeats = new Map<Device, NodeJS.Timeout>();
 
   constructor(
     private readonly platformUrl: string,
@@ -23,11 +25,17 @@ export class RawCandidate {
       socket.once('error', reject);
     });
     this.#sockets.set(device, socket);
+    // The platform takes a socket silent for HEARTBEAT.deadAfterMs for dead, as it would a phone gone.
+    const heartbeat = setInterval(() => socket.send(JSON.stringify({ type: 'heartbeat' })), HEARTBEAT.intervalMs);
+    this.#heartbeats.set(device, heartbeat);
+    socket.once('close', () => clearInterval(heartbeat));
   }
 
   async disconnect(device: Device): Promise<void> {
     const socket = this.#sockets.get(device);
     this.#sockets.delete(device);
+    clearInterval(this.#heartbeats.get(device));
+    this.#heartbeats.delete(device);
     if (!socket || socket.readyState === WebSocket.CLOSED) return;
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.close();
