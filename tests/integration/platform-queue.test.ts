@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { QueueEntry, QueueSnapshot } from '@common/platform/queue';
-import { LoginResponse } from '@common/platform/wire';
 import { ManualClock } from '../../platform/clock';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
+import { platformHttp } from '../support/platform-http';
 
 /** One candidate of the live slot as the tests drive them: their entry and both device tokens. */
 interface Candidate {
@@ -28,27 +28,6 @@ function candidatesOf(platform: RunningPlatform): Candidate[] {
        WHERE q.slot_id = ? ORDER BY q.appointment_at, q.id`,
     )
     .all(SLOT) as Candidate[];
-}
-
-function client(platform: RunningPlatform) {
-  const api = (path: string, init: RequestInit = {}) => fetch(`${platform.url}/api/v1${path}`, init);
-  const post = (path: string, token: string, body?: unknown) =>
-    api(path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  const get = (path: string, token: string, headers: Record<string, string> = {}) =>
-    api(path, { headers: { authorization: `Bearer ${token}`, ...headers } });
-  const login = async (username: string): Promise<string> => {
-    const response = await api('/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'demo1234' }),
-    });
-    return LoginResponse.parse(await response.json()).token;
-  };
-  return { api, post, get, login };
 }
 
 /** Expects a 2xx with a queue entry and returns it. */
@@ -95,7 +74,7 @@ afterEach(async () => {
 
 describe('reference platform: the live queue over HTTP', () => {
   let platform: RunningPlatform;
-  let http: ReturnType<typeof client>;
+  let http: ReturnType<typeof platformHttp>;
   let candidates: Candidate[];
   const tokens: Record<'ex1' | 'ex2' | 'chief' | 'grader', string> = { ex1: '', ex2: '', chief: '', grader: '' };
   let next = 0;
@@ -108,7 +87,7 @@ describe('reference platform: the live queue over HTTP', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({ sfu: 'off', clock: new ManualClock(), demo: { liveCandidates: 40, recordedPerSlot: 1 } });
-    http = client(platform);
+    http = platformHttp(platform);
     candidates = candidatesOf(platform);
     const [ex1, ex2, chief, grader] = await Promise.all(['examiner1', 'examiner2', 'chief', 'grader1'].map((username) => http.login(username)));
     Object.assign(tokens, { ex1, ex2, chief, grader });
@@ -360,7 +339,7 @@ describe('reference platform: calling the next candidate', () => {
 
   it('calls the first waiting candidate by appointment, and says when nobody waits', async () => {
     platform = await startPlatform({ sfu: 'off', clock: new ManualClock(), demo: { liveCandidates: 5, recordedPerSlot: 1 } });
-    const http = client(platform);
+    const http = platformHttp(platform);
     const [first, , third] = candidatesOf(platform);
     if (!first || !third) throw new Error('demo slot too small');
     const [ex1, chief] = await Promise.all([http.login('examiner1'), http.login('chief')]);

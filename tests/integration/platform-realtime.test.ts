@@ -1,195 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import type { z } from 'zod';
-import { QueueEntry } from '@common/platform/queue';
 import { PushToCandidate, PushToExaminer, QUICK_MESSAGES } from '@common/platform/realtime';
-import { LoginResponse } from '@common/platform/wire';
 import { ManualClock } from '../../platform/clock';
-import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { RealtimeHub } from '../../platform/realtime/hub';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
+import { roomHarness, SLOT, START } from '../support/room-clients';
 
-const SLOT = DEMO_LIVE_SLOT_ID;
-const START = '2026-06-01T01:00:00.000Z';
-
-type ExaminerPush = z.infer<typeof PushToExaminer>;
-type CandidatePush = z.infer<typeof PushToCandidate>;
-
-/**
- * A realtime client as the workstation or a candidate's phone holds one. Every message it
- * receives is checked against the protocol and kept in `log`; `next` waits for the next message
- * of a type (after the last one it returned), so a test waits for events, never for time.
- */
-class Peer<M extends { type: string }> {
-  readonly log: M[] = [];
-  readonly invalid: unknown[] = [];
-  #cursor = 0;
-  #waiters: (() => void)[] = [];
-  readonly closed: Promise<number>;
-
-  constructor(
-    readonly socket: WebSocket,
-    schema: z.ZodType<M>,
-  ) {
-    socket.on('message', (data) => {
-      const json: unknown = JSON.parse(data.toString());
-      const parsed = schema.safeParse(json);
-      if (parsed.success) this.log.push(parsed.data);
-      else this.invalid.push(json);
-      // As every real client does: answer the platform's heartbeat, or be taken for dead.
-      if (parsed.success && parsed.data.type === 'heartbeat') this.send({ type: 'heartbeat' });
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
-    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
-  }
-
-  /** The next message of `type` (matching `match`) after the last one returned. */
-  next<T extends M['type']>(type: T, match: (message: Extract<M, { type: T }>) => boolean = () => true): Promise<Extract<M, { type: T }>> {
-    return new Promise((resolve) => {
-      const look = () => {
-        for (let i = this.#cursor; i < this.log.length; i++) {
-          const message = this.log[i] as M;
-          if (message.type === type && match(message as Extract<M, { type: T }>)) {
-            this.#cursor = i + 1;
-            resolve(message as Extract<M, { type: T }>);
-            return;
-          }
-        }
-        this.#waiters.push(look);
-      };
-      look();
-    });
-  }
-
-  /** Messages of `type` received so far. */
-  all<T extends M['type']>(type: T): Extract<M, { type: T }>[] {
-    return this.log.filter((message): message is Extract<M, { type: T }> => message.type === type);
-  }
-
-  send(message: unknown): void {
-    this.socket.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message));
-  }
-
-  async close(): Promise<void> {
-    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
-    await this.closed;
-  }
-}
-
-type Examiner = Peer<ExaminerPush>;
-type Device = Peer<CandidatePush>;
-
-interface Candidate {
-  readonly entryId: string;
-  readonly candidateId: string;
-  readonly main: string;
-  readonly side: string;
-}
-
-const peers: Peer<{ type: string }>[] = [];
-const platforms: RunningPlatform[] = [];
-const dataDirs: string[] = [];
-
-afterEach(async () => {
-  const open = peers.splice(0);
-  for (const peer of open) expect(peer.invalid, 'messages outside the protocol').toEqual([]);
-  await Promise.all(open.map((peer) => peer.close()));
-  await Promise.all(platforms.splice(0).map((platform) => platform.close()));
-  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh platform on a ManualClock, with helpers to drive it. */
-async function setUp(options: PlatformOptions = {}) {
-  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(START);
-  const platform = await startPlatform({ demo: { liveCandidates: 6, recordedPerSlot: 1 }, sfu: 'off', ...options, clock });
-  platforms.push(platform);
-  const api = (path: string, init: RequestInit = {}) => fetch(`${platform.url}/api/v1${path}`, init);
-  const post = async (path: string, token: string, body?: unknown): Promise<Response> =>
-    api(path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  const ok = async (response: Promise<Response>): Promise<QueueEntry> => {
-    const answer = await response;
-    const body: unknown = await answer.json();
-    expect(answer.status, JSON.stringify(body)).toBe(200);
-    return QueueEntry.parse(body);
-  };
-  const login = async (username: string): Promise<string> => {
-    const response = await api('/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'demo1234' }),
-    });
-    return LoginResponse.parse(await response.json()).token;
-  };
-  const candidates = platform.ctx.db
-    .prepare(
-      `SELECT q.id AS entryId, q.candidate_id AS candidateId, m.token AS main, s.token AS side
-       FROM queue_entries q
-       JOIN device_tokens m ON m.candidate_id = q.candidate_id AND m.device = 'main'
-       JOIN device_tokens s ON s.candidate_id = q.candidate_id AND s.device = 'side'
-       WHERE q.slot_id = ? ORDER BY q.appointment_at, q.id`,
-    )
-    .all(SLOT) as Candidate[];
-  const candidate = (index: number): Candidate => {
-    const found = candidates[index];
-    if (!found) throw new Error(`no candidate ${index}`);
-    return found;
-  };
-
-  const open = <M extends { type: string }>(token: string, schema: z.ZodType<M>): Promise<Peer<M>> => {
-    const socket = new WebSocket(`ws://127.0.0.1:${platform.port}/api/v1/realtime?token=${encodeURIComponent(token)}`);
-    const peer = new Peer(socket, schema);
-    peers.push(peer as unknown as Peer<{ type: string }>);
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(peer));
-      socket.once('error', reject);
-    });
-  };
-  const examiner = async (username: string): Promise<Examiner> => {
-    const peer = await open(await login(username), PushToExaminer);
-    await peer.next('hello');
-    return peer;
-  };
-  /** Connects a device and waits for its hello and the state that follows. */
-  const device = async (token: string): Promise<Device> => {
-    const peer = await open(token, PushToCandidate);
-    await peer.next('hello');
-    await peer.next('state');
-    return peer;
-  };
-  const subscribe = async (peer: Examiner, entryId: string) => {
-    peer.send({ type: 'subscribe', slotId: SLOT });
-    // The slot's entries follow a subscription, which also says it holds.
-    return peer.next('queue', (message) => message.entry.entryId === entryId);
-  };
-  const toWaiting = async (c: Candidate) => {
-    await ok(post('/candidate/check-in', c.main));
-    await ok(post('/candidate/face', c.main, { matched: true }));
-    return ok(post('/candidate/ready', c.main));
-  };
-  /** The candidate called by `caller` (a logged-in token) and in the room, with both devices connected. */
-  const inRoom = async (c: Candidate, callerToken: string) => {
-    await toWaiting(c);
-    const main = await device(c.main);
-    const side = await device(c.side);
-    await ok(post(`/slots/${SLOT}/queue/${c.entryId}/call`, callerToken));
-    await ok(post('/candidate/join', c.main));
-    return { main, side };
-  };
-  const stateOf = (c: Candidate) => ok(api('/candidate/state', { headers: { authorization: `Bearer ${c.side}` } }));
-
-  return { platform, clock, api, post, ok, login, candidate, open, examiner, device, subscribe, toWaiting, inRoom, stateOf };
-}
+const harness = roomHarness();
+afterEach(harness.cleanUp);
 
 describe('reference platform: realtime hub', () => {
   it('greets examiners and devices with hello and refuses an unknown token before the upgrade', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const examiner = await t.open(await t.login('examiner1'), PushToExaminer);
     expect(await examiner.next('hello')).toEqual({ type: 'hello', role: 'examiner', device: null });
@@ -216,7 +40,7 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('answers malformed messages with an error and keeps the socket open', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const examiner = await t.examiner('examiner1');
     const main = await t.device(c.main);
@@ -243,7 +67,7 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('subscribes examiners only to slots of their panels', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const grader = await t.examiner('grader1');
     grader.send({ type: 'subscribe', slotId: SLOT });
     expect(await grader.next('error')).toMatchObject({ code: 'not_found' });
@@ -264,7 +88,7 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('runs the live flow: check-in, face review, ready, call to both devices, join', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(1);
     const main = await t.device(c.main);
     const side = await t.device(c.side);
@@ -300,7 +124,7 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('relays a feed on the direct route between a present panel member and that candidate only', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const waiting = t.candidate(1);
     const chiefToken = await t.login('chief');
@@ -308,7 +132,7 @@ describe('reference platform: realtime hub', () => {
     const ex2 = await t.examiner('examiner2');
     await t.subscribe(ex1, c.entryId);
     await t.subscribe(ex2, c.entryId);
-    const { main, side } = await t.inRoom(c, chiefToken);
+    const { main, side } = await t.inRoomByHand(c, chiefToken);
 
     // A co-examiner, not the caller, joins the room and receives the main feed: the device
     // publishes on a peer id of the platform's choosing and offers; the examiner answers.
@@ -364,12 +188,12 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('turns a dropped device into an interruption, ended by its return within 120 s', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(2);
     const token = await t.login('chief');
     const examiner = await t.examiner('examiner1');
     await t.subscribe(examiner, c.entryId);
-    const { main, side } = await t.inRoom(c, token);
+    const { main, side } = await t.inRoomByHand(c, token);
     const start = t.clock.now().toISOString();
 
     await side.close();
@@ -393,12 +217,12 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('fails an interruption that lasts 120 s', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const token = await t.login('chief');
     const examiner = await t.examiner('examiner2');
     await t.subscribe(examiner, c.entryId);
-    const { main, side } = await t.inRoom(c, token);
+    const { main, side } = await t.inRoomByHand(c, token);
 
     await main.close();
     await examiner.next('queue', (m) => m.entry.state === 'interrupted');
@@ -415,12 +239,12 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('fails the 4th interruption at once', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(3);
     const token = await t.login('chief');
     const examiner = await t.examiner('examiner3');
     await t.subscribe(examiner, c.entryId);
-    let { side } = await t.inRoom(c, token);
+    let { side } = await t.inRoomByHand(c, token);
 
     for (let interruption = 1; interruption <= 3; interruption++) {
       await side.close();
@@ -435,12 +259,12 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('lets a second connection of a device replace the first without an interruption', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const token = await t.login('chief');
     const examiner = await t.examiner('examiner1');
     await t.subscribe(examiner, c.entryId);
-    const { side } = await t.inRoom(c, token);
+    const { side } = await t.inRoomByHand(c, token);
     await examiner.next('queue', (m) => m.entry.state === 'in_room');
     expect(examiner.all('presence').map((m) => [m.device, m.online])).toEqual([
       ['main', true],
@@ -461,7 +285,7 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('brings quick messages to every examiner watching the slot, with their text', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const early = t.candidate(1);
     const [ex1, ex2, ex3] = [await t.examiner('examiner1'), await t.examiner('examiner2'), await t.examiner('examiner3')];
@@ -496,11 +320,11 @@ describe('reference platform: realtime hub', () => {
   });
 
   it('closes every socket at shutdown, which interrupts no one', async () => {
-    const t = await setUp();
+    const t = await harness.setUp();
     const c = t.candidate(0);
     const token = await t.login('chief');
     const examiner = await t.examiner('examiner1');
-    const { main, side } = await t.inRoom(c, token);
+    const { main, side } = await t.inRoomByHand(c, token);
     // What platform.close() does first, with the platform still up to be asked afterwards.
     const hub = t.platform.ctx.notifier;
     if (!(hub instanceof RealtimeHub)) throw new Error('the platform notifies through its realtime hub');
@@ -513,11 +337,12 @@ describe('reference platform: realtime hub', () => {
 
   it('fails interruptions that outlived a platform restart and times the others from where they were', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'platform-realtime-'));
-    dataDirs.push(dataDir);
-    const t = await setUp({ dataDir });
+    // After the harness has closed both platforms (onTestFinished runs after afterEach).
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const t = await harness.setUp({ dataDir });
     const [expired, running, unaffected] = [t.candidate(0), t.candidate(1), t.candidate(2)];
     const token = await t.login('chief');
-    const rooms = [await t.inRoom(expired, token), await t.inRoom(running, token), await t.inRoom(unaffected, token)];
+    const rooms = [await t.inRoomByHand(expired, token), await t.inRoomByHand(running, token), await t.inRoomByHand(unaffected, token)];
     await rooms[0]?.side.close();
     await rooms[0]?.main.next('state', (m) => m.entry.state === 'interrupted');
     t.clock.advance(90_000);
@@ -528,7 +353,7 @@ describe('reference platform: realtime hub', () => {
     // Down for 40 s: the first interruption is then 130 s old, the second 40 s; the shutdown
     // itself interrupted no one (the third candidate's devices were connected when it stopped).
     const clock = new ManualClock(new Date(Date.parse(START) + 130_000));
-    const restarted = await setUp({ dataDir, clock });
+    const restarted = await harness.setUp({ dataDir, clock });
     expect(await restarted.stateOf(expired)).toMatchObject({ state: 'failed', failureReason: 'interruption_timeout' });
     expect(await restarted.stateOf(running)).toMatchObject({ state: 'interrupted', interruptions: 1 });
     expect(await restarted.stateOf(unaffected)).toMatchObject({ state: 'in_room', interruptions: 0 });

@@ -1,17 +1,16 @@
-import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import SimplePeer from 'simple-peer';
 import { QueueEntry, type Device } from '@common/platform/queue';
 import { PushToCandidate, PushToExaminer } from '@common/platform/realtime';
-import { LoginResponse } from '@common/platform/wire';
 import { ManualClock } from '../../platform/clock';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
-import { startSimulatedCamera } from '../../platform/sim/camera';
-import { asPeerStream, asWrtcTrack, peerWrtc, wrtc, type WrtcTrack } from '../../platform/sim/wrtc';
+import { startSimulatedCamera, startTone } from '../../platform/sim/camera';
+import { asPeerStream, asWrtcTrack, peerWrtc, wrtc } from '../../platform/sim/wrtc';
 import { inboundPackets } from './janus';
+import { platformHttp } from './platform-http';
 
 /**
  * The clients of the platform's panel room as the tests drive them, over real sockets and real
@@ -22,7 +21,8 @@ import { inboundPackets } from './janus';
  */
 
 export const SLOT = DEMO_LIVE_SLOT_ID;
-const START = '2026-06-01T01:00:00.000Z';
+/** Where each platform's ManualClock starts. */
+export const START = '2026-06-01T01:00:00.000Z';
 
 export type ExaminerPush = z.infer<typeof PushToExaminer>;
 export type CandidatePush = z.infer<typeof PushToCandidate>;
@@ -34,6 +34,8 @@ export class RealtimeClient<M extends { type: string }> {
   /** Every message as it came over the wire (the schemas drop keys they do not know; this keeps them). */
   readonly raw: string[] = [];
   readonly invalid: unknown[] = [];
+  /** A client that stopped answering the heartbeat (its network died without a close). */
+  silent = false;
   #cursor = 0;
   readonly #waiters: (() => void)[] = [];
   readonly #watchers = new Set<(message: M) => void>();
@@ -54,7 +56,7 @@ export class RealtimeClient<M extends { type: string }> {
       }
       this.log.push(parsed.data);
       // As every real client does: answer the platform's heartbeat, or be taken for dead.
-      if (parsed.data.type === 'heartbeat') this.send({ type: 'heartbeat' });
+      if (parsed.data.type === 'heartbeat' && !this.silent) this.send({ type: 'heartbeat' });
       for (const watcher of [...this.#watchers]) watcher(parsed.data);
       for (const wake of this.#waiters.splice(0)) wake();
     });
@@ -106,8 +108,9 @@ export class RealtimeClient<M extends { type: string }> {
     return () => this.#watchers.delete(listener);
   }
 
+  /** A message as JSON; a string or bytes go as they are (what a test of malformed input sends). */
   send(message: unknown): void {
-    this.socket.send(JSON.stringify(message));
+    this.socket.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message));
   }
 
   async close(): Promise<void> {
@@ -158,26 +161,12 @@ export function roomHarness() {
     const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(START);
     const platform = await startPlatform({ demo: { liveCandidates: 6, recordedPerSlot: 1 }, sfu: 'off', ...options, clock });
     platforms.push(platform);
-    const api = (path: string, init: RequestInit = {}) => fetch(`${platform.url}/api/v1${path}`, init);
-    const post = (path: string, token: string, body?: unknown): Promise<Response> =>
-      api(path, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
+    const { api, post, get, login } = platformHttp(platform);
     const ok = async (response: Promise<Response>): Promise<QueueEntry> => {
       const answer = await response;
       const body: unknown = await answer.json();
       expect(answer.status, JSON.stringify(body)).toBe(200);
       return QueueEntry.parse(body);
-    };
-    const login = async (username: string): Promise<string> => {
-      const response = await api('/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: 'demo1234' }),
-      });
-      return LoginResponse.parse(await response.json()).token;
     };
     const candidates = platform.ctx.db
       .prepare(
@@ -193,6 +182,7 @@ export function roomHarness() {
       if (!found) throw new Error(`no candidate ${index}`);
       return found;
     };
+    /** A realtime socket on `token`, open, before anything was received on it. */
     const open = <M extends { type: string }>(token: string, schema: z.ZodType<M>): Promise<RealtimeClient<M>> => {
       const socket = new WebSocket(`ws://127.0.0.1:${platform.port}/api/v1/realtime?token=${encodeURIComponent(token)}`);
       const client = new RealtimeClient(socket, schema);
@@ -215,21 +205,45 @@ export function roomHarness() {
       await client.next('state');
       return client;
     };
+    /** An examiner watching the slot; resolves at the entry of `entryId` that follows the subscription. */
+    const subscribe = async (member: ExaminerClient, entryId: string) => {
+      member.send({ type: 'subscribe', slotId: SLOT });
+      // The slot's entries follow a subscription, which also says it holds.
+      return member.next('queue', (message) => message.entry.entryId === entryId);
+    };
+    /** The candidate checked in, face matched, ready: waiting to be called. */
+    const toWaiting = async (c: Candidate) => {
+      await ok(post('/candidate/check-in', c.main));
+      await ok(post('/candidate/face', c.main, { matched: true }));
+      return ok(post('/candidate/ready', c.main));
+    };
+    /** The waiting candidate called by `callerToken`, and joining. */
+    const callIn = async (c: Candidate, callerToken: string) => {
+      await ok(post(`/slots/${SLOT}/queue/${c.entryId}/call`, callerToken));
+      await ok(post('/candidate/join', c.main));
+    };
     /**
      * The candidate waiting, both devices connected (each a phone from the start, so no
      * `publish` is missed), called by `callerToken` and in the room.
      */
     const inRoom = async (c: Candidate, callerToken: string, phoneOptions: PhoneOptions = {}) => {
-      await ok(post('/candidate/check-in', c.main));
-      await ok(post('/candidate/face', c.main, { matched: true }));
-      await ok(post('/candidate/ready', c.main));
+      await toWaiting(c);
       const main = await device(c.main);
       const side = await device(c.side);
       const phones = { main: own(new CandidatePhone(main, 'main', phoneOptions)), side: own(new CandidatePhone(side, 'side', phoneOptions)) };
-      await ok(post(`/slots/${SLOT}/queue/${c.entryId}/call`, callerToken));
-      await ok(post('/candidate/join', c.main));
+      await callIn(c, callerToken);
       return { main, side, phones };
     };
+    /** As `inRoom`, the devices bare sockets: nothing acts on `publish`, `receive` or a signal but the test itself. */
+    const inRoomByHand = async (c: Candidate, callerToken: string) => {
+      await toWaiting(c);
+      const main = await device(c.main);
+      const side = await device(c.side);
+      await callIn(c, callerToken);
+      return { main, side };
+    };
+    /** The entry as the candidate's side device is told it. */
+    const stateOf = (c: Candidate) => ok(get('/candidate/state', c.side));
     /** Examiners signed in and joined to the room of `entryId`, each after its first `room`. */
     const panel = async (entryId: string, usernames: readonly string[]): Promise<ExaminerClient[]> => {
       const members: ExaminerClient[] = [];
@@ -243,7 +257,7 @@ export function roomHarness() {
     };
     const view = (member: ExaminerClient, entryId: string, which: Device, name: string) => own(new FeedViewer(member, entryId, which, name));
     const talk = (member: ExaminerClient, entryId: string, peerId: string, toneHz: number) => own(new TalkBack(member, entryId, peerId, toneHz));
-    return { platform, clock, api, post, ok, login, candidate, examiner, device, inRoom, panel, view, talk };
+    return { platform, clock, api, post, get, ok, login, candidate, open, examiner, device, subscribe, toWaiting, inRoom, inRoomByHand, stateOf, panel, view, talk };
   };
 
   return { setUp, cleanUp };
@@ -251,50 +265,8 @@ export function roomHarness() {
 
 // ── audio ───────────────────────────────────────────────────────────────────────────
 
-interface AudioData {
-  readonly samples: Int16Array;
-  readonly sampleRate: number;
-  readonly channelCount: number;
-  readonly numberOfFrames: number;
-}
-
-interface AudioSink {
-  ondata: ((data: AudioData) => void) | null;
-  stop(): void;
-}
-
-/** wrtc's RTCAudioSink, which platform/sim/wrtc.ts does not type (the simulator only sends audio). */
-const RTCAudioSink = (createRequire(import.meta.url)('@roamhq/wrtc') as { nonstandard: { RTCAudioSink: new (track: WrtcTrack) => AudioSink } })
-  .nonstandard.RTCAudioSink;
-
+/** What wrtc decodes to; the rate its sinks hand audio out at. */
 const SAMPLE_RATE = 48_000;
-const CHUNK_MS = 10;
-
-/** A microphone playing a sine (as platform/sim/camera.ts makes its tone): an audio-only stream. */
-function toneMicrophone(hz: number): { stream: ReturnType<typeof wrtcStream>; stop(): void } {
-  const source = new wrtc.nonstandard.RTCAudioSource();
-  const track = source.createTrack();
-  const perChunk = (SAMPLE_RATE * CHUNK_MS) / 1000;
-  let phase = 0;
-  const timer = setInterval(() => {
-    const samples = new Int16Array(perChunk);
-    for (let i = 0; i < perChunk; i++) {
-      samples[i] = Math.round(Math.sin(phase) * 0.3 * 32767);
-      phase += (2 * Math.PI * hz) / SAMPLE_RATE;
-    }
-    phase %= 2 * Math.PI;
-    source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: perChunk });
-  }, CHUNK_MS);
-  return {
-    stream: wrtcStream([track]),
-    stop: () => {
-      clearInterval(timer);
-      track.stop();
-    },
-  };
-}
-
-const wrtcStream = (tracks: WrtcTrack[]) => new wrtc.MediaStream(tracks);
 
 /** What a phone heard on one receiving peer: enough audio to tell a tone from noise. */
 export interface HeardVoice {
@@ -330,7 +302,7 @@ export class CandidatePhone {
   /** The peer ids of every `receive` it acted on, in order. */
   readonly receiving: string[] = [];
   readonly #peers = new Map<string, SimplePeer.Instance>();
-  readonly #sinks: AudioSink[] = [];
+  readonly #sinks: { stop(): void }[] = [];
   readonly #camera;
   readonly #unwatch: () => void;
   /** What each receiving peer heard, once judged; and who waits for which (null: any). */
@@ -399,7 +371,7 @@ export class CandidatePhone {
     peer.on('track', (track: unknown) => {
       const received = asWrtcTrack(track);
       if (received.kind !== 'audio') return;
-      const sink = new RTCAudioSink(received);
+      const sink = new wrtc.nonstandard.RTCAudioSink(received);
       this.#sinks.push(sink);
       sink.ondata = (data) => {
         if (kept.length >= HEARD_SAMPLES) return;
@@ -542,9 +514,11 @@ export class TalkBack {
     readonly peerId: string,
     toneHz: number,
   ) {
-    this.#microphone = toneMicrophone(toneHz);
+    // A microphone playing a sine (platform/sim/camera.ts), as an audio-only stream.
+    this.#microphone = startTone(toneHz);
     examiner.send({ type: 'voice_publish', entryId, peerId });
-    this.peer = new SimplePeer({ initiator: true, trickle: true, wrtc: peerWrtc, stream: asPeerStream(this.#microphone.stream), config: { iceServers: [] } });
+    const stream = new wrtc.MediaStream([this.#microphone.track]);
+    this.peer = new SimplePeer({ initiator: true, trickle: true, wrtc: peerWrtc, stream: asPeerStream(stream), config: { iceServers: [] } });
     this.peer.on('signal', (data) => examiner.send({ type: 'signal', entryId, peerId, data }));
     this.peer.on('error', () => undefined);
     this.#unwatch = examiner.watch((message) => {
