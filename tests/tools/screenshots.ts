@@ -9,25 +9,31 @@ import type { Exam } from '@common/platform';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import type { RunningPlatform } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
+import { startSimulatedCandidate, type SimulatedCandidate } from '../../platform/sim/candidate';
+import { DEMO_PASSWORD } from '../../platform/demo';
+import { SimulatedExaminer, type TalkBack } from '../../platform/sim/examiner';
 import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { RawCandidate } from '../e2e/desk/candidate';
 import { assignmentsOf, leadControl, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
-import { launchChromium } from '../support/chromium';
+import { launchChromiumBrowser } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
 import { valuesFor } from '../support/workstation';
 
 /**
  * `npm run screenshots`: the main screens in both languages, into docs/screenshots, for the
  * README: sign-in, the live queue with candidates in many states, the review queue, the grading
- * form and a conflict. Needs a CJK font for Chinese text (Debian: fonts-noto-cjk).
+ * form, a conflict, and the panel room as a member and as the lead see it. Needs a CJK font for
+ * Chinese text (Debian: fonts-noto-cjk).
  *
- * The scene is real: the reference platform (with short demo recordings), simulated candidates'
- * phones on its realtime socket, scores from "other examiners" through its API.
+ * The scene is real: the reference platform (with short demo recordings and its SFU), simulated
+ * candidates' phones on its realtime socket (one with both cameras, for the panel room), the rest
+ * of the panel as simulated examiners, scores from "other examiners" through its API.
  */
 const LANGUAGES = [
   { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/ },
   { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/ },
 ] as const;
+type Words = (typeof LANGUAGES)[number];
 
 const out = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 mkdirSync(out, { recursive: true });
@@ -35,24 +41,19 @@ await ensureRendererBuilt((line) => process.stdout.write(`${line}\n`));
 const platformDir = mkdtempSync(join(tmpdir(), 'screenshots-platform-'));
 const stack = await startStack({ platform: { dataDir: platformDir, demoMedia: { seconds: 4, longSeconds: 6 } } });
 const platform = stack.platform as RunningPlatform;
-const browser = await launchChromium();
+// A fake microphone, so that the panel room's talk-back has one; the panels play sound unprompted.
+const browser = await launchChromiumBrowser({ args: ['--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'] });
+const context = await browser.newContext();
 const candidates: RawCandidate[] = [];
+const closing: (() => void)[] = [];
 try {
   let scene: Scene | null = null;
   for (const words of LANGUAGES) {
     const { language } = words;
-    const page = await browser.context.newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.addInitScript((lang) => localStorage.setItem('examiner.language', lang), language);
-    await page.goto(stack.host.launchUrl);
-    await page.waitForSelector('html[data-examiner-ready="true"]');
-    await page.waitForSelector('[data-testid="platform-health"][data-state="online"]');
+    const page = await openWorkstation(language);
     await shoot(page, `sign-in.${language}`);
 
-    await page.getByLabel(words.user).fill('examiner1');
-    await page.getByLabel(words.password).fill('demo1234');
-    await page.getByRole('button', { name: words.signIn }).click();
-    await page.getByTestId('app-shell').waitFor();
+    await signIn(page, words, 'examiner1');
     scene ??= await setScene(stack);
 
     const liveTab = page.getByRole('tab', { name: words.live });
@@ -90,12 +91,137 @@ try {
     await page.getByRole('button', { name: words.signOut }).click();
     await page.close();
   }
+
+  if (!scene) throw new Error('no scene was set');
+  await leadControl(platform.url, await signInToPlatform(platform.url, 'chief'), DEMO_LIVE_SLOT_ID, scene.interrupted.candidate.entryId, 'finish');
+  const room = await setPanelRoom();
+  for (const words of LANGUAGES) {
+    const page = await openWorkstation(words.language);
+    await signIn(page, words, 'examiner1');
+    await inRoom(page, words, room.entryId, 3);
+    await page.waitForSelector('[data-testid="room-member"][data-talking="true"]');
+    // The first marks of this interview, kept on this computer (the English round finds them there).
+    const marks = page.locator('[data-testid="interview-grading"] input[data-criterion]');
+    for (const [i, mark] of ['26', '17.5'].entries()) if ((await marks.nth(i).inputValue()) === '') await marks.nth(i).fill(mark);
+    await page.waitForSelector('[data-testid="interview-grading"] [data-testid="save-state"][data-state="saved"]');
+    await shoot(page, `panel-room.${words.language}`);
+    await leave(page, words);
+  }
+
+  // The lead's own view: the chief at this workstation, the two members scored.
+  await room.leadView();
+  for (const words of LANGUAGES) {
+    const page = await openWorkstation(words.language);
+    await signIn(page, words, 'chief');
+    await inRoom(page, words, room.entryId, 3);
+    if (words === LANGUAGES[0]) {
+      await page.getByTestId('lead-extend-2').click();
+      await page.getByTestId('extra-time').waitFor();
+      // The pointer moves on, back to the panels: the button is not left hovered in the picture.
+      await page.mouse.move(400, 600);
+    }
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="room-member"][data-submitted="true"]').length === 2);
+    await page.waitForSelector('.ant-message-notice', { state: 'detached' });
+    await shoot(page, `panel-room-lead.${words.language}`);
+    await leave(page, words);
+  }
   process.stdout.write(`Screenshots written to ${out}\n`);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
 } finally {
+  for (const close of closing) close();
   for (const candidate of candidates) await candidate.close();
   await browser.close();
   await stack.stop();
   rmSync(platformDir, { recursive: true, force: true });
+}
+// Exit explicitly, and not by running out of work: wrtc's finalizers crash a Node process that
+// ends naturally (node-webrtc/node-webrtc#636), and the panel room's simulated phones and examiners use it.
+process.exit(process.exitCode ?? 0);
+
+async function openWorkstation(language: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.addInitScript((lang) => localStorage.setItem('examiner.language', lang), language);
+  await page.goto(stack.host.launchUrl);
+  await page.waitForSelector('html[data-examiner-ready="true"]');
+  await page.waitForSelector('[data-testid="platform-health"][data-state="online"]');
+  return page;
+}
+
+async function signIn(page: Page, words: Words, username: string): Promise<void> {
+  await page.getByLabel(words.user).fill(username);
+  await page.getByLabel(words.password).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: words.signIn }).click();
+  await page.getByTestId('app-shell').waitFor();
+}
+
+/** Out of the interview (it goes on without this examiner) and signed out. */
+async function leave(page: Page, words: Words): Promise<void> {
+  await page.getByTestId('close-interview').click();
+  await page.waitForSelector('[data-testid="live-interview"]', { state: 'detached' });
+  await page.getByRole('button', { name: words.signOut }).click();
+  await page.close();
+}
+
+interface PanelRoom {
+  readonly entryId: string;
+  /** The chief leaves the room to this workstation; examiner1 joins from elsewhere, and both members score. */
+  leadView(): Promise<void>;
+}
+
+/**
+ * A candidate with both cameras in the panel room, called by the chief (the lead), with
+ * examiner2 in the room speaking to them; examiner3 stays away.
+ */
+async function setPanelRoom(): Promise<PanelRoom> {
+  const slot = await slotCandidates(platform.url, DEMO_LIVE_SLOT_ID, platform.adminSecret);
+  const chosen = slot[8];
+  if (!chosen) throw new Error('the demo slot has too few candidates');
+  const candidate: SimulatedCandidate = await startSimulatedCandidate({ platformUrl: platform.url, mainToken: chosen.mainToken, sideToken: chosen.sideToken, tone: true });
+  closing.push(() => candidate.stop());
+  await candidate.untilState('waiting');
+  const member = async (username: string) => {
+    const examiner = await SimulatedExaminer.signIn(platform.url, username, DEMO_PASSWORD);
+    closing.push(() => examiner.close());
+    await examiner.subscribe(DEMO_LIVE_SLOT_ID);
+    return examiner;
+  };
+  const { entryId } = chosen;
+  const chief = await member('chief');
+  await chief.call(DEMO_LIVE_SLOT_ID, entryId);
+  await chief.joinRoom(entryId);
+  await candidate.untilState('in_room');
+  const speaker = await member('examiner2');
+  await speaker.joinRoom(entryId);
+  const talk: TalkBack = speaker.talk(entryId);
+  await talk.connected;
+  return {
+    entryId,
+    leadView: async () => {
+      talk.stop();
+      chief.leaveRoom(entryId);
+      const examiner1 = await member('examiner1');
+      await examiner1.joinRoom(entryId);
+      await examiner1.scoreEntry(entryId, 0.85, '音准稳定，气息控制好。');
+      await speaker.scoreEntry(entryId, 0.8, '');
+    },
+  };
+}
+
+/**
+ * The live queue takes a panel member into the interview running when they arrive: waits there
+ * until both cameras play with a good grade and `present` members are in the room.
+ */
+async function inRoom(page: Page, words: Words, entryId: string, present: number): Promise<void> {
+  const liveTab = page.getByRole('tab', { name: words.live });
+  if ((await liveTab.getAttribute('aria-selected')) !== 'true') await liveTab.click();
+  await page.waitForSelector(`[data-testid="live-interview"][data-entry-id="${entryId}"][data-state="in_room"]`);
+  for (const device of ['main', 'side']) await page.waitForSelector(`[data-testid="feed-${device}"][data-view="playing"][data-grade="good"]`);
+  await page.waitForSelector('[data-testid="talk-back"][data-mic="on"][data-voice="connected"]');
+  await page.waitForFunction((count) => document.querySelectorAll('[data-testid="room-member"][data-present="true"]').length === count, present);
+  await page.waitForSelector('[data-testid="interview-grading"] [data-testid="score-sheet"] [data-testid="save-state"]:not([data-state="loading"])');
 }
 
 interface Scene {

@@ -437,6 +437,8 @@ export const en: Messages = {
     audio: {
       mute: 'Mute the {{device}}',
       unmute: 'Unmute the {{device}}',
+      muteShort: 'Mute',
+      unmuteShort: 'Unmute',
       blocked: 'Click to turn the sound on',
       level: '{{device}} volume',
     },

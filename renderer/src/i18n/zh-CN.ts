@@ -438,6 +438,8 @@ export const zhCN = {
     audio: {
       mute: '静音{{device}}',
       unmute: '取消{{device}}静音',
+      muteShort: '静音',
+      unmuteShort: '取消静音',
       blocked: '点击开启声音',
       level: '{{device}}音量',
     },

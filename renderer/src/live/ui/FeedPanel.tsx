@@ -98,27 +98,27 @@ export function FeedPanel({ device, feed, controller, audio, live, ended, interr
           {t('live.frozen')}
         </Tag>
       )}
+      {/* Wraps rather than running past a narrow panel's edge (the side camera beside the main one). */}
       <Flex
         align="center"
         gap={8}
+        wrap
         style={{ position: 'absolute', top: 8, left: 8, right: 8, pointerEvents: 'none' }}
         justify="space-between"
       >
         <Tag style={{ marginInlineEnd: 0 }}>{name}</Tag>
-        <Flex align="center" gap={8} style={{ pointerEvents: 'auto' }}>
+        <Flex align="center" justify="flex-end" gap={8} wrap style={{ pointerEvents: 'auto', marginInlineStart: 'auto' }}>
           {!compact && <VolumeMeter device={device} audio={audio} />}
           {!compact && (
             <Button
               size="small"
               data-testid={`mute-${device}`}
               aria-pressed={feed.muted || feed.soundBlocked}
+              // The panel's tag names the camera: the button says only what it does, its name says which.
+              aria-label={feed.soundBlocked ? t('live.audio.blocked') : t(feed.muted ? 'live.audio.unmute' : 'live.audio.mute', { device: name })}
               onClick={() => controller.setMuted(!(feed.muted || feed.soundBlocked))}
             >
-              {feed.soundBlocked
-                ? t('live.audio.blocked')
-                : feed.muted
-                  ? t('live.audio.unmute', { device: name })
-                  : t('live.audio.mute', { device: name })}
+              {feed.soundBlocked ? t('live.audio.blocked') : t(feed.muted ? 'live.audio.unmuteShort' : 'live.audio.muteShort')}
             </Button>
           )}
           <QualityBadge device={device} quality={feed.quality} />

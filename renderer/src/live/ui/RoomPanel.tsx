@@ -80,7 +80,7 @@ function MemberLine({ member, you, showSubmitted }: { member: RoomMember; you: b
         <Tag color={member.present ? 'green' : 'default'}>{t(member.present ? 'live.room.present' : 'live.room.absent')}</Tag>
         {member.talking && (
           <Tag color="red" data-testid="room-member-talking">
-            🎙 {t('live.room.talking')}
+            {t('live.room.talking')}
           </Tag>
         )}
         {showSubmitted && (
