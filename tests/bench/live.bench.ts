@@ -1,14 +1,15 @@
 import type { Page } from 'playwright-core';
-import { ADMIN_SECRET_HEADER, AdminCandidateList, type AdminCandidate } from '@common/platform/admin';
+import type { AdminCandidate } from '@common/platform/admin';
 import type { Device } from '@common/platform/queue';
 import type { FeedReading, LiveTestHandle } from '../../renderer/src/live/diagnostics';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
-import { startCandidateProcess, type CandidateProcess } from '../support/candidate-process';
+import type { CandidateProcess } from '../support/candidate-process';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { openInterview, readFeed, signedInWorkstation, waitPlaying } from '../support/live-page';
 import { ensureLoopbackIceInterface, LOOPBACK_ICE_ADDRESS } from '../support/loopback-ice';
 import { createVethNamespace, namespaceProblem } from '../support/netns';
 import { startStack, type Stack } from '../support/servers';
+import { liveSlotCandidates, waitingCandidate as waitingPhones } from './candidates';
 import { bench, note, percentile } from './report';
 
 /** LIVE_BENCH_QUICK=1 shrinks every count and duration, to try the benchmark itself out. */
@@ -162,29 +163,13 @@ async function networkCut(browser: Chromium): Promise<void> {
   }
 }
 
-async function admin(stack: Stack): Promise<AdminCandidate[]> {
-  const platform = stack.platform;
-  if (!platform) throw new Error('no platform');
-  // Injected: the admin endpoint answers loopback peers only, and the platform may listen elsewhere.
-  const response = await platform.app.inject({
-    method: 'GET',
-    url: `/api/v1/admin/candidates?slotId=${DEMO_LIVE_SLOT_ID}`,
-    headers: { [ADMIN_SECRET_HEADER]: platform.adminSecret },
-  });
-  return AdminCandidateList.parse(response.json()).candidates;
+function admin(stack: Stack): Promise<AdminCandidate[]> {
+  if (!stack.platform) throw new Error('no platform');
+  return liveSlotCandidates(stack.platform);
 }
 
-async function waitingCandidate(stack: Stack, candidate: AdminCandidate, netns?: string): Promise<CandidateProcess> {
-  const proc = startCandidateProcess({
-    platformUrl: stack.platform?.url ?? '',
-    mainToken: candidate.mainToken,
-    sideToken: candidate.sideToken,
-    ...CAMERA,
-    tone: true,
-    ...(netns !== undefined && { netns }),
-  });
-  await proc.until((line) => line.device === 'main' && line.state === 'waiting');
-  return proc;
+function waitingCandidate(stack: Stack, candidate: AdminCandidate, netns?: string): Promise<CandidateProcess> {
+  return waitingPhones(stack.platform?.url ?? '', candidate, CAMERA, netns);
 }
 
 /** Calls the candidate in from the interview screen; ms from the click to the first frame on both panels. */

@@ -1,13 +1,13 @@
-import { ADMIN_SECRET_HEADER, AdminCandidateList, type AdminCandidate } from '@common/platform/admin';
 import type { Device } from '@common/platform/queue';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../platform/demo';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
 import { SimulatedExaminer, type WatchedFeed } from '../../platform/sim/examiner';
 import type { FeedProbe } from '../../platform/sim/feed-probe';
-import { startCandidateProcess, type CandidateProcess } from '../support/candidate-process';
+import type { CandidateProcess } from '../support/candidate-process';
 import { ensureLoopbackIceInterface, LOOPBACK_ICE_ADDRESS } from '../support/loopback-ice';
 import { createVethNamespace, namespaceProblem } from '../support/netns';
+import { liveSlotCandidates, waitingCandidate } from './candidates';
 import { bench, note, percentile } from './report';
 
 /** PANEL_BENCH_QUICK=1 shrinks every count and duration, to try the benchmark itself out. */
@@ -81,7 +81,7 @@ async function measureRoute(options: PlatformOptions, panels: readonly number[],
     const lead = examiners[0];
     if (!lead) throw new Error('the panel has no lead');
     await lead.subscribe(DEMO_LIVE_SLOT_ID);
-    const candidates = await slotCandidates(platform);
+    const candidates = await liveSlotCandidates(platform);
     const figures: RouteFigures = { latencies: new Map(), uplink: new Map() };
     let next = 0;
     for (const size of panels) {
@@ -89,7 +89,7 @@ async function measureRoute(options: PlatformOptions, panels: readonly number[],
       for (let call = 0; call < CALLS; call++) {
         const candidate = candidates[next++];
         if (!candidate) throw new Error('the demo slot has too few candidates');
-        const phones = await waitingCandidate(platform.url, candidate);
+        const phones = await waitingCandidate(platform.url, candidate, CAMERA);
         try {
           const calledAt = Date.now();
           await lead.call(DEMO_LIVE_SLOT_ID, candidate.entryId);
@@ -198,9 +198,9 @@ async function networkCut(): Promise<void> {
       note(`panel.recovery_ms not measured: ${platform.mediaNotice}`);
       return;
     }
-    const [candidate] = await slotCandidates(platform);
+    const [candidate] = await liveSlotCandidates(platform);
     if (!candidate) throw new Error('the demo slot has no candidates');
-    phones = await waitingCandidate(platform.url, candidate, ns.name);
+    phones = await waitingCandidate(platform.url, candidate, CAMERA, ns.name);
     lead = (await seatPanel(platform, 1))[0] ?? null;
     if (!lead) throw new Error('no lead');
     await lead.subscribe(DEMO_LIVE_SLOT_ID);
@@ -231,29 +231,6 @@ async function networkCut(): Promise<void> {
     await platform?.close();
     ns.remove();
   }
-}
-
-async function slotCandidates(platform: RunningPlatform): Promise<AdminCandidate[]> {
-  // Injected: the admin endpoint answers loopback peers only, and the platform may listen elsewhere.
-  const response = await platform.app.inject({
-    method: 'GET',
-    url: `/api/v1/admin/candidates?slotId=${DEMO_LIVE_SLOT_ID}`,
-    headers: { [ADMIN_SECRET_HEADER]: platform.adminSecret },
-  });
-  return AdminCandidateList.parse(response.json()).candidates;
-}
-
-async function waitingCandidate(platformUrl: string, candidate: AdminCandidate, netns?: string): Promise<CandidateProcess> {
-  const phones = startCandidateProcess({
-    platformUrl,
-    mainToken: candidate.mainToken,
-    sideToken: candidate.sideToken,
-    ...CAMERA,
-    tone: true,
-    ...(netns !== undefined && { netns }),
-  });
-  await phones.until((line) => line.device === 'main' && line.state === 'waiting');
-  return phones;
 }
 
 function wait(ms: number): Promise<void> {

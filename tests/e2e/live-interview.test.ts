@@ -10,6 +10,7 @@ import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { CANDIDATE_PAGE_DIR } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
 import { startCandidateProcess, type CandidateProcess } from '../support/candidate-process';
+import { openCandidatePages, type CandidateWindow } from '../support/candidate-pages';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { ffprobe, MATROSKA_CUES_ID } from '../support/evidence-fixtures';
 import { openInterview, readFeed, signedInWorkstation, waitEntryState, waitInRoom, waitPlaying } from '../support/live-page';
@@ -17,15 +18,6 @@ import { LOOPBACK_ICE_ADDRESS } from '../support/loopback-ice';
 import { createVethNamespace, namespaceProblem, type VethNamespace } from '../support/netns';
 import { startStack, RENDERER_DIR, type Stack } from '../support/servers';
 
-/** What the candidate page exposes to tests (platform/web/candidate/main.ts). */
-interface CandidateHandle {
-  readonly state: string | null;
-  readonly prompts: readonly string[];
-  readonly connection: string;
-  drop(seconds: number): Promise<void>;
-  quickMessage(id: string): boolean;
-}
-type CandidateWindow = typeof globalThis & { __candidate: CandidateHandle };
 /** What the workstation's live interview exposes to tests (renderer/src/live/diagnostics.ts). */
 type ExaminerWindow = typeof globalThis & { __examinerLive: LiveTestHandle };
 
@@ -53,22 +45,8 @@ afterAll(async () => {
 });
 
 /** Both devices of a candidate as pages in this browser, the way their phones would open them. */
-async function openCandidate(candidate: AdminCandidate): Promise<Record<Device, Page>> {
-  const open = async (device: Device): Promise<Page> => {
-    const page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${device}: ${error.message}`));
-    const token = device === 'main' ? candidate.mainToken : candidate.sideToken;
-    const hash = new URLSearchParams({ token, device });
-    await page.goto(`${stack.platform?.url ?? ''}/candidate/?width=640&height=360&fps=15#${hash.toString()}`);
-    await page.waitForSelector('html[data-candidate-ready="true"]');
-    return page;
-  };
-  // The side phone first, as the manuals set it up before entering the queue.
-  const side = await open('side');
-  const main = await open('main');
-  await main.waitForFunction(() => (globalThis as CandidateWindow).__candidate.state === 'waiting');
-  return { main, side };
-}
+const openCandidate = (candidate: AdminCandidate) =>
+  openCandidatePages(browser.context, stack.platform?.url ?? '', candidate, (message) => pageErrors.push(message));
 
 /** What the panels showed, in order, as a MutationObserver in the workstation page saw it. */
 interface PanelView {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminCandidate } from '@common/platform/admin';
 import type { Device } from '@common/platform/queue';
@@ -10,6 +10,7 @@ import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
 import { CANDIDATE_PAGE_DIR, startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
 import type { LiveTestHandle } from '../../renderer/src/live/diagnostics';
+import { openCandidatePages, type CandidateWindow } from '../support/candidate-pages';
 import { launchChromiumBrowser, type ChromiumBrowser } from '../support/chromium';
 import { openInterview, readFeed, signedInWorkstation, waitPlaying } from '../support/live-page';
 import { RENDERER_DIR, startStack, type Stack } from '../support/servers';
@@ -27,15 +28,6 @@ const MIC_TONE_HZ = 880;
 const HEARD = 100;
 const SILENT = 30;
 
-/** What the candidate page exposes to tests (platform/web/candidate/main.ts). */
-interface CandidateHandle {
-  readonly state: string | null;
-  readonly voices: number;
-  voiceLevel(hz: number): number;
-  outboundBytes(): Promise<number>;
-  drop(seconds: number): Promise<void>;
-}
-type CandidateWindow = typeof globalThis & { __candidate: CandidateHandle };
 type ExaminerWindow = typeof globalThis & { __examinerLive: LiveTestHandle };
 
 interface Examiner {
@@ -91,21 +83,9 @@ async function seat(platform: RunningPlatform, username: string): Promise<Examin
 
 /** Both phones of a candidate as pages in a context of their own, waiting in the queue. */
 async function candidatePhones(platform: RunningPlatform, candidate: AdminCandidate): Promise<Record<Device, Page>> {
-  const context: BrowserContext = await browser.newContext();
+  const context = await browser.newContext();
   cleanups.push(() => context.close());
-  const open = async (device: Device): Promise<Page> => {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${device}: ${error.message}`));
-    const hash = new URLSearchParams({ token: device === 'main' ? candidate.mainToken : candidate.sideToken, device });
-    await page.goto(`${platform.url}/candidate/?width=640&height=360&fps=15#${hash.toString()}`);
-    await page.waitForSelector('html[data-candidate-ready="true"]');
-    return page;
-  };
-  // The side phone first, as the manuals set it up before entering the queue.
-  const side = await open('side');
-  const main = await open('main');
-  await main.waitForFunction(() => (globalThis as CandidateWindow).__candidate.state === 'waiting');
-  return { main, side };
+  return openCandidatePages(context, platform.url, candidate, (message) => pageErrors.push(message));
 }
 
 const bothPlaying = (page: Page) => Promise.all([waitPlaying(page, 'main'), waitPlaying(page, 'side')]);
