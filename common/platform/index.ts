@@ -1,5 +1,6 @@
 export * from './admin';
 export * from './assignments';
+export * from './audit';
 export * from './exams';
 export * from './queue';
 export * from './realtime';

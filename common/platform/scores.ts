@@ -11,6 +11,8 @@ import { Id } from './exams';
  *   the current record; 423 locked by the chief examiner, with the current record;
  *   400 values outside the rubric (`problems` lists them). A missing If-Match is a 428, a
  *   missing or malformed Idempotency-Key or a malformed If-Match a 400.
+ * The optional `Audit-Head` header (also on the batch) lets the platform witness the
+ * workstation's audit chain: see common/platform/audit.ts.
  */
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -43,8 +45,12 @@ export const ScoreSheet = z.strictObject({
     /** Required when flagged. */
     note: z.string().max(2000).nullable(),
   }),
-  /** Head of the workstation's audit hash chain, witnessed by the platform. */
-  auditHead: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /**
+   * Replaced by the `Audit-Head` header (common/platform/audit.ts), which carries the head at
+   * send time. Still accepted, and stored when no header comes, so sheets an older workstation
+   * queued with it are delivered; a new workstation leaves it out.
+   */
+  auditHead: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
   /**
    * Timestamped notes and violation marks from the review player. Optional, and left out when
    * there are none, so sheets sent before marks existed (and their idempotency hashes) stay valid.
@@ -85,6 +91,7 @@ export const ScoreErrorCode = z.enum([
   'bad_idempotency_key',
   'precondition_required',
   'bad_if_match',
+  'bad_audit_head',
 ]);
 export type ScoreErrorCode = z.infer<typeof ScoreErrorCode>;
 

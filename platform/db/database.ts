@@ -11,7 +11,7 @@ export type PlatformDb = Database.Database;
  * every migration in order, an older one the migrations it lacks; a data folder from a newer
  * platform is refused.
  */
-export const PLATFORM_SCHEMA_VERSION = 2;
+export const PLATFORM_SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -57,7 +57,9 @@ CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
 /**
  * Migration n turns schema n into n + 1. (2) The panel room: the calling order a lead may change
  * without touching appointments (`order_key`, null: by appointment), the answering time the lead
- * added, and the exam-room log, which is append-only: its triggers refuse any rewrite.
+ * added, and the exam-room log, which is append-only: its triggers refuse any rewrite. (3) The
+ * witness of the workstations' audit chains (common/platform/audit.ts): the latest head seen per
+ * examiner and chain, and the forks flagged to the chief, append-only like the room log.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -69,6 +71,19 @@ CREATE TABLE room_log (
 CREATE INDEX room_log_by_entry ON room_log (entry_id, id);
 CREATE TRIGGER room_log_no_update BEFORE UPDATE ON room_log BEGIN SELECT RAISE(ABORT, 'the room log is append-only'); END;
 CREATE TRIGGER room_log_no_delete BEFORE DELETE ON room_log BEGIN SELECT RAISE(ABORT, 'the room log is append-only'); END;
+`,
+  `
+CREATE TABLE audit_heads (
+  examiner_id TEXT NOT NULL REFERENCES accounts(id), chain_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
+  run_id TEXT NOT NULL, request_no INTEGER NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (examiner_id, chain_id)) STRICT;
+CREATE TABLE audit_flags (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, examiner_id TEXT NOT NULL REFERENCES accounts(id), chain_id TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('backwards', 'fork')),
+  witnessed_seq INTEGER NOT NULL, witnessed_hash TEXT NOT NULL, witnessed_at TEXT NOT NULL,
+  claimed_seq INTEGER NOT NULL, claimed_hash TEXT NOT NULL, assignment_ids TEXT NOT NULL, flagged_at TEXT NOT NULL) STRICT;
+CREATE INDEX audit_flags_by_examiner ON audit_flags (examiner_id, id);
+CREATE TRIGGER audit_flags_no_update BEFORE UPDATE ON audit_flags BEGIN SELECT RAISE(ABORT, 'audit flags are append-only'); END;
+CREATE TRIGGER audit_flags_no_delete BEFORE DELETE ON audit_flags BEGIN SELECT RAISE(ABORT, 'audit flags are append-only'); END;
 `,
 ];
 

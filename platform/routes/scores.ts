@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AUDIT_HEAD_HEADER, AuditHead, type AuditFlagList, type AuditHeadClaim } from '@common/platform/audit';
 import {
   BatchRequest,
   IDEMPOTENCY_KEY_HEADER,
@@ -11,6 +12,8 @@ import {
 } from '@common/platform/scores';
 import type { PlatformContext } from '../context';
 import { HttpError, parseBody, requireExaminer, sendCached } from '../http';
+import { AuditWitness } from '../state/audit-witness';
+import type { Catalog } from '../state/catalog';
 import type { ReReviewPush } from '../state/panel-scores';
 import { ScoreIntake, requestHash, type Answer, type Processed } from '../state/scores';
 
@@ -45,9 +48,29 @@ export function baseVersionOf(header: string | string[] | undefined): number {
   return Number(digits);
 }
 
-/** Score intake: the examiner's sheets, the chief examiner's lock and re-review requests. */
+/** What an Audit-Head header claims (null without one), or a 400 saying what is wrong with it. */
+export function auditHeadOf(header: string | string[] | undefined): AuditHeadClaim | null {
+  if (header === undefined) return null;
+  const parsed = AuditHead.safeParse(header);
+  if (!parsed.success) {
+    throw new HttpError(400, 'bad_audit_head', 'the Audit-Head must be one value "<seq>:<sha256 hex>; chain=<32 hex>; run=<32 hex>; request=<n>"');
+  }
+  return parsed.data;
+}
+
+/** Every examiner on a panel the chief sits on (the chief among them). */
+function panelMembersOf(catalog: Catalog, chiefId: string): string[] {
+  const members = new Set<string>();
+  for (const exam of catalog.all()) {
+    for (const panel of exam.panels) if (panel.examinerIds.includes(chiefId)) for (const id of panel.examinerIds) members.add(id);
+  }
+  return [...members];
+}
+
+/** Score intake: the examiner's sheets, the chief examiner's lock and re-review requests, and the audit chains' witness. */
 export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options: ScoreRouteOptions = {}): void {
   const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog);
+  const witness = new AuditWitness(ctx.db, ctx.clock);
   const delayMs = options.processingDelayMs ?? 0;
 
   const push = (pushes: readonly ReReviewPush[]) => {
@@ -70,11 +93,13 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
     const examiner = requireExaminer(request, ctx.accounts);
     const idempotencyKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
     const baseVersion = baseVersionOf(request.headers['if-match']);
+    const head = auditHeadOf(request.headers[AUDIT_HEAD_HEADER]);
     const sheet = parseBody(ScoreSheet, request.body);
     const assignment = intake.assignmentOf(examiner.id, request.params.assignmentId);
     if (!assignment) throw notFound();
+    if (head) witness.witness(examiner.id, head, [assignment.id]);
 
-    const submission = { assignmentId: assignment.id, idempotencyKey, baseVersion, sheet };
+    const submission = { assignmentId: assignment.id, idempotencyKey, baseVersion, sheet, auditHead: headOf(head) };
     const hash = requestHash(submission);
     // Two transactions with the key reserved between them, so a retry that arrives while this
     // request is still being worked on is told so (409) instead of being processed twice.
@@ -96,8 +121,13 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
 
   app.post('/scores/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (request): Promise<BatchResponse> => {
     const examiner = requireExaminer(request, ctx.accounts);
+    const head = auditHeadOf(request.headers[AUDIT_HEAD_HEADER]);
     const { items } = parseBody(BatchRequest, request.body);
-    const { results, pushes } = intake.submitBatch(examiner.id, items);
+    if (head) {
+      const own = items.filter((item) => intake.assignmentOf(examiner.id, item.assignmentId) !== null).map((item) => item.assignmentId);
+      witness.witness(examiner.id, head, own);
+    }
+    const { results, pushes } = intake.submitBatch(examiner.id, items, headOf(head));
     push(pushes);
     ctx.rooms.sheetsAccepted(items.filter((_item, index) => (results[index]?.status ?? 500) < 300).map((item) => item.assignmentId));
     return { results };
@@ -116,9 +146,19 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
   app.post<AssignmentParams>('/assignments/:assignmentId/lock', lock(true));
   app.delete<AssignmentParams>('/assignments/:assignmentId/lock', lock(false));
 
+  // Forks of the audit chains of the examiners on the chief's panels; never their scores.
+  app.get('/audit-flags', async (request, reply) => {
+    const examiner = requireExaminer(request, ctx.accounts);
+    if (!examiner.roles.includes('chief')) throw new HttpError(403, 'forbidden', 'only a chief examiner reads audit flags');
+    const body: AuditFlagList = { flags: witness.flagsOf(panelMembersOf(ctx.catalog, examiner.id)) };
+    return sendCached(request, reply, body);
+  });
+
   app.get('/re-reviews', async (request, reply) => {
     const examiner = requireExaminer(request, ctx.accounts);
     const body: { requests: ReReviewRequest[] } = { requests: intake.openReReviews(examiner.id) };
     return sendCached(request, reply, body);
   });
 }
+
+const headOf = (head: AuditHeadClaim | null): string | null => (head ? `${String(head.seq)}:${head.hash}` : null);

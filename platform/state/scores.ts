@@ -26,6 +26,8 @@ export interface Submission {
   readonly idempotencyKey: string;
   readonly baseVersion: number;
   readonly sheet: ScoreSheet;
+  /** `seq:hash` of the request's Audit-Head header, stored with an accepted version; null without one. */
+  readonly auditHead: string | null;
 }
 
 export type SheetProblem = { criterionId: string; problem: ValueProblem } | { field: 'violation.note'; problem: 'missing' };
@@ -210,12 +212,13 @@ export class ScoreIntake {
    * A batch in one transaction, each item in a savepoint of its own, decided at once in order:
    * items sharing a key behave as requests made one after the other.
    */
-  submitBatch(examinerId: string, items: readonly BatchItem[]): { results: BatchResult[]; pushes: ReReviewPush[] } {
+  submitBatch(examinerId: string, items: readonly BatchItem[], auditHead: string | null): { results: BatchResult[]; pushes: ReReviewPush[] } {
     const results: BatchResult[] = [];
     const pushes: ReReviewPush[] = [];
     const item = this.db.transaction((submission: Submission): Processed => this.#submitNow(examinerId, submission));
     this.db.transaction(() => {
-      for (const submission of items) {
+      for (const batchItem of items) {
+        const submission: Submission = { ...batchItem, auditHead };
         let processed: Processed;
         try {
           processed = item(submission);
@@ -295,7 +298,9 @@ export class ScoreIntake {
     const version = current.version + 1;
     const acceptedAt = this.clock.now().toISOString();
     const { sheet } = submission;
-    this.#writeScore.run(assignment.id, version, JSON.stringify(sheet), total, acceptedAt, sheet.auditHead);
+    // The head the request claimed; a sheet from an older workstation may carry its own instead.
+    const auditHead = submission.auditHead ?? sheet.auditHead ?? null;
+    this.#writeScore.run(assignment.id, version, JSON.stringify(sheet), total, acceptedAt, auditHead);
     const receipt: ScoreReceipt = { assignmentId: assignment.id, version, total, acceptedAt, idempotencyKey: submission.idempotencyKey };
     return { answer: { status: 201, body: receipt, replayed: false }, pushes: this.#panel.afterAccepted(assignment, context, acceptedAt) };
   }
