@@ -10,7 +10,8 @@ import { Id } from './exams';
  *   Audit-Head: <seq>:<hash>; chain=<chain id>; run=<run id>; request=<n>
  *
  * - `seq:hash`: the head of the chain when the request was sent (its last entry's number and hash);
- * - `chain`: names the chain, one per workstation database (a restored backup keeps it);
+ * - `chain`: names the chain: the hash of its first entry, so one per workstation database, kept
+ *   by a restored backup, and changed only by rewriting the whole chain;
  * - `run`: names the workstation process that sent the request; `request` numbers that run's
  *   requests 1, 2, 3… so that a request overtaken on the way is not taken for a step back.
  *
@@ -18,15 +19,16 @@ import { Id } from './exams';
  * goes backwards, or that has another hash at the sequence it saw, is a fork of the chain. A
  * backup restored after a damaged disk forks it as surely as tampering does, and the platform
  * cannot tell them apart, so it never refuses the scores for it: it accepts them as usual and
- * flags the fork to the chief examiner (`GET /audit-flags`). A submission without the header
- * is witnessed by nobody (platform tools and simulators have no chain); a malformed one is a 400
- * `bad_audit_head`.
+ * flags the fork to the chief examiner (`GET /audit-flags`). A chain it has not seen from an
+ * examiner it holds another chain of is flagged too: a second or reinstalled workstation, or a
+ * chain rewritten from its first entry. A submission without the header is witnessed by nobody
+ * (platform tools and simulators have no chain); a malformed one is a 400 `bad_audit_head`.
  */
 
 export const AUDIT_HEAD_HEADER = 'audit-head';
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-const ChainId = z.string().regex(/^[0-9a-f]{32}$/);
+const ChainId = Sha256Hex;
 const Counter = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** What an `Audit-Head` header says. */
@@ -38,12 +40,12 @@ export interface AuditHeadClaim {
   readonly request: number;
 }
 
-const HEADER_FORMAT = /^([1-9][0-9]{0,14}):([0-9a-f]{64}); chain=([0-9a-f]{32}); run=([0-9a-f]{32}); request=([1-9][0-9]{0,14})$/;
+const HEADER_FORMAT = /^([1-9][0-9]{0,14}):([0-9a-f]{64}); chain=([0-9a-f]{64}); run=([0-9a-f]{32}); request=([1-9][0-9]{0,14})$/;
 
 /** The `Audit-Head` header, parsed into what it claims. */
 export const AuditHead = z
   .string()
-  .regex(HEADER_FORMAT, 'expected "<seq>:<sha256 hex>; chain=<32 hex>; run=<32 hex>; request=<n>"')
+  .regex(HEADER_FORMAT, 'expected "<seq>:<sha256 hex>; chain=<sha256 hex>; run=<32 hex>; request=<n>"')
   .transform((value, context): AuditHeadClaim => {
     const [, seq, hash, chain, run, request] = HEADER_FORMAT.exec(value) ?? [];
     if (seq === undefined || hash === undefined || chain === undefined || run === undefined || request === undefined) {
@@ -58,12 +60,12 @@ export function formatAuditHead(claim: AuditHeadClaim): string {
   return `${String(claim.seq)}:${claim.hash}; chain=${claim.chain}; run=${claim.run}; request=${String(claim.request)}`;
 }
 
-export const AuditFlagReason = z.enum([
-  /** The head's sequence is below one the platform saw before from the same chain. */
-  'backwards',
-  /** The same sequence as one the platform saw, with another hash. */
-  'fork',
-]);
+/**
+ * backwards: the head's sequence is below the one the platform held for the chain; fork: the
+ * held sequence with another hash; new_chain: a chain the platform had not seen, from an
+ * examiner it holds another chain of.
+ */
+export const AuditFlagReason = z.enum(['backwards', 'fork', 'new_chain']);
 export type AuditFlagReason = z.infer<typeof AuditFlagReason>;
 
 /** A point of a chain as the platform saw it. */
@@ -82,8 +84,11 @@ export const AuditFlag = z.object({
   examinerId: Id,
   chain: ChainId,
   reason: AuditFlagReason,
-  /** The head the platform held for this chain, and when it saw it. */
-  witnessed: WitnessedHead.extend({ at: z.iso.datetime() }),
+  /**
+   * The head the platform held, and when it saw it: of this chain, or for `new_chain` of the
+   * examiner's chain it saw last.
+   */
+  witnessed: WitnessedHead.extend({ chain: ChainId, at: z.iso.datetime() }),
   /** The head the flagged request claimed. */
   claimed: WitnessedHead,
   /** What the flagged request submitted (assignments of the examiner's, on any panel). */

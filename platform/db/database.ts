@@ -59,7 +59,8 @@ CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
  * without touching appointments (`order_key`, null: by appointment), the answering time the lead
  * added, and the exam-room log, which is append-only: its triggers refuse any rewrite. (3) The
  * witness of the workstations' audit chains (common/platform/audit.ts): the latest head seen per
- * examiner and chain, and the forks flagged to the chief, append-only like the room log.
+ * examiner and chain, and the forks and new chains flagged to the chief, append-only like the
+ * room log.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -78,8 +79,8 @@ CREATE TABLE audit_heads (
   run_id TEXT NOT NULL, request_no INTEGER NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (examiner_id, chain_id)) STRICT;
 CREATE TABLE audit_flags (
   id INTEGER PRIMARY KEY AUTOINCREMENT, examiner_id TEXT NOT NULL REFERENCES accounts(id), chain_id TEXT NOT NULL,
-  reason TEXT NOT NULL CHECK (reason IN ('backwards', 'fork')),
-  witnessed_seq INTEGER NOT NULL, witnessed_hash TEXT NOT NULL, witnessed_at TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('backwards', 'fork', 'new_chain')),
+  witnessed_chain TEXT NOT NULL, witnessed_seq INTEGER NOT NULL, witnessed_hash TEXT NOT NULL, witnessed_at TEXT NOT NULL,
   claimed_seq INTEGER NOT NULL, claimed_hash TEXT NOT NULL, assignment_ids TEXT NOT NULL, flagged_at TEXT NOT NULL) STRICT;
 CREATE INDEX audit_flags_by_examiner ON audit_flags (examiner_id, id);
 CREATE TRIGGER audit_flags_no_update BEFORE UPDATE ON audit_flags BEGIN SELECT RAISE(ABORT, 'audit flags are append-only'); END;

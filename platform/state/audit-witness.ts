@@ -42,6 +42,7 @@ export function judgeHead(held: HeldHead | null, claim: AuditHeadClaim): { verdi
 }
 
 interface HeadRow {
+  chain_id: string;
   seq: number;
   hash: string;
   run_id: string;
@@ -54,6 +55,7 @@ interface FlagRow {
   examiner_id: string;
   chain_id: string;
   reason: AuditFlagReason;
+  witnessed_chain: string;
   witnessed_seq: number;
   witnessed_hash: string;
   witnessed_at: string;
@@ -65,12 +67,13 @@ interface FlagRow {
 
 /**
  * The platform as witness of the workstations' audit chains: per examiner and chain, the head of
- * the latest request, and every fork seen, flagged to the chief. A flag never stops a score:
+ * the latest request, and every fork and new chain seen, flagged to the chief. A flag never stops a score:
  * restoring a backup forks the chain as surely as tampering does, and an examiner whose disk
  * failed must still deliver their scores.
  */
 export class AuditWitness {
   readonly #held;
+  readonly #lastOtherChain;
   readonly #hold;
   readonly #flag;
   readonly #flagsOf;
@@ -79,22 +82,27 @@ export class AuditWitness {
     private readonly db: PlatformDb,
     private readonly clock: Clock,
   ) {
-    this.#held = db.prepare('SELECT seq, hash, run_id, request_no, seen_at FROM audit_heads WHERE examiner_id = ? AND chain_id = ?');
+    this.#held = db.prepare('SELECT chain_id, seq, hash, run_id, request_no, seen_at FROM audit_heads WHERE examiner_id = ? AND chain_id = ?');
+    this.#lastOtherChain = db.prepare(
+      'SELECT chain_id, seq, hash, run_id, request_no, seen_at FROM audit_heads WHERE examiner_id = ? AND chain_id <> ? ORDER BY seen_at DESC, rowid DESC LIMIT 1',
+    );
     this.#hold = db.prepare(
       `INSERT INTO audit_heads (examiner_id, chain_id, seq, hash, run_id, request_no, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (examiner_id, chain_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, run_id = excluded.run_id,
          request_no = excluded.request_no, seen_at = excluded.seen_at`,
     );
     this.#flag = db.prepare(
-      `INSERT INTO audit_flags (examiner_id, chain_id, reason, witnessed_seq, witnessed_hash, witnessed_at, claimed_seq, claimed_hash,
-         assignment_ids, flagged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_flags (examiner_id, chain_id, reason, witnessed_chain, witnessed_seq, witnessed_hash, witnessed_at, claimed_seq,
+         claimed_hash, assignment_ids, flagged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#flagsOf = db.prepare('SELECT * FROM audit_flags WHERE examiner_id IN (SELECT value FROM json_each(?)) ORDER BY id');
   }
 
   /**
    * Judges the head a submission request claims, in a transaction of its own (what was claimed
-   * stands whatever becomes of the scores), and flags a fork. `assignmentIds`: what it submits.
+   * stands whatever becomes of the scores), and flags a fork, or a chain new to an examiner who
+   * has another: a second or reinstalled workstation, or a chain rewritten from its first entry
+   * (its name is its first entry's hash). `assignmentIds`: what the request submits.
    */
   witness(examinerId: string, claim: AuditHeadClaim, assignmentIds: readonly string[]): { verdict: HeadVerdict; flagId: number | null } {
     return this.db.transaction(() => {
@@ -102,15 +110,36 @@ export class AuditWitness {
       const held = row ? { seq: row.seq, hash: row.hash, run: row.run_id, request: row.request_no } : null;
       const { verdict, adopt } = judgeHead(held, claim);
       const now = this.clock.now().toISOString();
+      const flagged = this.#flagFor(examinerId, claim.chain, row ?? null, verdict);
       let flagId: number | null = null;
-      if (row && (verdict === 'backwards' || verdict === 'fork')) {
+      if (flagged) {
+        const { reason, witnessed } = flagged;
         const ids = JSON.stringify([...new Set(assignmentIds)]);
-        const result = this.#flag.run(examinerId, claim.chain, verdict, row.seq, row.hash, row.seen_at, claim.seq, claim.hash, ids, now);
+        const result = this.#flag.run(
+          examinerId,
+          claim.chain,
+          reason,
+          witnessed.chain_id,
+          witnessed.seq,
+          witnessed.hash,
+          witnessed.seen_at,
+          claim.seq,
+          claim.hash,
+          ids,
+          now,
+        );
         flagId = Number(result.lastInsertRowid);
       }
       if (adopt) this.#hold.run(examinerId, claim.chain, claim.seq, claim.hash, claim.run, claim.request, now);
       return { verdict, flagId };
     })();
+  }
+
+  /** What to flag, with the head it is measured against; null: nothing. */
+  #flagFor(examinerId: string, chain: string, held: HeadRow | null, verdict: HeadVerdict): { reason: AuditFlagReason; witnessed: HeadRow } | null {
+    if (held) return verdict === 'backwards' || verdict === 'fork' ? { reason: verdict, witnessed: held } : null;
+    const other = this.#lastOtherChain.get(examinerId, chain) as HeadRow | undefined;
+    return other ? { reason: 'new_chain', witnessed: other } : null;
   }
 
   /** The flags raised on these examiners' chains, oldest first. */
@@ -121,7 +150,7 @@ export class AuditWitness {
         examinerId: row.examiner_id,
         chain: row.chain_id,
         reason: row.reason,
-        witnessed: { seq: row.witnessed_seq, hash: row.witnessed_hash, at: row.witnessed_at },
+        witnessed: { chain: row.witnessed_chain, seq: row.witnessed_seq, hash: row.witnessed_hash, at: row.witnessed_at },
         claimed: { seq: row.claimed_seq, hash: row.claimed_hash },
         assignmentIds: JSON.parse(row.assignment_ids) as unknown,
         flaggedAt: row.flagged_at,

@@ -18,7 +18,7 @@ import { startPlatform, type RunningPlatform } from '../../platform/server';
  */
 
 const hashOf = (label: string) => createHash('sha256').update(label).digest('hex');
-const CHAIN = 'c1'.repeat(16);
+const CHAIN = 'c1'.repeat(32);
 const RUN_1 = 'a1'.repeat(16);
 const RUN_2 = 'b2'.repeat(16);
 
@@ -80,13 +80,16 @@ describe('reference platform: the audit chain witness', () => {
     expect(answer.status).toBe(200);
     return AuditFlagList.parse(answer.body).flags;
   };
-  const flagsOf = async (examinerId: string, chain = CHAIN) => (await flags()).filter((flag) => flag.examinerId === examinerId && flag.chain === chain);
+  const flagsOf = async (examinerId: string) => (await flags()).filter((flag) => flag.examinerId === examinerId);
+  /** The backwards and fork flags of one chain (a chain new to its examiner is flagged apart). */
+  const forksOf = async (examinerId: string, chain = CHAIN) =>
+    (await flagsOf(examinerId)).filter((flag) => flag.chain === chain && flag.reason !== 'new_chain');
   const held = (examinerId: string, chain = CHAIN) =>
     platform.ctx.db.prepare('SELECT seq, hash, run_id AS run, request_no AS request FROM audit_heads WHERE examiner_id = ? AND chain_id = ?').get(examinerId, chain);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'platform-witness-'));
-    platform = await startPlatform({ clock, dataDir, sfu: 'off' });
+    platform = await startPlatform({ clock, dataDir, sfu: 'off', demo: { liveCandidates: 64 } });
     for (const username of ['examiner1', 'examiner2', 'examiner3', 'chief', 'grader1']) {
       const login = await fetch(`${platform.url}/api/v1/auth/login`, {
         method: 'POST',
@@ -130,13 +133,33 @@ describe('reference platform: the audit chain witness', () => {
     expect(await flagsOf('ex-02')).toEqual([]);
   });
 
+  it('flags a chain new to an examiner who has another, once, against the one seen last', async () => {
+    const chain = hashOf('a second workstation');
+    const assignmentId = freshAssignment('ex-02');
+    clock.advance(60_000);
+    expect((await submit('examiner2', assignmentId, { ...head(2, RUN_2, 1), chain })).status).toBe(201);
+    await submit('examiner2', freshAssignment('ex-02'), { ...head(5, RUN_2, 2), chain });
+    expect(await flagsOf('ex-02')).toEqual([
+      {
+        flagId: expect.any(Number) as number,
+        examinerId: 'ex-02',
+        chain,
+        reason: 'new_chain',
+        witnessed: { chain: CHAIN, seq: 20, hash: head(20, RUN_1, 5).hash, at: expect.any(String) as string },
+        claimed: { seq: 2, hash: head(2, RUN_2, 1).hash },
+        assignmentIds: [assignmentId],
+        flaggedAt: clock.now().toISOString(),
+      },
+    ]);
+  });
+
   it.each([
     ['goes backwards in a new run (a database restored from a backup)', head(30, RUN_1, 1), head(24, RUN_2, 1, 'restored'), 'backwards'],
     ['goes backwards in a later request of the same run (the chain cut under a running app)', head(30, RUN_1, 1), head(24, RUN_1, 2, 'cut'), 'backwards'],
     ['names the held sequence with another hash (a chain cut and re-headed)', head(30, RUN_1, 1), head(30, RUN_2, 1, 're-headed'), 'fork'],
     ['was sent earlier than the held one, yet is further along', head(30, RUN_1, 7), head(36, RUN_1, 6), 'backwards'],
   ] as const)('flags to the chief a head that %s, and accepts the score', async (label, before, after, reason) => {
-    const chain = hashOf(label).slice(0, 32);
+    const chain = hashOf(label);
     const first = freshAssignment('ex-03');
     const second = freshAssignment('ex-03');
     clock.advance(60_000);
@@ -147,14 +170,14 @@ describe('reference platform: the audit chain witness', () => {
     expect(answer.status).toBe(201);
     expect(ScoreReceipt.parse(answer.body)).toMatchObject({ assignmentId: second, version: 1, total: 77 });
 
-    const [flag, ...more] = await flagsOf('ex-03', chain);
+    const [flag, ...more] = await forksOf('ex-03', chain);
     expect(more).toEqual([]);
     expect(flag).toEqual({
       flagId: expect.any(Number) as number,
       examinerId: 'ex-03',
       chain,
       reason,
-      witnessed: { seq: before.seq, hash: before.hash, at: heldAt },
+      witnessed: { chain, seq: before.seq, hash: before.hash, at: heldAt },
       claimed: { seq: after.seq, hash: after.hash },
       assignmentIds: [second],
       flaggedAt: clock.now().toISOString(),
@@ -162,16 +185,16 @@ describe('reference platform: the audit chain witness', () => {
   });
 
   it('flags a fork once: the chain goes on from the flagged head', async () => {
-    const chain = 'f0'.repeat(16);
+    const chain = 'f0'.repeat(32);
     await submit('examiner3', freshAssignment('ex-03'), { ...head(50, RUN_1, 1), chain });
     await submit('examiner3', freshAssignment('ex-03'), { ...head(40, RUN_2, 1, 'restored'), chain });
     await submit('examiner3', freshAssignment('ex-03'), { ...head(42, RUN_2, 2, 'restored'), chain });
     await submit('examiner3', freshAssignment('ex-03'), { ...head(47, RUN_2, 3, 'restored'), chain });
-    expect((await flagsOf('ex-03', chain)).map((flag) => [flag.reason, flag.witnessed.seq, flag.claimed.seq])).toEqual([['backwards', 50, 40]]);
+    expect((await forksOf('ex-03', chain)).map((flag) => [flag.reason, flag.witnessed.seq, flag.claimed.seq])).toEqual([['backwards', 50, 40]]);
   });
 
   it('witnesses a batch by its one header and flags it with the examiner’s own assignments in it', async () => {
-    const chain = 'ba'.repeat(16);
+    const chain = 'ba'.repeat(32);
     const batch = (claim: AuditHeadClaim, assignmentIds: string[]) =>
       send(
         'POST',
@@ -185,16 +208,16 @@ describe('reference platform: the audit chain witness', () => {
     const answer = await batch(head(55, RUN_2, 1, 'restored'), [...mine, 'as-not-mine']);
     expect(answer.status).toBe(200);
     expect(BatchResponse.parse(answer.body).results.map((result) => result.status)).toEqual([201, 201, 404]);
-    expect((await flagsOf('ex-01', chain)).map((flag) => [flag.reason, flag.assignmentIds])).toEqual([['backwards', mine]]);
+    expect((await forksOf('ex-01', chain)).map((flag) => [flag.reason, flag.assignmentIds])).toEqual([['backwards', mine]]);
   });
 
   it('keeps the flags of each examiner’s chain apart, and shows the chief only the examiners on their panels', async () => {
-    const chain = 'de'.repeat(16);
+    const chain = 'de'.repeat(32);
     // The same chain id from two examiners (one workstation, two sign-ins) is two witnessed heads.
     await submit('examiner1', freshAssignment('ex-01'), { ...head(70, RUN_1, 1), chain });
     await submit('examiner2', freshAssignment('ex-02'), { ...head(65, RUN_1, 2), chain });
-    expect(await flagsOf('ex-01', chain)).toEqual([]);
-    expect(await flagsOf('ex-02', chain)).toEqual([]);
+    expect(await forksOf('ex-01', chain)).toEqual([]);
+    expect(await forksOf('ex-02', chain)).toEqual([]);
 
     // grader1 sits on the grading panel only, where the chief does not.
     const recorded = platform.ctx.db.prepare("SELECT id FROM assignments WHERE examiner_id = 'gr-01' ORDER BY id LIMIT 2").all() as { id: string }[];

@@ -3,7 +3,7 @@ import { AuditHead, formatAuditHead, type AuditHeadClaim } from '@common/platfor
 import { judgeHead, type HeadVerdict, type HeldHead } from '../../../platform/state/audit-witness';
 
 const H = (label: string) => label.repeat(64 / label.length);
-const CHAIN = '0123456789abcdef'.repeat(2);
+const CHAIN = '0123456789abcdef'.repeat(4);
 const RUN_A = 'aa'.repeat(16);
 const RUN_B = 'bb'.repeat(16);
 
