@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Device } from '@common/platform/queue';
 import type { ExaminerProfile } from '@common/platform/wire';
@@ -44,23 +44,46 @@ export function requireExaminer(request: FastifyRequest, accounts: Accounts): Ex
   return examiner;
 }
 
-/** The candidate device behind a device token (bearer header, or `token` query for WebSockets). */
+/** The candidate device behind a device token in the bearer header. */
 export function requireDevice(request: FastifyRequest, db: PlatformDb): { candidateId: string; device: Device } {
   const token = bearerOf(request);
-  const row = token
-    ? (db.prepare('SELECT candidate_id, device FROM device_tokens WHERE token = ?').get(token) as
-        | { candidate_id: string; device: Device }
-        | undefined)
-    : undefined;
+  const row = token ? deviceOf(db, token) : null;
   if (!row) throw new HttpError(401, 'unauthorized', 'a valid device token is required');
-  return { candidateId: row.candidate_id, device: row.device };
+  return row;
 }
 
+export function deviceOf(db: PlatformDb, token: string): { candidateId: string; device: Device } | null {
+  const row = db.prepare('SELECT candidate_id, device FROM device_tokens WHERE token = ?').get(token) as
+    | { candidate_id: string; device: Device }
+    | undefined;
+  return row ? { candidateId: row.candidate_id, device: row.device } : null;
+}
+
+/** The token of the `Authorization: Bearer …` header; a token anywhere else is no token. */
 export function bearerOf(request: FastifyRequest): string | null {
-  const header = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-  if (header) return header;
+  return /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}
+
+/** The `token` query parameter, which only a candidate device's realtime socket may use. */
+export function queryTokenOf(request: FastifyRequest): string | null {
   const query = request.query as Record<string, unknown> | undefined;
   return typeof query?.token === 'string' && query.token.length > 0 ? query.token : null;
+}
+
+export const QUERY_TOKEN_REFUSED = 'query_token_refused';
+
+/**
+ * Refuses a request with a `token` in its query, except where `allowed` says so (a candidate
+ * device's realtime socket: browsers cannot set headers on a WebSocket). A token in a URL ends up
+ * in logs, proxies and the history, so everywhere else it is a 401 even when it is valid.
+ */
+export function refuseQueryTokens(app: FastifyInstance, allowed: (request: FastifyRequest) => boolean): void {
+  app.addHook('onRequest', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query !== undefined && 'token' in query && !allowed(request)) {
+      throw new HttpError(401, QUERY_TOKEN_REFUSED, 'a token in the URL is refused here: send it in the Authorization header');
+    }
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { openPlatformDb } from './db/database';
 import { ensureDemoRecordings, type DemoMediaOptions } from './demo/media';
 import { seedDemo, type DemoSeedOptions } from './demo/seed';
 import { installFaults, type FaultSettings } from './faults';
-import { HttpError, sendError } from './http';
+import { HttpError, refuseQueryTokens, sendError } from './http';
 import { RealtimeHub } from './realtime/hub';
 import { PanelRooms } from './room/rooms';
 import { routeFor } from './room/media';
@@ -165,6 +165,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   // No auth on the page itself: its device token travels in the URL fragment, which never
   // reaches the server (nor its logs), and the page sends it only to the API.
   await app.register(fastifyStatic, { root: CANDIDATE_PAGE_DIR, prefix: '/candidate/' });
+  // Only a candidate device's realtime socket may carry its token in the URL (the hub checks whose it is).
+  refuseQueryTokens(app, (request) => request.routeOptions.url === `${API_PREFIX}/realtime`);
   installFaults(app, ctx, options.faults ?? null);
   await app.register(
     (api, _opts, done) => {

@@ -5,8 +5,9 @@ import { RoomState } from './room';
 import { ReReviewRequest } from './scores';
 
 /**
- * One WebSocket per client at `/api/v1/realtime?token=…` (browsers cannot set headers on a
- * WebSocket, so the bearer token rides in the query). Two kinds of client:
+ * One WebSocket per client at `/api/v1/realtime`: an examiner's token in the `Authorization:
+ * Bearer` header only; a device's there or in `?token=…` (browsers cannot set headers on a
+ * WebSocket). Two kinds of client:
  *   - an examiner (examiner token): subscribes to slots, receives queue changes, quick messages,
  *     presence and re-review requests; joins the panel room of a live interview, subscribes to
  *     the candidate's two feeds and publishes their voice (talk-back);

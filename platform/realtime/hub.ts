@@ -13,7 +13,7 @@ import {
 } from '@common/platform/realtime';
 import { systemClock, type Clock } from '../clock';
 import type { Notifier, PlatformContext } from '../context';
-import { HttpError, bearerOf } from '../http';
+import { HttpError, QUERY_TOKEN_REFUSED, bearerOf, deviceOf, queryTokenOf } from '../http';
 import type { PanelRooms } from '../room/rooms';
 import type { DeviceDirectory } from '../room/room';
 import { QueueStore } from '../state/queue';
@@ -129,13 +129,17 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
         websocket: true,
         // Refused before the upgrade, as a plain 401, so a client can tell a bad token from a network fault.
         preValidation: async (request) => {
-          if (!this.#identify(request)) throw new HttpError(401, 'unauthorized', 'a valid examiner or device token is required');
+          const identity = this.#identify(request);
+          if (identity !== null && 'refused' in identity) {
+            throw new HttpError(401, identity.refused, 'an examiner\'s token is refused in the URL: send it in the Authorization header');
+          }
+          if (!identity) throw new HttpError(401, 'unauthorized', 'a valid examiner or device token is required');
         },
       },
       (socket, request) => {
         // The token was checked before the upgrade; it may have been revoked since.
         const identity = this.#identify(request);
-        if (!identity || this.#closing) {
+        if (!identity || 'refused' in identity || this.#closing) {
           socket.close(this.#closing ? CLOSE_GOING_AWAY : CLOSE_UNAUTHORIZED);
           return;
         }
@@ -187,16 +191,24 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
     return this.#runtime;
   }
 
-  #identify(request: FastifyRequest): Identity | null {
-    const token = bearerOf(request);
-    if (!token) return null;
+  /**
+   * Who the socket is: an examiner only by the bearer header; a device by the header or, since
+   * a browser cannot set headers on a WebSocket, by the `token` query. An examiner's token in the
+   * query is refused even when valid (`query_token_refused`), so that it never lands in a URL.
+   */
+  #identify(request: FastifyRequest): Identity | { refused: typeof QUERY_TOKEN_REFUSED } | null {
     const { ctx } = this.#use();
-    const examiner = ctx.accounts.authenticate(token);
-    if (examiner) return { role: 'examiner', examinerId: examiner.id };
-    const device = ctx.db.prepare('SELECT candidate_id, device FROM device_tokens WHERE token = ?').get(token) as
-      | { candidate_id: string; device: Device }
-      | undefined;
-    return device ? { role: 'candidate', candidateId: device.candidate_id, device: device.device } : null;
+    const header = bearerOf(request);
+    const query = queryTokenOf(request);
+    if (header !== null) {
+      const examiner = ctx.accounts.authenticate(header);
+      if (examiner) return { role: 'examiner', examinerId: examiner.id };
+    }
+    const token = header ?? query;
+    const device = token === null ? null : deviceOf(ctx.db, token);
+    if (device) return { role: 'candidate', ...device };
+    if (query !== null && ctx.accounts.authenticate(query)) return { refused: QUERY_TOKEN_REFUSED };
+    return null;
   }
 
   #accept(socket: WebSocket, identity: Identity): void {

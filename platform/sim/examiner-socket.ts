@@ -26,6 +26,8 @@ export class ExaminerSocket {
 
   constructor(
     private readonly url: string,
+    /** Sent as a bearer header: the platform refuses an examiner's token in the URL. */
+    private readonly token: string,
     private readonly events: ExaminerSocketEvents,
   ) {}
 
@@ -63,7 +65,7 @@ export class ExaminerSocket {
   }
 
   #open(): WebSocket {
-    const socket = new WebSocket(this.url);
+    const socket = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}` } });
     this.#socket = socket;
     let online = false;
     this.#arm(socket, GREETING_TIMEOUT_MS);

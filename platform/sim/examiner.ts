@@ -95,8 +95,7 @@ export class SimulatedExaminer {
     this.#toneHz = options.toneHz ?? 1000;
     const url = new URL(`${API_PREFIX}/realtime`, platformUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('token', token);
-    this.#socket = new ExaminerSocket(url.toString(), {
+    this.#socket = new ExaminerSocket(url.toString(), token, {
       message: (message) => this.#onMessage(message),
       online: (again) => {
         if (again) this.#rejoin();

@@ -15,11 +15,11 @@ describe('reference platform: realtime hub', () => {
   it('greets examiners and devices with hello and refuses an unknown token before the upgrade', async () => {
     const t = await harness.setUp();
     const c = t.candidate(0);
-    const examiner = await t.open(await t.login('examiner1'), PushToExaminer);
+    const examiner = await t.open(await t.login('examiner1'), PushToExaminer, 'header');
     expect(await examiner.next('hello')).toEqual({ type: 'hello', role: 'examiner', device: null });
-    const main = await t.open(c.main, PushToCandidate);
+    const main = await t.open(c.main, PushToCandidate, 'query');
     expect(await main.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'main' });
-    const side = await t.open(c.side, PushToCandidate);
+    const side = await t.open(c.side, PushToCandidate, 'header');
     expect(await side.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'side' });
     expect((await side.next('state')).entry).toMatchObject({ entryId: c.entryId, state: 'scheduled', devices: { main: true, side: true } });
 

@@ -182,9 +182,16 @@ export function roomHarness() {
       if (!found) throw new Error(`no candidate ${index}`);
       return found;
     };
-    /** A realtime socket on `token`, open, before anything was received on it. */
-    const open = <M extends { type: string }>(token: string, schema: z.ZodType<M>): Promise<RealtimeClient<M>> => {
-      const socket = new WebSocket(`ws://127.0.0.1:${platform.port}/api/v1/realtime?token=${encodeURIComponent(token)}`);
+    /**
+     * A realtime socket on `token`, open, before anything was received on it. As the real clients
+     * do: the workstation sends its token in the header, a phone's browser in the query.
+     */
+    const open = <M extends { type: string }>(token: string, schema: z.ZodType<M>, via: 'header' | 'query'): Promise<RealtimeClient<M>> => {
+      const base = `ws://127.0.0.1:${platform.port}/api/v1/realtime`;
+      const socket =
+        via === 'header'
+          ? new WebSocket(base, { headers: { authorization: `Bearer ${token}` } })
+          : new WebSocket(`${base}?token=${encodeURIComponent(token)}`);
       const client = new RealtimeClient(socket, schema);
       clients.push(client as unknown as RealtimeClient<{ type: string }>);
       return new Promise((resolve, reject) => {
@@ -194,13 +201,13 @@ export function roomHarness() {
     };
     /** An examiner's workstation socket, signed in as `username`. */
     const examiner = async (username: string): Promise<ExaminerClient> => {
-      const client = await open(await login(username), PushToExaminer);
+      const client = await open(await login(username), PushToExaminer, 'header');
       await client.next('hello');
       return client;
     };
     /** A candidate device's socket, after its hello and the state that follows. */
     const device = async (token: string): Promise<DeviceClient> => {
-      const client = await open(token, PushToCandidate);
+      const client = await open(token, PushToCandidate, 'query');
       await client.next('hello');
       await client.next('state');
       return client;

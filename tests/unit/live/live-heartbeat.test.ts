@@ -67,7 +67,9 @@ describe('LiveService liveness (a real socket on loopback)', () => {
     const { port } = server.address() as AddressInfo;
     const sockets: { socket: WebSocket; received: unknown[]; closed: boolean }[] = [];
     const connected = new EventTarget();
-    server.on('connection', (socket) => {
+    const upgrades: { url: string | undefined; authorization: string | undefined }[] = [];
+    server.on('connection', (socket, request) => {
+      upgrades.push({ url: request.url, authorization: request.headers.authorization });
       const record = { socket, received: [] as unknown[], closed: false };
       sockets.push(record);
       socket.on('message', (data) => {
@@ -123,5 +125,10 @@ describe('LiveService liveness (a real socket on loopback)', () => {
     expect(second.received[0]).toEqual({ type: 'room_join', entryId: 'e1' });
     expect(second.closed).toBe(false);
     expect(states).toEqual(['connecting', 'connected', 'offline', 'connecting', 'connected']);
+    // The token rides in the header on every connection, never in the URL (which ends up in logs).
+    expect(upgrades).toEqual([
+      { url: '/api/v1/realtime', authorization: 'Bearer token-1' },
+      { url: '/api/v1/realtime', authorization: 'Bearer token-1' },
+    ]);
   });
 });
