@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -19,9 +20,37 @@ export interface WorkstationConfig {
   readonly purgeAfterDays?: number;
 }
 
+/**
+ * What the user reads when a plain http:// URL names a host off this machine. Printed before any
+ * window exists (so not through the renderer's i18next): Simplified Chinese first, then English.
+ */
+export const INSECURE_PLATFORM_URL_TEXT = {
+  'zh-CN': '考试平台地址必须以 https:// 开头；http:// 仅限本机地址（127.0.0.0/8、::1、localhost），否则令牌和评分将以明文在网络上传输',
+  en: 'the platform URL must use https://; plain http:// is only for a loopback host (127.0.0.0/8, ::1, localhost), or the token and the scores would cross the network in the clear',
+} as const;
+
+/** True for the hosts whose traffic never leaves this machine: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === 'localhost.') return true;
+  // WHATWG URLs keep IPv6 in brackets and normalise IPv4 (127.1 is 127.0.0.1).
+  const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return address === '::1' || (isIPv4(address) && address.startsWith('127.'));
+}
+
 const PlatformUrl = z
   .url({ protocol: /^https?$/, error: 'the platform URL must be an http:// or https:// URL' })
+  .refine((url) => !URL.canParse(url) || new URL(url).protocol !== 'http:' || isLoopbackHost(new URL(url).hostname), {
+    error: `${INSECURE_PLATFORM_URL_TEXT['zh-CN']} / ${INSECURE_PLATFORM_URL_TEXT.en}`,
+    params: { code: 'insecure_platform_url' },
+  })
   .transform((url) => url.replace(/\/+$/, ''));
+
+/** The ConfigError's code for a set of failed checks: the most specific one. */
+function codeOf(issues: readonly z.core.$ZodIssue[]): ConfigErrorCode {
+  const insecure = issues.some((issue) => issue.code === 'custom' && (issue.params as { code?: unknown } | undefined)?.code === 'insecure_platform_url');
+  return insecure ? 'insecure_platform_url' : 'invalid_config';
+}
 
 /** `config.json` in the data folder: what a user of the packaged app edits. */
 const ConfigFile = z.strictObject({
@@ -42,8 +71,18 @@ function numberSetting(name: string, raw: string | undefined, schema: z.ZodType<
   return parsed.data;
 }
 
+/** `insecure_platform_url`: a plain http:// platform URL off this machine; `invalid_config`: anything else. */
+export type ConfigErrorCode = 'invalid_config' | 'insecure_platform_url';
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  constructor(
+    message: string,
+    readonly code: ConfigErrorCode = 'invalid_config',
+  ) {
+    super(message);
+  }
 }
 
 export interface ConfigSources {
@@ -67,7 +106,9 @@ export function resolveConfig(sources: ConfigSources = {}): WorkstationConfig {
   let platformUrl = file.platformUrl ?? null;
   if (rawUrl !== null && rawUrl !== '') {
     const parsed = PlatformUrl.safeParse(rawUrl);
-    if (!parsed.success) throw new ConfigError(`platform URL ${JSON.stringify(rawUrl)}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) {
+      throw new ConfigError(`platform URL ${JSON.stringify(rawUrl)}: ${parsed.error.issues[0]?.message}`, codeOf(parsed.error.issues));
+    }
     platformUrl = parsed.data;
   }
   const ffmpegPath = nonEmpty(flags['ffmpeg-path']) ?? nonEmpty(env.EXAMINER_FFMPEG_PATH) ?? file.ffmpegPath;
@@ -104,7 +145,7 @@ function readConfigFile(path: string): z.infer<typeof ConfigFile> {
   }
   const parsed = ConfigFile.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`, codeOf(parsed.error.issues));
   }
   return parsed.data;
 }

@@ -129,6 +129,57 @@ describe('resolveConfig', () => {
     },
   );
 
+  it.each([
+    ['http://127.0.0.1:4300', 'http://127.0.0.1:4300'],
+    ['http://127.5.6.7/exam/', 'http://127.5.6.7/exam'],
+    ['http://[::1]:4300', 'http://[::1]:4300'],
+    ['http://localhost:4300', 'http://localhost:4300'],
+    ['http://LOCALHOST', 'http://LOCALHOST'],
+    ['https://exam.example', 'https://exam.example'],
+    ['https://10.0.0.5:8443', 'https://10.0.0.5:8443'],
+  ])('accepts %s (https://, or http:// on a loopback host)', (raw, expected) => {
+    expect(resolveConfig({ argv: ['--platform-url', raw], env: {}, defaultDataDir: dataDir }).platformUrl).toBe(expected);
+  });
+
+  describe.each([
+    'http://exam.example',
+    'http://10.0.0.5:4300',
+    'http://192.168.1.20',
+    'http://[::ffff:127.0.0.1]',
+    'http://[fe80::1]',
+    'http://0.0.0.0:4300',
+    'http://128.0.0.1',
+    'http://localhost.exam.example',
+    'http://127.0.0.1.nip.io',
+  ])('refuses the plain http:// platform URL %j off this machine', (insecure) => {
+    const expectInsecure = (error: ConfigError) => {
+      expect(error.code).toBe('insecure_platform_url');
+      expect(error.message).toContain('考试平台地址必须以 https:// 开头');
+      expect(error.message).toContain('the platform URL must use https://');
+    };
+
+    it('from a flag', () => {
+      const error = configError(() => resolveConfig({ argv: ['--platform-url', insecure], env: {}, defaultDataDir: dataDir }));
+      expectInsecure(error);
+      expect(error.message).toContain(JSON.stringify(insecure));
+    });
+
+    it('from the environment', () => {
+      expectInsecure(configError(() => resolveConfig({ argv: [], env: { EXAMINER_PLATFORM_URL: insecure }, defaultDataDir: dataDir })));
+    });
+
+    it('from config.json, naming the file', () => {
+      const path = writeConfig(dataDir, { platformUrl: insecure });
+      const error = configError(() => resolveConfig({ argv: [], env: {}, defaultDataDir: dataDir }));
+      expectInsecure(error);
+      expect(error.message).toContain(path);
+    });
+  });
+
+  it('gives a malformed URL the general code', () => {
+    expect(configError(() => resolveConfig({ argv: ['--platform-url', 'not a url'], env: {}, defaultDataDir: dataDir })).code).toBe('invalid_config');
+  });
+
   describe('refuses a malformed config.json, naming the file', () => {
     it.each([
       ['invalid JSON', '{ "platformUrl": "https://p.example", }', /not valid JSON/],
