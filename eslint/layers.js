@@ -6,7 +6,7 @@
 
 const BROWSER_PACKAGES = ['react', 'react-dom', 'antd', '@ant-design/*', 'i18next', 'react-i18next', 'simple-peer', 'zod'];
 const SERVER_PACKAGES = ['zod', 'fastify', '@fastify/*', 'ws', 'better-sqlite3'];
-const MEDIA_PACKAGES = ['ffmpeg-static', 'fluent-ffmpeg'];
+const MEDIA_PACKAGES = ['ffmpeg-static', '@ffprobe-installer/ffprobe', 'fluent-ffmpeg'];
 
 export const LAYERS = {
   /** Pure TypeScript shared by every side: no Node, no DOM, no Electron. */

@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import ffmpegStaticPath from 'ffmpeg-static';
 
@@ -14,10 +15,13 @@ export interface ToolSearch {
   readonly configuredPath: string | null;
   /** What `require('ffmpeg-static')` says; its binary is only there once its install script ran. */
   readonly bundledPath?: string | null;
+  /** What `require('@ffprobe-installer/ffprobe')` says; null where it has no binary for this computer. */
+  readonly bundledProbePath?: string | null;
   /** Electron's process.resourcesPath in a packaged app; undefined in development and the browser host. */
   readonly resourcesPath?: string | undefined;
   readonly env?: NodeJS.ProcessEnv;
   readonly platform?: NodeJS.Platform;
+  readonly arch?: string;
 }
 
 /** No usable ffmpeg (or ffprobe): names every place that was tried, so the fix is obvious. */
@@ -37,8 +41,9 @@ export class FfmpegNotFoundError extends Error {
 /**
  * Finds ffmpeg: the configured path, else ffmpeg-static's binary if its file exists (inside a
  * packaged app the asar archive cannot be executed from, so the unpacked copy is used), else
- * `ffmpeg` on PATH. ffprobe: the configured one's sibling, else the one next to ffmpeg, else PATH
- * (ffmpeg-static ships no ffprobe). Throws FfmpegNotFoundError naming what was tried.
+ * `ffmpeg` on PATH. ffprobe (ffmpeg-static ships none): the one next to that ffmpeg (the
+ * configured one's sibling, or PATH's own pair), else @ffprobe-installer's binary (unpacked in a
+ * packaged app), else PATH. Throws FfmpegNotFoundError naming what was tried.
  */
 export function resolveFfmpegTools(search: ToolSearch): FfmpegTools {
   const env = search.env ?? process.env;
@@ -76,6 +81,15 @@ export function resolveFfmpegTools(search: ToolSearch): FfmpegTools {
   probeTried.push(`next to ffmpeg (${sibling})`);
   let ffprobe: string | null = isExecutableFile(sibling) ? sibling : null;
   if (ffprobe === null) {
+    for (const candidate of bundledProbeCandidates(search, platform, exe('ffprobe'))) {
+      probeTried.push(`@ffprobe-installer's binary ${candidate}`);
+      if (isExecutableFile(candidate)) {
+        ffprobe = candidate;
+        break;
+      }
+    }
+  }
+  if (ffprobe === null) {
     probeTried.push('ffprobe on PATH');
     ffprobe = onPath(exe('ffprobe'), env);
   }
@@ -90,6 +104,36 @@ function bundledCandidates(search: ToolSearch, exeName: string): string[] {
   if (bundled) candidates.push(unpackedFromAsar(bundled));
   if (search.resourcesPath) candidates.push(join(search.resourcesPath, 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', exeName));
   return [...new Set(candidates)];
+}
+
+/**
+ * @ffprobe-installer's answer, and where asarUnpack puts its platform package's binary in a
+ * packaged app (the bundled main process cannot always ask the package: see ffprobeInstallerPath).
+ */
+function bundledProbeCandidates(search: ToolSearch, platform: NodeJS.Platform, exeName: string): string[] {
+  const candidates: string[] = [];
+  const bundled = search.bundledProbePath === undefined ? ffprobeInstallerPath() : search.bundledProbePath;
+  if (bundled) candidates.push(unpackedFromAsar(bundled));
+  if (search.resourcesPath) {
+    const arch = search.arch ?? process.arch;
+    candidates.push(join(search.resourcesPath, 'app.asar.unpacked', 'node_modules', '@ffprobe-installer', `${platform}-${arch}`, exeName));
+  }
+  return [...new Set(candidates)];
+}
+
+/**
+ * Asked at run time, never imported: the package throws when loaded on a computer it has no
+ * binary for (or whose platform package npm left out), and that must end in PATH or a clear
+ * FfmpegNotFoundError, not in a main process that cannot load. The Electron bundle is CommonJS
+ * (`__filename`); tsx and vitest run this file as ESM (`import.meta.url`).
+ */
+function ffprobeInstallerPath(): string | null {
+  try {
+    const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+    return (requireHere('@ffprobe-installer/ffprobe') as { path: string }).path;
+  } catch {
+    return null;
+  }
 }
 
 /** A path inside app.asar names a file that child_process cannot run; its unpacked twin can be. */

@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,8 @@ beforeAll(() => {
   tool(dir('path-b', 'ffprobe'));
   tool(dir('not-executable', 'ffmpeg'), false);
   tool(dir('Resources', 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', 'ffmpeg'));
+  tool(dir('Resources', 'app.asar.unpacked', 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe'));
+  tool(dir('probe-installer', 'ffprobe'));
   mkdirSync(dir('a-directory', 'ffmpeg'), { recursive: true });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -38,25 +41,57 @@ describe('resolveFfmpegTools', () => {
     expect(tools).toEqual({ ffmpeg: dir('configured', 'ffmpeg'), ffprobe: dir('configured', 'ffprobe'), source: 'configured' });
   });
 
-  it("takes ffmpeg-static's binary when its file exists, and ffprobe from PATH (ffmpeg-static has none)", () => {
-    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static', 'ffmpeg'), env: env('path-a', 'path-b') });
+  it("takes ffmpeg-static's binary when its file exists, and @ffprobe-installer's ffprobe (ffmpeg-static has none)", () => {
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static', 'ffmpeg'), bundledProbePath: dir('probe-installer', 'ffprobe'), env: env('path-a', 'path-b') });
+    expect(tools).toEqual({ ffmpeg: dir('static', 'ffmpeg'), ffprobe: dir('probe-installer', 'ffprobe'), source: 'bundled' });
+  });
+
+  it('asks @ffprobe-installer itself when not told, and gets the binary its platform package shipped', () => {
+    const shipped = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static', 'ffmpeg'), env: env('path-a') });
+    expect(tools.ffprobe).toBe(shipped);
+  });
+
+  it('takes ffprobe from PATH when no ffprobe was shipped for this computer', () => {
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static', 'ffmpeg'), bundledProbePath: null, env: env('path-a', 'path-b') });
     expect(tools).toEqual({ ffmpeg: dir('static', 'ffmpeg'), ffprobe: dir('path-a', 'ffprobe'), source: 'bundled' });
   });
 
+  it("keeps a configured ffmpeg's own ffprobe over the shipped one, and uses the shipped one when it has none", () => {
+    const bundledProbePath = dir('probe-installer', 'ffprobe');
+    expect(resolveFfmpegTools({ configuredPath: dir('configured', 'ffmpeg'), bundledProbePath, env: env('path-b') }).ffprobe).toBe(dir('configured', 'ffprobe'));
+    expect(resolveFfmpegTools({ configuredPath: dir('lonely', 'ffmpeg'), bundledProbePath, env: env('path-b') }).ffprobe).toBe(bundledProbePath);
+  });
+
   it("falls back to PATH when ffmpeg-static's binary was never downloaded (as on this machine)", () => {
-    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: dir('static-missing', 'ffmpeg'), env: env('path-a', 'path-b') });
+    const tools = resolveFfmpegTools({
+      configuredPath: null,
+      bundledPath: dir('static-missing', 'ffmpeg'),
+      bundledProbePath: dir('probe-installer', 'ffprobe'),
+      env: env('path-a', 'path-b'),
+    });
     // The ffprobe beside the ffmpeg found wins over one earlier on PATH: a matching pair.
     expect(tools).toEqual({ ffmpeg: dir('path-b', 'ffmpeg'), ffprobe: dir('path-b', 'ffprobe'), source: 'path' });
   });
 
   it('uses the unpacked copy of a binary that ffmpeg-static places inside app.asar, in a packaged app', () => {
     const inAsar = dir('Resources', 'app.asar', 'node_modules', 'ffmpeg-static', 'ffmpeg');
-    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: inAsar, env: env('path-a') });
+    const probeInAsar = dir('Resources', 'app.asar', 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe');
+    const tools = resolveFfmpegTools({ configuredPath: null, bundledPath: inAsar, bundledProbePath: probeInAsar, env: env('path-a') });
     expect(tools.ffmpeg).toBe(dir('Resources', 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', 'ffmpeg'));
+    expect(tools.ffprobe).toBe(dir('Resources', 'app.asar.unpacked', 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe'));
     expect(tools.source).toBe('bundled');
-    // Also found from process.resourcesPath when the bundler hid ffmpeg-static's own answer.
-    const fromResources = resolveFfmpegTools({ configuredPath: null, bundledPath: null, resourcesPath: dir('Resources'), env: env('path-a') });
-    expect(fromResources.ffmpeg).toBe(tools.ffmpeg);
+    // Also found from process.resourcesPath when the bundler hid the packages' own answers: not PATH's.
+    const fromResources = resolveFfmpegTools({
+      configuredPath: null,
+      bundledPath: null,
+      bundledProbePath: null,
+      resourcesPath: dir('Resources'),
+      platform: 'linux',
+      arch: 'x64',
+      env: env('path-a'),
+    });
+    expect(fromResources).toEqual(tools);
   });
 
   it.each([
@@ -90,8 +125,12 @@ describe('resolveFfmpegTools', () => {
   });
 
   it('says ffprobe is missing when ffmpeg is found but no ffprobe is', () => {
-    expect(() => resolveFfmpegTools({ configuredPath: dir('lonely', 'ffmpeg'), bundledPath: null, env: env('path-b-missing') })).toThrow(
-      expect.objectContaining({ tool: 'ffprobe', tried: [`next to ffmpeg (${dir('lonely', 'ffprobe')})`, 'ffprobe on PATH'] }) as Error,
+    const bundledProbePath = dir('probe-installer-missing', 'ffprobe');
+    expect(() => resolveFfmpegTools({ configuredPath: dir('lonely', 'ffmpeg'), bundledPath: null, bundledProbePath, env: env('path-b-missing') })).toThrow(
+      expect.objectContaining({
+        tool: 'ffprobe',
+        tried: [`next to ffmpeg (${dir('lonely', 'ffprobe')})`, `@ffprobe-installer's binary ${bundledProbePath}`, 'ffprobe on PATH'],
+      }) as Error,
     );
   });
 });
