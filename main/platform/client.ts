@@ -14,6 +14,8 @@ export interface PlatformRequest<S extends z.ZodType> {
   readonly unauthorizedAs?: 'invalid_credentials' | 'session_expired';
   /** The ETag of what we hold: a 304 then answers `notModified` instead of a body. */
   readonly etag?: string | null;
+  /** More request headers (e.g. the audit chain's head on a submission). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface PlatformResponse<T> {
@@ -51,7 +53,7 @@ export class PlatformClient {
       throw new ContractFailure('platform_not_configured', 'no platform URL is configured');
     }
     const url = `${this.origin}${API_PREFIX}${request.path}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...request.headers, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.token) headers.authorization = `Bearer ${request.token}`;
     if (request.etag) headers['if-none-match'] = request.etag;

@@ -3,7 +3,7 @@ import { ContractFailure, type ResolveConflictInput, type SheetInput, type Sheet
 import { AssignmentList, Exam, type Rubric, type ScoreSheet } from '@common/platform';
 import { checkValues } from '@common/scoring/rubric';
 import type { EventHub } from '../contract/event-hub';
-import { appendAudit, auditHead } from '../store/audit';
+import { appendAudit } from '../store/audit';
 import type { ReadableDb, Store, WritableDb } from '../store/connection';
 import { sql } from '../store/sql';
 import type { PlatformCache } from './cache';
@@ -171,7 +171,7 @@ export class SheetService {
       values: state.values,
       comment: state.comment,
       violation: { flagged: state.violation.flagged, note: state.violation.flagged ? state.violation.note : null },
-      auditHead: auditHead(db),
+      // No auditHead: the chain's head travels in each request's Audit-Head header, read when it is sent.
       // Only when there are some: a sheet without marks is sent exactly as before they existed.
       ...(state.marks.length > 0 && { marks: state.marks }),
     };

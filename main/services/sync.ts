@@ -1,9 +1,9 @@
 import { ContractFailure, type SyncStatus } from '@common/contract';
-import { BatchResponse, ScoreReceipt, ScoreRefusal, type BatchItem, type BatchResult } from '@common/platform';
+import { AUDIT_HEAD_HEADER, BatchResponse, ScoreReceipt, ScoreRefusal, type BatchItem, type BatchResult } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
 import type { PlatformClient } from '../platform/client';
-import { appendAudit } from '../store/audit';
+import { appendAudit, AuditHeadStamp } from '../store/audit';
 import type { Store, WritableDb } from '../store/connection';
 import { sql } from '../store/sql';
 import { fullJitterDelay } from './backoff';
@@ -52,6 +52,7 @@ export class SyncWorker {
   #lastError: string | null = null;
   #nextAttemptAt: number | null = null;
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #auditHead = new AuditHeadStamp();
 
   constructor(
     private readonly store: Store,
@@ -205,10 +206,13 @@ export class SyncWorker {
       baseVersion: row.base_version,
       sheet: JSON.parse(row.payload) as BatchItem['sheet'],
     }));
+    // The chain's head as the request leaves, for the platform to witness (common/platform/audit.ts).
+    const head = this.#auditHead.next(this.store.reader);
     const { data } = await this.client.request({
       method: 'POST',
       path: '/scores/batch',
       body: { items },
+      ...(head !== null && { headers: { [AUDIT_HEAD_HEADER]: head } }),
       schema: BatchResponse,
       token: this.session.requireToken(),
       timeoutMs: this.options.requestTimeoutMs ?? 30_000,

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { formatAuditHead } from '@common/platform/audit';
 import { canonicalJson } from '@common/util/canonical-json';
 import type { ReadableDb, WritableDb } from './connection';
 import { sql } from './sql';
@@ -73,9 +74,36 @@ export function appendAudit(
   return { seq, hash };
 }
 
-/** The current head of the chain, sent with submissions so the platform can witness it. */
-export function auditHead(db: ReadableDb): string | null {
-  return db.get<{ hash: string }>(sql`SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`)?.hash ?? null;
+/** The chain's last entry, or null while it is empty. */
+export function auditHead(db: ReadableDb): { seq: number; hash: string } | null {
+  return db.get<{ seq: number; hash: string }>(sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`) ?? null;
+}
+
+/**
+ * The chain's name: the hash of its first entry. A restored backup keeps it; only rewriting the
+ * chain from its start changes it, and the platform flags a chain new to an examiner.
+ */
+export function auditChainId(db: ReadableDb): string | null {
+  return db.get<{ hash: string }>(sql`SELECT hash FROM audit_log WHERE seq = 1`)?.hash ?? null;
+}
+
+/**
+ * Stamps each submission request with the chain's head (the Audit-Head header, see
+ * common/platform/audit.ts), so the platform can witness it: the chain file alone cannot show it
+ * was rolled back to a backup, or cut and re-headed. One per run of the workstation: the run id
+ * and the request numbers let the platform order this run's requests as they were sent.
+ */
+export class AuditHeadStamp {
+  readonly #run = randomBytes(16).toString('hex');
+  #requests = 0;
+
+  /** The header for the next request, read at send time; null while the chain is empty. */
+  next(db: ReadableDb): string | null {
+    const head = auditHead(db);
+    const chain = auditChainId(db);
+    if (!head || !chain) return null;
+    return formatAuditHead({ seq: head.seq, hash: head.hash, chain, run: this.#run, request: ++this.#requests });
+  }
 }
 
 export type AuditVerdict =

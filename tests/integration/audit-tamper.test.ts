@@ -120,7 +120,8 @@ describe('audit trail: tampering with the file', () => {
   /**
    * Cutting the tail and moving the recorded head back with it leaves a chain that is whole as
    * far as the file can tell. Only a witness that saw the real head catches it: the platform,
-   * which receives the head with every submission (ScoreSheet.auditHead).
+   * which receives the head with every submission (the Audit-Head header): see
+   * tests/integration/audit-witness.test.ts.
    */
   it.each([1, 3, ENTRIES])('cannot tell from the file alone when the last %i entries are cut and the head fixed up', (m) => {
     const witnessedHead = hashes[ENTRIES - 1];

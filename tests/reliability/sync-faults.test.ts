@@ -82,6 +82,9 @@ describe('sync against a platform that fails 30% of the time', () => {
     expect(sheets).toEqual([{ status: 'accepted', n: SHEETS }]);
     expect(ws.workstation.store.reader.get<{ n: number }>({ text: 'SELECT COUNT(*) AS n FROM outbox', params: [] })?.n).toBe(0);
     expect(await ws.call('audit.verify', {})).toMatchObject({ ok: true });
+    // Every batch carried the chain's head; retried, duplicated and overtaken ones raised no flag.
+    expect(db.prepare(`SELECT count(*) AS n FROM audit_heads WHERE examiner_id = 'ex-01'`).get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT reason, witnessed_seq, claimed_seq FROM audit_flags').all()).toEqual([]);
 
     // And the faults really happened, of every kind.
     const admin = await fetch(`${platform.url}/api/v1/admin/faults`, { headers: { 'x-admin-secret': platform.adminSecret } });
