@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, webContents } from 'electron';
 import { ConfigError, resolveConfig } from '../config';
 import { createLogger } from '../log';
+import { useSqliteHost } from '../store/database';
 import { createWorkstation, type Workstation } from '../workstation';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ENTRY_URL } from './app-url';
@@ -22,6 +23,8 @@ export interface ShellPaths {
  */
 export function runElectronApp(paths: ShellPaths): void {
   const log = createLogger('electron');
+  // Before anything opens the store: a packaged app loads only the SQLite driver it ships.
+  useSqliteHost(app.isPackaged ? { packaged: true, resourcesPath: process.resourcesPath } : { packaged: false });
   app.enableSandbox();
   registerAppScheme(protocol);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));

@@ -53,10 +53,33 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
 }
 
 /**
- * Electron loads better-sqlite3 built for its own ABI (scripts/electron-native.ts builds it beside
- * node_modules for `npm start`); everything else loads the Node build in node_modules.
+ * How the running app was started, which only the Electron shell can tell (main/ never imports
+ * electron): it says so with useSqliteHost() before the store opens. Development and the browser
+ * host are `{ packaged: false }`.
  */
-export function sqliteOptions(env: NodeJS.ProcessEnv = process.env): Database.Options {
+export type SqliteHost = { readonly packaged: false } | { readonly packaged: true; readonly resourcesPath: string };
+
+let sqliteHost: SqliteHost = { packaged: false };
+
+export function useSqliteHost(host: SqliteHost): void {
+  sqliteHost = host;
+}
+
+/** Where the packaged app keeps better-sqlite3's Electron build (scripts/package-app.ts puts it there). */
+export function packagedSqliteBinding(resourcesPath: string): string {
+  return join(resourcesPath, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+}
+
+/**
+ * Electron loads better-sqlite3 built for its own ABI: in development the build that
+ * scripts/electron-native.ts makes beside node_modules (named by EXAMINER_SQLITE_BINDING), in a
+ * packaged app only the one it ships. Everything else loads the Node build in node_modules.
+ */
+export function sqliteOptions(env: NodeJS.ProcessEnv = process.env, host: SqliteHost = sqliteHost): Database.Options {
+  // Bundled into the main process, better-sqlite3 cannot find its binding by itself; and an
+  // environment variable must not choose native code for a packaged app to load, which would go
+  // round the asar integrity check.
+  if (host.packaged) return { nativeBinding: packagedSqliteBinding(host.resourcesPath) };
   const binding = env.EXAMINER_SQLITE_BINDING;
   return binding ? { nativeBinding: binding } : {};
 }

@@ -190,6 +190,8 @@ export class FakeApp extends FakeEmitter {
   sandboxEnabled = false;
   /** What `requestSingleInstanceLock()` answers. */
   singleInstanceLock = true;
+  /** Electron's `app.isPackaged`: false as under `npm start`. */
+  isPackaged = false;
   /** What `getPath(name)` answers; an unset name throws. */
   readonly paths = new Map<string, string>();
   quitCalls = 0;
@@ -246,6 +248,7 @@ export class FakeApp extends FakeEmitter {
     this.clearListeners();
     this.sandboxEnabled = false;
     this.singleInstanceLock = true;
+    this.isPackaged = false;
     this.paths.clear();
     this.quitCalls = 0;
     this.exitCodes.length = 0;

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, sqliteOptions } from '../../../main/store/database';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openStore, packagedSqliteBinding, sqliteOptions, useSqliteHost } from '../../../main/store/database';
 import { sql } from '../../../main/store/sql';
 import { ensureElectronSqlite, type Rebuild } from '../../../scripts/electron-native';
 
@@ -16,6 +16,8 @@ const scratch = () => {
   return dir;
 };
 afterEach(() => {
+  useSqliteHost({ packaged: false });
+  vi.unstubAllEnvs();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -84,5 +86,24 @@ describe('better-sqlite3 for Electron beside the Node build', () => {
       if (previous === undefined) delete process.env.EXAMINER_SQLITE_BINDING;
       else process.env.EXAMINER_SQLITE_BINDING = previous;
     }
+  });
+
+  it('in a packaged app, loads only the binding the app ships, whatever EXAMINER_SQLITE_BINDING names', () => {
+    expect(packagedSqliteBinding('/opt/Examiner/resources')).toBe('/opt/Examiner/resources/app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+    const resourcesPath = scratch();
+    const shipped = packagedSqliteBinding(resourcesPath);
+    expect(sqliteOptions({ EXAMINER_SQLITE_BINDING: nodeBinding }, { packaged: true, resourcesPath })).toEqual({ nativeBinding: shipped });
+
+    useSqliteHost({ packaged: true, resourcesPath });
+    // A binding that would load, named in the environment, is not taken.
+    vi.stubEnv('EXAMINER_SQLITE_BINDING', nodeBinding);
+    expect(() => openStore(scratch())).toThrow(expect.objectContaining({ code: 'driver_unavailable', message: expect.stringContaining(shipped) }));
+    // The shipped one is, even when the environment names one that cannot load.
+    mkdirSync(dirname(shipped), { recursive: true });
+    cpSync(nodeBinding, shipped);
+    vi.stubEnv('EXAMINER_SQLITE_BINDING', join(scratch(), 'missing.node'));
+    const opened = openStore(scratch());
+    expect(opened.store.reader.get<{ one: number }>(sql`SELECT 1 AS one`)?.one).toBe(1);
+    opened.store.close();
   });
 });

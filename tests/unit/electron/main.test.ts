@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames, IPC_COMMAND_PREFIX, IPC_EVENT_CHANNEL, type Result } from '@common/contract';
 import { APP_ENTRY_URL } from '../../../main/electron/app-url';
 import type { ShellPaths } from '../../../main/electron/main';
 import { secureWebPreferences } from '../../../main/electron/security';
 import { CONTENT_SECURITY_POLICY } from '../../../main/security/csp';
+import { packagedSqliteBinding } from '../../../main/store/database';
 import {
   app,
   createdWindows,
@@ -230,5 +232,40 @@ describe('runElectronApp, once ready', () => {
     expect(app.quitCalls).toBe(0);
     app.emit('window-all-closed');
     expect(app.quitCalls).toBe(1);
+  });
+});
+
+describe('runElectronApp, packaged', () => {
+  const nodeBinding = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  const withResources = process as { resourcesPath?: string | undefined };
+  let previousResources: string | undefined;
+  beforeEach(() => {
+    previousResources = withResources.resourcesPath;
+    withResources.resourcesPath = join(root, 'resources');
+    app.isPackaged = true;
+    // Names a driver that would load: a packaged app must not take it.
+    vi.stubEnv('EXAMINER_SQLITE_BINDING', nodeBinding);
+  });
+  afterEach(() => {
+    withResources.resourcesPath = previousResources;
+  });
+
+  it('opens its store with the SQLite driver it ships, never the one EXAMINER_SQLITE_BINDING names', async () => {
+    const shipped = packagedSqliteBinding(join(root, 'resources'));
+    mkdirSync(dirname(shipped), { recursive: true });
+    // The Node build stands in for the Electron build the packaged app ships (vitest runs in Node).
+    copyFileSync(nodeBinding, shipped);
+    runElectronApp(paths);
+    await app.markReady();
+    expect(app.exitCodes).toEqual([]);
+    expect(createdWindows()).toHaveLength(1);
+  });
+
+  it('refuses to start, saying why, when the shipped driver is missing', async () => {
+    runElectronApp(paths);
+    await app.markReady();
+    expect(app.exitCodes).toEqual([3]);
+    expect(journal.find((entry) => entry.startsWith('dialog.showErrorBox'))).toContain(packagedSqliteBinding(join(root, 'resources')));
+    expect(createdWindows()).toEqual([]);
   });
 });
