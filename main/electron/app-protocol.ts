@@ -13,20 +13,21 @@ export function registerAppScheme(protocol: Protocol): void {
 }
 
 /**
- * Serves the built renderer under app://workstation/, with the app's security headers, and the
- * review player's media by id under app://workstation/media/<id>, with byte ranges.
+ * Serves the built renderer under app://workstation/, and the review player's media by id under
+ * app://workstation/media/<id> (audio, video and images only, with byte ranges): every answer,
+ * refusals too, with the app's security headers (nosniff, the CSP), as the browser host's.
  */
 export function serveRenderer(protocol: Protocol, rendererDir: string, media?: MediaLookup): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const mediaId = media && isAppUrl(request.url) ? mediaIdFromPath(new URL(request.url).pathname) : null;
     if (media && mediaId !== null) return mediaProtocolResponse(media, mediaId, request);
     const file = resolveAppFile(rendererDir, request.url);
-    if (file === null) return new Response('not found', { status: 404 });
+    if (file === null) return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
     try {
       const body = await readFile(file);
       return new Response(body, { headers: { 'content-type': contentTypeOf(file), ...SECURITY_HEADERS } });
     } catch {
-      return new Response('not found', { status: 404 });
+      return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
     }
   });
 }

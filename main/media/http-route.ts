@@ -19,6 +19,7 @@ export function registerMediaRoute(app: FastifyInstance, media: MediaLookup): vo
       });
       reply.code(plan.status).headers(plan.headers);
       if (plan.status === 404) return reply.send({ error: { code: 'not_found', message: 'no such media' } });
+      if (plan.status === 403) return reply.send({ error: { code: 'forbidden', message: 'not an audio, video or image type' } });
       if (plan.body === null || served === null) return reply.send();
       return reply.send(createReadStream(served.file, { start: plan.body.start, end: plan.body.end }));
     },

@@ -1,4 +1,5 @@
 import { planFileResponse, type ConditionalHeaders } from '@common/http/byte-ranges';
+import { SECURITY_HEADERS } from '../security/csp';
 
 /** A file the renderer may play, as the media library found it for an id. */
 export interface ServedMedia {
@@ -15,7 +16,8 @@ export interface MediaLookup {
 }
 
 export interface MediaReplyPlan {
-  readonly status: 200 | 206 | 304 | 404 | 416;
+  /** 403: the file's type is not one the player plays (see `playableContentType`). */
+  readonly status: 200 | 206 | 304 | 403 | 404 | 416;
   readonly headers: Readonly<Record<string, string>>;
   /** Inclusive byte range of the file to send; null: no body. */
   readonly body: { readonly start: number; readonly end: number } | null;
@@ -27,8 +29,11 @@ export interface MediaReplyPlan {
  * so the player can seek by range in both hosts.
  */
 export function planMediaReply(media: ServedMedia | null, method: string, headers: ConditionalHeaders): MediaReplyPlan {
-  if (media === null) return { status: 404, headers: { 'cache-control': 'no-store' }, body: null };
+  if (media === null) return { status: 404, headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store' }, body: null };
+  const contentType = playableContentType(media.contentType);
+  if (contentType === null) return { status: 403, headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store' }, body: null };
   const common = {
+    ...SECURITY_HEADERS,
     'accept-ranges': 'bytes',
     etag: media.etag,
     // A media id always names the same bytes; still private, as it is one examiner's material.
@@ -41,7 +46,7 @@ export function planMediaReply(media: ServedMedia | null, method: string, header
   const end = plan.status === 206 ? plan.end : media.size - 1;
   const reply = {
     ...common,
-    'content-type': media.contentType,
+    'content-type': contentType,
     'content-length': String(Math.max(0, end - start + 1)),
     ...(plan.status === 206 ? { 'content-range': `bytes ${String(start)}-${String(end)}/${String(media.size)}` } : {}),
   };
@@ -53,4 +58,22 @@ export function planMediaReply(media: ServedMedia | null, method: string, header
 export function mediaIdFromPath(pathname: string): string | null {
   const match = /^\/media\/([^/]+)$/.exec(pathname);
   return match?.[1] ?? null;
+}
+
+/** `type/subtype` of audio, video or an image, and parameters such as `codecs=vp8,opus` or `codecs="avc1.64001f"`. */
+const MEDIA_TYPE = /^(audio|video|image)\/([a-z0-9][a-z0-9!#$&^_.+-]{0,126})((?:\s*;\s*[a-z0-9!#$%&'*+.^_`|~-]+=(?:[a-z0-9!#$%&'*+.^_`|~,-]+|"[^"\\\p{Cc}]*"))*)\s*;?$/iu;
+
+/**
+ * The Content-Type to serve a file under, or null when it must not be served at all. The type
+ * comes from the platform (a recording's) or from the renderer's recorder (evidence), so only
+ * what the player plays passes: audio, video and raster images. SVG and other XML images can
+ * carry script, and anything else (text/html above all) would run as a page of the app's own
+ * origin if it were opened; such a file is refused rather than relabelled.
+ */
+export function playableContentType(raw: string): string | null {
+  const match = MEDIA_TYPE.exec(raw.trim());
+  if (!match?.[1] || !match[2]) return null;
+  const essence = `${match[1].toLowerCase()}/${match[2].toLowerCase()}`;
+  if (/svg|xml/.test(essence)) return null;
+  return `${essence}${match[3] ?? ''}`;
 }

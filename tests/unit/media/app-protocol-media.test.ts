@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { serveRenderer } from '../../../main/electron/app-protocol';
 import type { MediaLookup, ServedMedia } from '../../../main/media/serve-media';
+import { CONTENT_SECURITY_POLICY } from '../../../main/security/csp';
 import { FakeProtocol, resetFakeElectron } from '../../support/fake-electron';
 
 vi.mock('electron', () => import('../../support/fake-electron'));
 
 const MEDIA_ID = 'm0123456789abcdef01234567';
+/** A "recording" the platform labelled as a web page. */
+const HTML_ID = `m${'f'.repeat(24)}`;
 let root: string;
 let bytes: Buffer;
 let served: ServedMedia;
@@ -17,6 +20,7 @@ const asked: string[] = [];
 const lookup: MediaLookup = {
   lookup: (mediaId) => {
     asked.push(mediaId);
+    if (mediaId === HTML_ID) return { ...served, contentType: 'text/html' };
     return mediaId === MEDIA_ID ? served : null;
   },
 };
@@ -68,6 +72,29 @@ describe('app://workstation/media/<id>', () => {
     expect((await head.arrayBuffer()).byteLength).toBe(0);
     const past = await request(`app://workstation/media/${MEDIA_ID}`, { headers: { range: 'bytes=5000-' } });
     expect(past.status).toBe(416);
+  });
+
+  it('sends nosniff and the app\'s CSP with the media, a range of it and a 404', async () => {
+    for (const response of [
+      await request(`app://workstation/media/${MEDIA_ID}`),
+      await request(`app://workstation/media/${MEDIA_ID}`, { headers: { range: 'bytes=0-9' } }),
+      await request('app://workstation/media/m0000000000000000000000000'),
+      await request('app://workstation/no-such-file.js'),
+    ]) {
+      expect(response.headers.get('x-content-type-options'), response.url).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+
+  it('refuses a file whose type is not audio, video or an image, and sends none of its bytes', async () => {
+    for (const init of [{}, { headers: { range: 'bytes=0-99' } }]) {
+      const response = await request(`app://workstation/media/${HTML_ID}`, init);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).not.toMatch(/html/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(Buffer.from(await response.arrayBuffer()).includes(bytes.subarray(0, 64))).toBe(false);
+    }
   });
 
   it.each([

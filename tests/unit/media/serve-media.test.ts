@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mediaIdFromPath, planMediaReply, type ServedMedia } from '../../../main/media/serve-media';
+import { mediaIdFromPath, planMediaReply, playableContentType, type ServedMedia } from '../../../main/media/serve-media';
+import { SECURITY_HEADERS } from '../../../main/security/csp';
 
 const media: ServedMedia = { file: '/cache/recordings/a.mp4', size: 1000, contentType: 'video/mp4', etag: '"abc"' };
 
@@ -27,6 +28,50 @@ describe('planMediaReply', () => {
     expect(planMediaReply(media, 'GET', { range: 'bytes=1000-' })).toMatchObject({ status: 416, body: null, headers: { 'content-range': 'bytes */1000' } });
     expect(planMediaReply(media, 'GET', { ifNoneMatch: '"abc"' })).toMatchObject({ status: 304, body: null });
     expect(planMediaReply(null, 'GET', {})).toMatchObject({ status: 404, body: null });
+  });
+
+  it('sends the app\'s security headers (nosniff, the CSP) with every answer, refusals too', () => {
+    for (const plan of [
+      planMediaReply(media, 'GET', {}),
+      planMediaReply(media, 'GET', { range: 'bytes=0-9' }),
+      planMediaReply(media, 'GET', { ifNoneMatch: '"abc"' }),
+      planMediaReply(media, 'GET', { range: 'bytes=1000-' }),
+      planMediaReply(null, 'GET', {}),
+      planMediaReply({ ...media, contentType: 'text/html' }, 'GET', {}),
+    ]) {
+      expect(plan.headers, String(plan.status)).toMatchObject(SECURITY_HEADERS);
+      expect(plan.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
+  it.each(['text/html', 'text/html; charset=utf-8', 'image/svg+xml', 'application/octet-stream', 'application/javascript', 'video/mp4\r\nset-cookie: a=b', '', 'video'])(
+    'refuses a file the platform labelled %j with 403 and no body, whatever the request',
+    (contentType) => {
+      for (const plan of [planMediaReply({ ...media, contentType }, 'GET', {}), planMediaReply({ ...media, contentType }, 'GET', { range: 'bytes=0-9' })]) {
+        expect(plan).toMatchObject({ status: 403, body: null });
+        expect(plan.headers['content-type']).toBeUndefined();
+      }
+    },
+  );
+
+  it.each([
+    ['video/mp4', 'video/mp4'],
+    ['Video/MP4', 'video/mp4'],
+    ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp8,opus'],
+    ['video/webm; codecs="vp8, opus"', 'video/webm; codecs="vp8, opus"'],
+    ['audio/mp4', 'audio/mp4'],
+    ['image/jpeg', 'image/jpeg'],
+    ['video/x-matroska', 'video/x-matroska'],
+    ['text/html', null],
+    ['image/svg+xml', null],
+    ['image/svg', null],
+    ['application/xhtml+xml', null],
+    ['application/mp4', null],
+    ['video/mp4; x', null],
+    ['video/mp4; codecs="a"b"', null],
+    ['video/mp4, text/html', null],
+  ])('playableContentType(%j) → %j', (raw, expected) => {
+    expect(playableContentType(raw)).toBe(expected);
   });
 
   it.each([
