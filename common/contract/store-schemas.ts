@@ -121,6 +121,14 @@ export const AuditVerdictView = z.union([
     seq: z.number().int().positive(),
     reason: z.enum(['altered', 'missing', 'out_of_order', 'tail_cut']),
   }),
+  /** A submission waiting in the outbox that its audit entry (`seq`) does not record as it is, or that none records. */
+  z.strictObject({
+    ok: z.literal(false),
+    reason: z.enum(['body_altered', 'body_unrecorded']),
+    seq: z.number().int().positive().nullable(),
+    idempotencyKey: z.string(),
+    assignmentId: Id,
+  }),
 ]);
 
 /** Told once after start when the database was damaged and restored from a backup. */

@@ -3,7 +3,7 @@ import { ContractFailure, type ResolveConflictInput, type SheetInput, type Sheet
 import { AssignmentList, Exam, type Rubric, type ScoreSheet } from '@common/platform';
 import { checkValues } from '@common/scoring/rubric';
 import type { EventHub } from '../contract/event-hub';
-import { appendAudit } from '../store/audit';
+import { appendAudit, bodySha256 } from '../store/audit';
 import type { ReadableDb, Store, WritableDb } from '../store/connection';
 import { sql } from '../store/sql';
 import type { PlatformCache } from './cache';
@@ -160,13 +160,6 @@ export class SheetService {
     }
     const at = this.now().toISOString();
     const key = randomUUID();
-    appendAudit(db, {
-      actor: examinerId,
-      action,
-      assignmentId: row.assignment_id,
-      payload: { idempotencyKey: key, baseVersion, total: state.total, revision: row.revision },
-      at,
-    });
     const sheet: ScoreSheet = {
       values: state.values,
       comment: state.comment,
@@ -175,8 +168,17 @@ export class SheetService {
       // Only when there are some: a sheet without marks is sent exactly as before they existed.
       ...(state.marks.length > 0 && { marks: state.marks }),
     };
+    const body = JSON.stringify(sheet);
+    // The entry records the exact body, so verifyAudit can tell a body changed while it waits.
+    appendAudit(db, {
+      actor: examinerId,
+      action,
+      assignmentId: row.assignment_id,
+      payload: { idempotencyKey: key, baseVersion, total: state.total, revision: row.revision, bodySha256: bodySha256(body) },
+      at,
+    });
     db.run(sql`INSERT INTO outbox (assignment_id, examiner_id, idempotency_key, base_version, payload, created_at)
-               VALUES (${row.assignment_id}, ${examinerId}, ${key}, ${baseVersion}, ${JSON.stringify(sheet)}, ${at})`);
+               VALUES (${row.assignment_id}, ${examinerId}, ${key}, ${baseVersion}, ${body}, ${at})`);
     db.run(sql`UPDATE score_sheets SET status = 'submitted', submitted_at = ${at}, base_version = ${baseVersion},
                  conflict = NULL, error = NULL
                WHERE assignment_id = ${row.assignment_id} AND examiner_id = ${examinerId}`);

@@ -106,6 +106,11 @@ export class AuditHeadStamp {
   }
 }
 
+/** The sha256 of a submission's body as the outbox holds it, which is exactly what is sent. */
+export function bodySha256(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
 export type AuditVerdict =
   | { readonly ok: true; readonly count: number; readonly head: string | null }
   | {
@@ -113,13 +118,48 @@ export type AuditVerdict =
       /** The first entry that is not what the chain says it must be. */
       readonly seq: number;
       readonly reason: 'altered' | 'missing' | 'out_of_order' | 'tail_cut';
+    }
+  | {
+      readonly ok: false;
+      /**
+       * body_altered: a submission waiting in the outbox is not what its audit entry (`seq`)
+       * recorded (another body, assignment, base version or examiner); body_unrecorded: no
+       * audit entry records it (`seq` null).
+       */
+      readonly reason: 'body_altered' | 'body_unrecorded';
+      readonly seq: number | null;
+      readonly idempotencyKey: string;
+      readonly assignmentId: string;
     };
 
-/** Walks the chain from the start and names the first broken entry. */
+interface OutboxBodyRow {
+  assignment_id: string;
+  examiner_id: string;
+  idempotency_key: string;
+  base_version: number;
+  payload: string;
+}
+
+/** What a submission entry (sheet.submitted, or sheet.resolved keeping mine) recorded of the request. */
+interface RecordedSubmission {
+  readonly seq: number;
+  readonly actor: string;
+  readonly assignmentId: string | null;
+  readonly baseVersion: unknown;
+  /** Absent in entries written before bodies were hashed. */
+  readonly bodySha256: unknown;
+}
+
+/**
+ * Walks the chain from the start and names the first broken entry; then checks every submission
+ * waiting in the outbox against the entry that recorded it, so a body changed before it was sent
+ * is caught (a sent one has left the outbox; the platform holds what it accepted).
+ */
 export function verifyAudit(db: ReadableDb): AuditVerdict {
   const rows = db.all<AuditRow>(sql`SELECT * FROM audit_log ORDER BY seq`);
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
+  const submissions = new Map<string, RecordedSubmission>();
   for (const row of rows) {
     if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: 'missing' };
     if (row.prev_hash !== prevHash) return { ok: false, seq: row.seq, reason: 'out_of_order' };
@@ -139,6 +179,8 @@ export function verifyAudit(db: ReadableDb): AuditVerdict {
       prevHash: row.prev_hash,
     });
     if (recomputed !== row.hash) return { ok: false, seq: row.seq, reason: 'altered' };
+    const submission = recordedSubmission(row, payload);
+    if (submission) submissions.set(submission.key, submission.recorded);
     prevHash = row.hash;
     expectedSeq++;
   }
@@ -150,5 +192,29 @@ export function verifyAudit(db: ReadableDb): AuditVerdict {
     // As many entries as recorded, or more, yet another head: the chain was rewritten from its end.
     return { ok: false, seq: Math.max(1, Math.min(rows.length, recordedCount || rows.length)), reason: 'altered' };
   }
+  const outbox = db.all<OutboxBodyRow>(sql`SELECT assignment_id, examiner_id, idempotency_key, base_version, payload FROM outbox ORDER BY id`);
+  for (const row of outbox) {
+    const recorded = submissions.get(row.idempotency_key);
+    const named = { idempotencyKey: row.idempotency_key, assignmentId: row.assignment_id };
+    if (!recorded) return { ok: false, reason: 'body_unrecorded', seq: null, ...named };
+    const same =
+      recorded.actor === row.examiner_id &&
+      recorded.assignmentId === row.assignment_id &&
+      recorded.baseVersion === row.base_version &&
+      (recorded.bodySha256 === undefined || recorded.bodySha256 === bodySha256(row.payload));
+    if (!same) return { ok: false, reason: 'body_altered', seq: recorded.seq, ...named };
+  }
   return { ok: true, count: rows.length, head: rows.length > 0 ? prevHash : null };
+}
+
+function recordedSubmission(row: AuditRow, payload: unknown): { key: string; recorded: RecordedSubmission } | null {
+  if (row.action !== 'sheet.submitted' && row.action !== 'sheet.resolved') return null;
+  if (typeof payload !== 'object' || payload === null) return null;
+  const fields = payload as Record<string, unknown>;
+  // A conflict resolved by taking the platform's version sends nothing: no key.
+  if (typeof fields.idempotencyKey !== 'string') return null;
+  return {
+    key: fields.idempotencyKey,
+    recorded: { seq: row.seq, actor: row.actor, assignmentId: row.assignment_id, baseVersion: fields.baseVersion, bodySha256: fields.bodySha256 },
+  };
 }

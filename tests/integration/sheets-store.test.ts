@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractFailure, type ErrorCode, type SheetInput } from '@common/contract';
 import { ScoreSheet, type Assignment } from '@common/platform';
@@ -166,7 +167,14 @@ describe('score sheets in the store', () => {
     expect(verifyAudit(bench.store.reader)).toMatchObject({ ok: true, count: 3 });
     const entry = lastAudit();
     expect(entry).toMatchObject({ seq: 3, action: 'sheet.submitted', actor: bench.examinerId, assignment_id: VOCAL.assignmentId });
-    expect(JSON.parse(entry?.payload ?? 'null')).toEqual({ idempotencyKey: row?.idempotency_key, baseVersion: 0, total: 85, revision: 2 });
+    // It records the sha256 of the exact body the outbox will send, which verifyAudit checks.
+    expect(JSON.parse(entry?.payload ?? 'null')).toEqual({
+      idempotencyKey: row?.idempotency_key,
+      baseVersion: 0,
+      total: 85,
+      revision: 2,
+      bodySha256: createHash('sha256').update(row?.payload ?? '').digest('hex'),
+    });
     expect(ScoreSheet.parse(JSON.parse(row?.payload ?? 'null'))).toEqual({ values: FULL_VOCAL, comment: '气息稳定', violation });
     expect(JSON.parse(row?.payload ?? 'null')).not.toHaveProperty('auditHead');
 
