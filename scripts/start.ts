@@ -75,7 +75,12 @@ async function main(): Promise<void> {
   workstation.start();
   const host = await startBrowserHost({ workstation, rendererDir, log, port: Number.isInteger(port) ? port : 4200 });
   closers.push(host.close);
-  say(`Open ${host.launchUrl}`);
+  say(`Open ${host.newLaunchUrl()} (the address opens the workstation once)`);
+  if (process.stdin.isTTY) {
+    // Another browser, or one that lost its cookie, needs an address of its own.
+    say('Press Enter for another address.');
+    createInterface({ input: process.stdin }).on('line', () => say(`Open ${host.newLaunchUrl()}`));
+  }
 
   const stop = () => {
     workstation.stop();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -8,12 +8,14 @@ import { CONTRACT_LIMITS } from '@common/contract';
 import type { Logger } from '../log';
 import { registerMediaRoute } from '../media/http-route';
 import { SECURITY_HEADERS } from '../security/csp';
-import { isLoopbackAddress, secretsEqual } from '../security/loopback';
+import { isLoopbackAddress } from '../security/loopback';
 import type { Workstation } from '../workstation';
 import { handleContractSocket } from './contract-socket';
 
 export const HOST_COOKIE = 'examiner_host';
 export const CONTRACT_PATH = '/contract';
+/** The query parameter of a launch address. */
+export const LAUNCH_CODE_PARAM = 'code';
 
 export interface BrowserHostOptions {
   readonly workstation: Workstation;
@@ -22,16 +24,21 @@ export interface BrowserHostOptions {
   readonly log: Logger;
   /** 0 picks a free port. */
   readonly port?: number;
-  /** Given by tests; otherwise a fresh random one per launch. */
-  readonly secret?: string;
 }
 
 export interface BrowserHost {
   readonly origin: string;
-  /** The URL to open: it carries the secret once, which the host trades for a cookie. */
-  readonly launchUrl: string;
+  /**
+   * A launch address to open (or print): its code opens the workstation once, traded for a
+   * session cookie; the address works no more after that. Each call makes a new one.
+   */
+  newLaunchUrl(): string;
+  /**
+   * A new session, as its cookie's value (`examiner_host=<value>`), for a client that is no
+   * browser (tests, tools) and so cannot follow a launch address.
+   */
+  openSession(): string;
   readonly port: number;
-  readonly secret: string;
   /** The underlying server, for tests that must inject requests no loopback socket can make. */
   readonly app: FastifyInstance;
   close(): Promise<void>;
@@ -40,12 +47,48 @@ export interface BrowserHost {
 type Refusal = { status: number; code: string; message: string };
 
 /**
+ * What lets a request in: launch codes, each good once, and the sessions they were traded for.
+ * Both are random 256-bit values, kept only as their hashes, so a lookup's timing says nothing
+ * of a value and a memory dump holds none.
+ */
+export class HostKeys {
+  readonly #codes = new Set<string>();
+  readonly #sessions = new Set<string>();
+
+  newCode(): string {
+    const code = randomBytes(32).toString('base64url');
+    this.#codes.add(hashOf(code));
+    return code;
+  }
+
+  /** True once for a code this host made; false for any other, and for the same code again. */
+  useCode(code: string): boolean {
+    return this.#codes.delete(hashOf(code));
+  }
+
+  newSession(): string {
+    const session = randomBytes(32).toString('base64url');
+    this.#sessions.add(hashOf(session));
+    return session;
+  }
+
+  isSession(session: string | null): boolean {
+    return session !== null && this.#sessions.has(hashOf(session));
+  }
+}
+
+const hashOf = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+const sessionCookie = (session: string) => `${HOST_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+
+/**
  * The workstation served to a browser: the built renderer over HTTP and the contract over a
- * WebSocket, on 127.0.0.1 only, for one launch's secret only. It is the same dispatcher and
- * the same validation as the Electron shell's IPC.
+ * WebSocket, on 127.0.0.1 only, for one launch's sessions only. A session begins with a launch
+ * address (`/?code=…`, printed by `npm start`) whose code is good once. It is the same dispatcher
+ * and the same validation as the Electron shell's IPC.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
-  const secret = options.secret ?? randomBytes(32).toString('base64url');
+  const keys = new HostKeys();
   // On close, drop every connection at once: a stopping host must not wait on a browser's keep-alive.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, forceCloseConnections: true });
   let port = options.port ?? 0;
@@ -54,25 +97,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     reply.code(refusal.status).header('cache-control', 'no-store').send({ error: { code: refusal.code, message: refusal.message } });
 
   app.addHook('onRequest', async (request, reply) => {
-    const refusal = checkRequest(request, port, secret);
+    const refusal = checkRequest(request, port) ?? checkSession(request, keys);
+    if (refusal === 'launch') {
+      // Trade the launch code for a session cookie and drop the code from the address bar.
+      const url = new URL(request.url, 'http://host');
+      url.searchParams.delete(LAUNCH_CODE_PARAM);
+      return reply
+        .code(303)
+        .header('set-cookie', sessionCookie(keys.newSession()))
+        .header('cache-control', 'no-store')
+        .redirect(`${url.pathname}${url.search}`);
+    }
     if (refusal) {
       options.log.warn('browser host refused a request', {
-        url: request.url.replace(/secret=[^&]*/, 'secret=…'),
+        url: request.url.replace(/([?&]code=)[^&]*/, '$1…'),
         remote: request.socket.remoteAddress,
         code: refusal.code,
       });
       return refuse(reply, refusal);
-    }
-    const given = new URL(request.url, 'http://host').searchParams.get('secret');
-    if (given !== null && request.headers.upgrade === undefined) {
-      // Trade the one-time URL secret for an HttpOnly cookie and drop it from the address bar.
-      const url = new URL(request.url, 'http://host');
-      url.searchParams.delete('secret');
-      return reply
-        .code(303)
-        .header('set-cookie', `${HOST_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`)
-        .header('cache-control', 'no-store')
-        .redirect(`${url.pathname}${url.search}`);
     }
     return undefined;
   });
@@ -109,9 +151,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const origin = `http://127.0.0.1:${port}`;
   return {
     origin,
-    launchUrl: `${origin}/?secret=${secret}`,
+    newLaunchUrl: () => `${origin}/?${LAUNCH_CODE_PARAM}=${keys.newCode()}`,
+    openSession: () => keys.newSession(),
     port,
-    secret,
     app,
     close: async () => {
       const closing = app.close();
@@ -121,8 +163,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 }
 
-/** Why a request must be refused, or null. Exported for tests of requests no socket can make here. */
-export function checkRequest(request: FastifyRequest, port: number, secret: string): Refusal | null {
+/** Why a request must be refused whoever asks, or null. Exported for tests of requests no socket can make here. */
+export function checkRequest(request: FastifyRequest, port: number): Refusal | null {
   if (!isLoopbackAddress(request.socket.remoteAddress)) {
     return { status: 403, code: 'forbidden', message: 'the workstation host only answers this computer' };
   }
@@ -139,16 +181,23 @@ export function checkRequest(request: FastifyRequest, port: number, secret: stri
   if (isUpgrade && origin === undefined) {
     return { status: 403, code: 'forbidden', message: 'a WebSocket needs an Origin' };
   }
-  const urlSecret = new URL(request.url, 'http://host').searchParams.get('secret');
-  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-  const authorised =
-    secretsEqual(readCookie(request.headers.cookie, HOST_COOKIE), secret) ||
-    secretsEqual(bearer, secret) ||
-    (urlSecret !== null && secretsEqual(urlSecret, secret));
-  if (!authorised) {
-    return { status: 401, code: 'unauthorized', message: 'open the workstation with the URL printed at start' };
-  }
   return null;
+}
+
+/**
+ * Whether the request belongs to a session: null when its cookie names one, `launch` when it
+ * brings a launch code not used before (a page load, never a WebSocket), a 401 otherwise. A
+ * launch code is spent even beside a good cookie, so that a printed address opens nothing twice.
+ */
+function checkSession(request: FastifyRequest, keys: HostKeys): Refusal | 'launch' | null {
+  const code = new URL(request.url, 'http://host').searchParams.get(LAUNCH_CODE_PARAM);
+  const isPageLoad = request.method === 'GET' && request.headers.upgrade === undefined;
+  if (code !== null && isPageLoad && keys.useCode(code)) return 'launch';
+  if (keys.isSession(readCookie(request.headers.cookie, HOST_COOKIE))) return null;
+  if (code !== null) {
+    return { status: 401, code: 'unauthorized', message: 'this launch address was used already: each opens the workstation once; start it again for a new one' };
+  }
+  return { status: 401, code: 'unauthorized', message: 'open the workstation with the address printed at start' };
 }
 
 function readCookie(header: string | undefined, name: string): string | null {

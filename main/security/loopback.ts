@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (::ffff:127.x.y.z). */
@@ -7,12 +6,4 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === '::1') return true;
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
   return isIPv4(v4) && v4.startsWith('127.');
-}
-
-/** Compares secrets in constant time, so their length is the only thing a timing reveals. */
-export function secretsEqual(given: string | undefined | null, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -239,7 +239,7 @@ async function playerLatency(pair: Pair): Promise<{ opens: number[]; seeks: numb
     registerPair(stack.platform, pair);
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 1000 });
-    await page.goto(stack.host.launchUrl);
+    await page.goto(stack.host.newLaunchUrl());
     await page.waitForSelector('html[data-examiner-ready="true"]');
     await page.getByLabel('用户名').fill('grader1');
     await page.getByLabel('密码').fill('demo1234');

@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
     // tsx keeps function names with an `__name` helper that functions sent to the page would miss.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
     await page.addInitScript(installProbe);
-    await page.goto(stack.host.launchUrl);
+    await page.goto(stack.host.newLaunchUrl());
     await page.waitForSelector('html[data-examiner-ready="true"]');
     await page.getByLabel('用户名').fill('examiner1');
     await page.getByLabel('密码').fill('demo1234');

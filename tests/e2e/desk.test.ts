@@ -44,7 +44,7 @@ afterAll(async () => {
 
 async function open(at: Stack): Promise<Page> {
   const opened = await browser.context.newPage();
-  await opened.goto(at.host.launchUrl);
+  await opened.goto(at.host.newLaunchUrl());
   await opened.waitForSelector('html[data-examiner-ready="true"]');
   return opened;
 }

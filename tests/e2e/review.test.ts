@@ -133,7 +133,7 @@ describe('offline review of recorded exams, in Chromium, against the reference p
   it('downloads assignments while online, with their state and the cache fill in the queue', async () => {
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 1300 });
-    await page.goto(stack.host.launchUrl);
+    await page.goto(stack.host.newLaunchUrl());
     await page.waitForSelector('html[data-examiner-ready="true"]');
     await page.getByLabel('用户名').fill('grader1');
     await page.getByLabel('密码').fill('demo1234');

@@ -19,7 +19,7 @@ afterAll(async () => {
 /** Opens the launch URL as a user would and waits for the app's readiness signal. */
 async function openWorkstation(): Promise<Page> {
   const page = await browser.context.newPage();
-  await page.goto(stack.host.launchUrl);
+  await page.goto(stack.host.newLaunchUrl());
   await page.waitForSelector('html[data-examiner-ready="true"]');
   return page;
 }
@@ -33,7 +33,7 @@ async function signIn(page: Page, password: string): Promise<void> {
 describe('the workstation in Chromium, against the reference platform', () => {
   it('signs in, shows the shell in Chinese, switches to English and signs out', async () => {
     const page = await openWorkstation();
-    // The secret was traded for a cookie and is gone from the address bar.
+    // The launch code was traded for a session cookie and is gone from the address bar.
     expect(page.url()).toBe(`${stack.host.origin}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     // The page has no Node and no Electron: only the contract.

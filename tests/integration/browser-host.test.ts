@@ -14,7 +14,12 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${stack.host.origin}${path}`, { headers, redirect: 'manual' });
-const withCookie = () => ({ cookie: `${HOST_COOKIE}=${stack.host.secret}` });
+const withCookie = () => ({ cookie: `${HOST_COOKIE}=${stack.host.openSession()}` });
+/** The code of a new launch address, and its path. */
+const launchPath = () => {
+  const url = new URL(stack.host.newLaunchUrl());
+  return `${url.pathname}${url.search}`;
+};
 
 describe('browser host: who may ask', () => {
   it('listens on 127.0.0.1 only', () => {
@@ -24,11 +29,11 @@ describe('browser host: who may ask', () => {
   });
 
   it.each([
-    ['no secret', '/', {}],
-    ['a wrong secret in the URL', '/?secret=wrong', {}],
+    ['no cookie', '/', {}],
+    ['a wrong code in the URL', '/?code=wrong', {}],
     ['a wrong cookie', '/', { cookie: `${HOST_COOKIE}=nope` }],
-    ['a wrong bearer', '/index.html', { authorization: 'Bearer nope' }],
-    ['an asset without the secret', '/icon.svg', {}],
+    ['a bearer header', '/index.html', { authorization: 'Bearer nope' }],
+    ['an asset without a cookie', '/icon.svg', {}],
   ])('refuses a request with %s (401, no cookie, no page)', async (_label, path, headers) => {
     const response = await get(path, headers);
     expect(response.status).toBe(401);
@@ -37,20 +42,54 @@ describe('browser host: who may ask', () => {
     expect(body.error.code).toBe('unauthorized');
   });
 
-  it('trades the launch secret for an HttpOnly, SameSite=Strict cookie and drops it from the URL', async () => {
-    const response = await get(`/?secret=${stack.host.secret}`);
+  it('trades a launch code, once, for a random HttpOnly, SameSite=Strict session cookie and drops it from the URL', async () => {
+    const path = launchPath();
+    const code = new URLSearchParams(path.slice(path.indexOf('?'))).get('code') ?? '';
+    expect(code).toMatch(/^[\w-]{43}$/);
+    const response = await get(path);
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/');
     const cookie = response.headers.get('set-cookie') ?? '';
-    expect(cookie).toContain(`${HOST_COOKIE}=${stack.host.secret}`);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
+    const session = /^examiner_host=([^;]+);/.exec(cookie)?.[1] ?? '';
+    expect(session).toMatch(/^[\w-]{43}$/);
+    // The cookie is a session of its own, not the printed code.
+    expect(session).not.toBe(code);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\//);
 
-    const page = await get('/', withCookie());
+    const page = await get('/', { cookie: `${HOST_COOKIE}=${session}` });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+
+    // The same address a second time opens nothing, and makes no session.
+    const again = await get(path);
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(await again.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    // Nor does a code that is no launch code: a session's value.
+    expect((await get(`/?code=${session}`)).status).toBe(401);
+  });
+
+  it('spends a launch code used beside a good cookie, and a code is no key to the contract socket', async () => {
+    const path = launchPath();
+    const withSession = await get(path, withCookie());
+    expect(withSession.status).toBe(303);
+    expect((await get(path)).status).toBe(401);
+
+    const code = new URL(stack.host.newLaunchUrl()).searchParams.get('code') ?? '';
+    await expect(connectContract(stack.host, { cookie: null, path: `/contract?code=${code}` })).rejects.toThrow(/HTTP 401/);
+    // Refused there, it is still good for the page it was made for.
+    expect((await get(`/?code=${code}`)).status).toBe(303);
+  });
+
+  it('gives each launch address a session of its own', async () => {
+    const first = (await get(launchPath())).headers.get('set-cookie');
+    const second = (await get(launchPath())).headers.get('set-cookie');
+    expect(first).not.toBeNull();
+    expect(first).not.toBe(second);
   });
 
   it('refuses a foreign Host header even with the secret (DNS rebinding)', async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_LIMITS, type EvidenceRecording } from '@common/contract';
 import { EVIDENCE_DIR } from '../../main/evidence';
-import { startBrowserHost } from '../../main/host/browser-host';
+import { HOST_COOKIE, startBrowserHost } from '../../main/host/browser-host';
 import { silentLogger } from '../../main/log';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { decodesAfterSeek, evidenceChunks, ffprobe, liveWebmStream, MATROSKA_CUES_ID } from '../support/evidence-fixtures';
@@ -116,12 +116,12 @@ describe('evidence recording in main', () => {
 
     const host = await startBrowserHost({ workstation: ws.workstation, rendererDir: RENDERER_DIR, log: silentLogger });
     cleanups.push(() => host.close());
-    const response = await fetch(`${host.origin}/media/${mediaId}`, { headers: { authorization: `Bearer ${host.secret}`, range: 'bytes=100-199' } });
+    const response = await fetch(`${host.origin}/media/${mediaId}`, { headers: { cookie: `${HOST_COOKIE}=${host.openSession()}`, range: 'bytes=100-199' } });
     expect(response.status).toBe(206);
     expect(response.headers.get('content-type')).toBe('video/webm');
     expect(response.headers.get('content-range')).toBe(`bytes 100-199/${file.bytes}`);
     expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(file.path).subarray(100, 200))).toBe(true);
-    const unknown = await fetch(`${host.origin}/media/m${'0'.repeat(24)}`, { headers: { authorization: `Bearer ${host.secret}` } });
+    const unknown = await fetch(`${host.origin}/media/m${'0'.repeat(24)}`, { headers: { cookie: `${HOST_COOKIE}=${host.openSession()}` } });
     expect(unknown.status).toBe(404);
   });
 

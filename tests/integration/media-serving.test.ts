@@ -69,7 +69,7 @@ async function finished(start: Promise<{ jobId: string }>): Promise<MediaJob> {
 }
 
 const media = (mediaId: string, headers: Record<string, string> = {}, method = 'GET') =>
-  fetch(`${stack.host.origin}/media/${mediaId}`, { method, headers: { cookie: `${HOST_COOKIE}=${stack.host.secret}`, ...headers } });
+  fetch(`${stack.host.origin}/media/${mediaId}`, { method, headers: { cookie: `${HOST_COOKIE}=${stack.host.openSession()}`, ...headers } });
 
 interface Probed {
   streams: { codec_type: string; codec_name?: string; width?: number; height?: number; side_data_list?: { rotation?: number }[] }[];

@@ -15,13 +15,14 @@ export interface SocketClient {
 /** A WebSocket client of the browser host's contract endpoint, as a browser page would open it. */
 export function connectContract(
   host: BrowserHost,
-  options: { cookie?: string | null; origin?: string | null; maxPayload?: number } = {},
+  options: { cookie?: string | null; origin?: string | null; maxPayload?: number; path?: string } = {},
 ): Promise<SocketClient> {
   const headers: Record<string, string> = {};
-  const cookie = options.cookie === undefined ? `${HOST_COOKIE}=${host.secret}` : options.cookie;
+  // A session of its own, as a page gets after its launch address.
+  const cookie = options.cookie === undefined ? `${HOST_COOKIE}=${host.openSession()}` : options.cookie;
   if (cookie !== null) headers.cookie = cookie;
   const origin = options.origin === undefined ? host.origin : options.origin;
-  const socket = new WebSocket(`ws://127.0.0.1:${host.port}${CONTRACT_PATH}`, {
+  const socket = new WebSocket(`ws://127.0.0.1:${host.port}${options.path ?? CONTRACT_PATH}`, {
     headers,
     ...(origin !== null && { origin }),
   });

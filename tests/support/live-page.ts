@@ -24,7 +24,7 @@ export async function signedInWorkstation(
     (globalThis as { __examinerLiveProbe?: boolean }).__examinerLiveProbe = true;
   });
   page.on('pageerror', (error) => onError(`workstation: ${error.message}`));
-  await page.goto(stack.host.launchUrl);
+  await page.goto(stack.host.newLaunchUrl());
   await page.waitForSelector('html[data-examiner-ready="true"]');
   await page.getByLabel('用户名').fill(user.username);
   await page.getByLabel('密码').fill(user.password ?? 'demo1234');

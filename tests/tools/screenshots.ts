@@ -144,7 +144,7 @@ async function openWorkstation(language: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
   await page.addInitScript((lang) => localStorage.setItem('examiner.language', lang), language);
-  await page.goto(stack.host.launchUrl);
+  await page.goto(stack.host.newLaunchUrl());
   await page.waitForSelector('html[data-examiner-ready="true"]');
   await page.waitForSelector('[data-testid="platform-health"][data-state="online"]');
   return page;
