@@ -1,5 +1,6 @@
 import type { PushToCandidate, PushToExaminer } from '@common/platform/realtime';
 import type { Device } from '@common/platform/queue';
+import type { IceServer } from '@common/platform/room';
 import type { Clock } from './clock';
 import type { PlatformDb } from './db/database';
 import type { QueueRow } from './state/queue';
@@ -45,4 +46,6 @@ export interface PlatformContext {
   readonly mediaDir: string | null;
   /** Guards the admin endpoints, besides their being answered on loopback only. */
   readonly adminSecret: string;
+  /** The STUN/TURN servers every client's peers use, sent with each room state and device greeting; none on loopback. */
+  readonly iceServers: readonly IceServer[];
 }

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { MAX_SIGNAL_BYTES } from '@common/platform/realtime';
+import { IceServers, type IceServer } from '@common/platform/room';
 import { API_PREFIX, type HealthResponse } from '@common/platform/wire';
 import { systemClock, type Clock } from './clock';
 import type { Notifier, PlatformContext } from './context';
@@ -70,6 +71,12 @@ export interface PlatformOptions {
   readonly onNotice?: (line: string) => void;
   /** Times the realtime heartbeat; wall time by default (see platform/realtime/hub.ts). */
   readonly heartbeatClock?: Clock;
+  /**
+   * The STUN/TURN servers the clients' peers use (checked by common/platform/room.ts IceServers).
+   * None by default: on loopback host candidates are all there is, and a client is never sent
+   * to a public server it was not told of.
+   */
+  readonly iceServers?: readonly IceServer[];
 }
 
 export interface RunningPlatform {
@@ -117,6 +124,7 @@ export function mediaNoticeOf(option: PlatformOptions['sfu'], sfu: Sfu | null): 
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const clock = options.clock ?? systemClock;
+  const iceServers = IceServers.parse(options.iceServers ?? []);
   const dataDir = options.dataDir ?? null;
   const db = openPlatformDb(dataDir);
   const accounts = new Accounts(db, clock, options.tokenTtlMs ?? 12 * 3600_000);
@@ -140,6 +148,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     rooms,
     mediaDir: dataDir === null ? null : join(dataDir, 'media'),
     adminSecret,
+    iceServers,
   };
   if (options.demo !== false) {
     seedDemo(db, catalog, accounts, { now: clock.now(), ...(typeof options.demo === 'object' ? options.demo : {}) });

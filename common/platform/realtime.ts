@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id } from './exams';
 import { Device, QueueEntry } from './queue';
-import { RoomState } from './room';
+import { IceServers, RoomState } from './room';
 import { ReReviewRequest } from './scores';
 
 /**
@@ -185,8 +185,11 @@ export const PushToExaminer = z.discriminatedUnion('type', [
 ]);
 export type PushToExaminer = z.infer<typeof PushToExaminer>;
 
+/** A device's greeting also names the ICE servers its peers use (none but these). */
+export const PushHelloToCandidate = PushHello.extend({ iceServers: IceServers });
+
 export const PushToCandidate = z.discriminatedUnion('type', [
-  PushHello,
+  PushHelloToCandidate,
   PushCall,
   PushSignalToCandidate,
   PushPublish,

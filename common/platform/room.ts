@@ -45,6 +45,28 @@ export const RoomMember = z.object({
 });
 export type RoomMember = z.infer<typeof RoomMember>;
 
+/** A STUN or TURN address, as RTCPeerConnection takes it (`stun:host:port`, `turns:host?transport=tcp`). */
+const IceUrl = z.string().max(512).regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'a stun:, stuns:, turn: or turns: URL');
+
+/**
+ * One ICE server for the room's WebRTC peers, as the platform configures it (its own STUN and
+ * TURN, never a public default: a peer asks these servers, and tells them its addresses). TURN
+ * needs its credentials, which RTCPeerConnection would otherwise refuse at creation.
+ */
+export const IceServer = z
+  .object({
+    urls: z.union([IceUrl, z.array(IceUrl).min(1).max(8)]),
+    username: z.string().max(512).exactOptional(),
+    credential: z.string().max(512).exactOptional(),
+  })
+  .refine((server) => ![server.urls].flat().some((url) => url.startsWith('turn')) || (server.username !== undefined && server.credential !== undefined), {
+    error: 'a TURN server needs a username and a credential',
+  });
+export type IceServer = z.infer<typeof IceServer>;
+
+/** The ICE servers of a platform; empty on loopback, where host candidates are all there is. */
+export const IceServers = z.array(IceServer).max(8);
+
 export const RoomState = z.object({
   entryId: Id,
   slotId: Id,
@@ -67,6 +89,8 @@ export const RoomState = z.object({
   extraSeconds: z.number().int().nonnegative(),
   /** Grows with every change; a client keeps the highest. */
   revision: z.number().int().nonnegative(),
+  /** The ICE servers every peer of this room uses (`config.iceServers`); none but these. */
+  iceServers: IceServers,
 });
 export type RoomState = z.infer<typeof RoomState>;
 

@@ -239,7 +239,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
       previous.socket.close(CLOSE_REPLACED, 'replaced by a newer connection of this device');
       rooms.deviceOffline(client.candidateId, client.device);
     }
-    send(client.socket, { type: 'hello', role: 'candidate', device: client.device });
+    send(client.socket, { type: 'hello', role: 'candidate', device: client.device, iceServers: [...ctx.iceServers] });
     if (!previous) this.#pushPresence(client, true);
     const resumed = interruptions.deviceBack(client.candidateId);
     if (!resumed) {

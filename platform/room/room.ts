@@ -152,6 +152,7 @@ export class PanelRoom implements MediaHost {
       members,
       extraSeconds: row?.extra_seconds ?? 0,
       revision: this.#revision,
+      iceServers: [...this.deps.ctx.iceServers],
     };
   }
 

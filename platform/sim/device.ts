@@ -46,11 +46,13 @@ function nodeEnvironment(stream: WrtcStream, meters: Map<string, VoiceMeter>, pu
       socket.on('close', (code) => events.close(code));
       return socket;
     },
-    openPeer: (role) => {
+    openPeer: (role, iceServers) => {
+      // The platform's ICE servers replace simple-peer's default public STUN servers.
+      const config = { iceServers: [...iceServers] };
       const peer =
         role === 'publish'
-          ? new SimplePeer({ initiator: true, wrtc: peerWrtc, stream: asPeerStream(stream), trickle: true })
-          : new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true });
+          ? new SimplePeer({ initiator: true, wrtc: peerWrtc, stream: asPeerStream(stream), trickle: true, config })
+          : new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true, config });
       if (role === 'publish') {
         publishers.add(peer);
         peer.once('close', () => publishers.delete(peer));

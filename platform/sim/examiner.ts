@@ -3,7 +3,7 @@ import SimplePeer from 'simple-peer';
 import { API_PREFIX, LoginResponse } from '@common/platform/wire';
 import type { Device, QueueEntry } from '@common/platform/queue';
 import type { ExaminerMessage, PushToExaminer } from '@common/platform/realtime';
-import type { RoomState } from '@common/platform/room';
+import type { IceServer, RoomState } from '@common/platform/room';
 import type { ScoreReceipt } from '@common/platform/scores';
 import { startTone } from './camera';
 import { ExaminerApi, sheetFor } from './examiner-api';
@@ -228,7 +228,7 @@ export class SimulatedExaminer {
     let count = 0;
     const subscription = this.#subscription(entryId, 'feed', (peerId) => {
       count++;
-      const peer = new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true });
+      const peer = new SimplePeer({ initiator: false, wrtc: peerWrtc, trickle: true, config: this.#peerConfig(entryId) });
       peer.on('track', (track: { kind: string }) => {
         if (track.kind !== 'video' || !decode) return;
         if (probe) probe.switchTo(asWrtcTrack(track));
@@ -256,6 +256,11 @@ export class SimulatedExaminer {
     };
   }
 
+  /** The room's ICE servers (none before its state came), replacing simple-peer's default public STUN servers. */
+  #peerConfig(entryId: string): { iceServers: IceServer[] } {
+    return { iceServers: [...(this.#rooms.get(entryId)?.iceServers ?? [])] };
+  }
+
   /** Speaks to the candidate: `voice_publish`, then this side offers a tone as its microphone. */
   talk(entryId: string): TalkBack {
     const tone = startTone(this.#toneHz);
@@ -263,7 +268,7 @@ export class SimulatedExaminer {
     let resolveConnected: () => void = () => undefined;
     const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
     const subscription = this.#subscription(entryId, 'voice', (peerId) => {
-      const peer = new SimplePeer({ initiator: true, wrtc: peerWrtc, trickle: true, stream: asPeerStream(stream) });
+      const peer = new SimplePeer({ initiator: true, wrtc: peerWrtc, trickle: true, stream: asPeerStream(stream), config: this.#peerConfig(entryId) });
       whenIceConnected(peer, resolveConnected);
       this.#send({ type: 'voice_publish', entryId, peerId });
       return peer;

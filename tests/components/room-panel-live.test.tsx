@@ -36,6 +36,7 @@ const room = (change: Partial<RoomState> = {}): RoomState => ({
   ],
   extraSeconds: 0,
   revision: 7,
+  iceServers: [],
   ...change,
 });
 

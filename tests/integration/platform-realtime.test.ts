@@ -18,9 +18,9 @@ describe('reference platform: realtime hub', () => {
     const examiner = await t.open(await t.login('examiner1'), PushToExaminer, 'header');
     expect(await examiner.next('hello')).toEqual({ type: 'hello', role: 'examiner', device: null });
     const main = await t.open(c.main, PushToCandidate, 'query');
-    expect(await main.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'main' });
+    expect(await main.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'main', iceServers: [] });
     const side = await t.open(c.side, PushToCandidate, 'header');
-    expect(await side.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'side' });
+    expect(await side.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'side', iceServers: [] });
     expect((await side.next('state')).entry).toMatchObject({ entryId: c.entryId, state: 'scheduled', devices: { main: true, side: true } });
 
     for (const token of ['not-a-token', '']) {
@@ -37,6 +37,18 @@ describe('reference platform: realtime hub', () => {
       });
       expect(status).toBe(401);
     }
+  });
+
+  it('names the ICE servers it was given, and no others, to each device as it greets it and to each member in the room state', async () => {
+    const iceServers = [{ urls: 'stun:stun.exam.example:3478' }, { urls: ['turns:turn.exam.example:5349'], username: 'u', credential: 'c' }];
+    const t = await harness.setUp({ iceServers });
+    const other = await t.open(t.candidate(1).side, PushToCandidate, 'query');
+    expect(await other.next('hello')).toEqual({ type: 'hello', role: 'candidate', device: 'side', iceServers });
+    const c = t.candidate(0);
+    const ex1 = await t.examiner('examiner1');
+    await t.inRoomByHand(c, await t.login('chief'));
+    ex1.send({ type: 'room_join', entryId: c.entryId });
+    expect((await ex1.next('room')).room.iceServers).toEqual(iceServers);
   });
 
   it('answers malformed messages with an error and keeps the socket open', async () => {
@@ -137,7 +149,7 @@ describe('reference platform: realtime hub', () => {
     // A co-examiner, not the caller, joins the room and receives the main feed: the device
     // publishes on a peer id of the platform's choosing and offers; the examiner answers.
     ex1.send({ type: 'room_join', entryId: c.entryId });
-    expect((await ex1.next('room')).room).toMatchObject({ entryId: c.entryId, route: 'direct', routeReason: 'sfu_not_installed' });
+    expect((await ex1.next('room')).room).toMatchObject({ entryId: c.entryId, route: 'direct', routeReason: 'sfu_not_installed', iceServers: [] });
     ex1.send({ type: 'feed_subscribe', entryId: c.entryId, device: 'main', peerId: 'feed-main-1' });
     const publish = await main.next('publish');
     expect(publish.peerId).not.toBe('feed-main-1');

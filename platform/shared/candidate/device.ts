@@ -207,6 +207,7 @@ export class CandidateDevice<Stream = unknown> {
     const message = parsed.data;
     switch (message.type) {
       case 'hello':
+        this.#peers.useIceServers(message.iceServers);
         this.#reconnectDelay = RECONNECT_MS;
         this.#update({ connection: 'online', problem: null });
         this.#armWatchdog(HEARTBEAT.deadAfterMs);

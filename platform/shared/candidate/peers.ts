@@ -1,4 +1,5 @@
 import type { CandidateMessage } from '@common/platform/realtime';
+import type { IceServer } from '@common/platform/room';
 import type { DeviceEnvironment, PeerLike, PeerRole, PeerSignal } from './ports';
 
 export type PeerState = 'none' | 'connecting' | 'connected';
@@ -40,6 +41,8 @@ export interface PeerHooks {
 export class DevicePeers<Stream> {
   readonly #open = new Map<string, OpenPeer<Stream>>();
   readonly #retired = new Set<string>();
+  /** The platform's, from its latest greeting; none until then. */
+  #iceServers: readonly IceServer[] = [];
 
   constructor(
     private readonly environment: Pick<DeviceEnvironment<Stream>, 'openPeer' | 'playVoice' | 'stopVoice'>,
@@ -58,9 +61,14 @@ export class DevicePeers<Stream> {
     return [...this.#open.values()].filter((peer) => peer.role === role).map((peer) => peer.id);
   }
 
+  /** The ICE servers the platform named in its greeting: every peer opened from now on uses them. */
+  useIceServers(iceServers: readonly IceServer[]): void {
+    this.#iceServers = iceServers;
+  }
+
   open(peerId: string, role: PeerRole): void {
     if (this.#open.has(peerId) || this.#retired.has(peerId)) return;
-    const instance = this.environment.openPeer(role);
+    const instance = this.environment.openPeer(role, this.#iceServers);
     const peer: OpenPeer<Stream> = { id: peerId, role, instance, connected: false, playing: false };
     this.#open.set(peerId, peer);
     const current = () => this.#open.get(peerId) === peer;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SignalData } from '@common/platform/realtime';
+import type { IceServer } from '@common/platform/room';
 
 /**
  * What the simulated candidate's device flow needs from where it runs. The candidate page
@@ -71,7 +72,8 @@ export interface PeerLike<Stream = unknown> {
  */
 export type PeerRole = 'publish' | 'receive';
 
-export type PeerFactory<Stream = unknown> = (role: PeerRole) => PeerLike<Stream>;
+/** Opens a peer for `role` with exactly these ICE servers (the platform's; never a library's default). */
+export type PeerFactory<Stream = unknown> = (role: PeerRole, iceServers: readonly IceServer[]) => PeerLike<Stream>;
 
 /** Runs `callback` after `ms`; calling the answer cancels it. */
 export type Schedule = (callback: () => void, ms: number) => () => void;

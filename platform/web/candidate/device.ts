@@ -43,8 +43,10 @@ export function openPageDevice(settings: PageSettings, stream: MediaStream, voic
     {
       fetch,
       openSocket,
-      openPeer: (role): PeerLike<MediaStream> => {
-        const peer = role === 'publish' ? new SimplePeer({ initiator: true, stream, trickle: true }) : new SimplePeer({ initiator: false, trickle: true });
+      openPeer: (role, iceServers): PeerLike<MediaStream> => {
+        // The platform's ICE servers replace simple-peer's default public STUN servers.
+        const config = { iceServers: [...iceServers] };
+        const peer = role === 'publish' ? new SimplePeer({ initiator: true, stream, trickle: true, config }) : new SimplePeer({ initiator: false, trickle: true, config });
         if (role === 'publish') {
           publishers.add(peer);
           peer.on('close', () => publishers.delete(peer));

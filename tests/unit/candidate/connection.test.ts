@@ -3,7 +3,7 @@ import { HEARTBEAT } from '@common/platform/realtime';
 import { CLOSE_REPLACED, CLOSE_SILENT, GREETING_TIMEOUT_MS, MAX_RECONNECT_MS, RECONNECT_MS } from '../../../platform/shared/candidate/device';
 import { AT, PLATFORM_URL, rig, settle, type Rig } from './fakes';
 
-const greet = (r: Rig) => r.socket().push({ type: 'hello', role: 'candidate', device: 'main' });
+const greet = (r: Rig) => r.socket().push({ type: 'hello', role: 'candidate', device: 'main', iceServers: [] });
 const publish = (r: Rig, peerId: string) => r.socket().push({ type: 'publish', peerId });
 
 /** Advances the clock to one millisecond before `ms`, checks nothing was opened, then to `ms`. */

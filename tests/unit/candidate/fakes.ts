@@ -3,6 +3,7 @@ import { CandidateDevice, type CandidateDeviceOptions } from '../../../platform/
 import type { FetchLike, PeerLike, PeerRole, RequestLike, ResponseLike, Schedule, SocketEvents, SocketLike } from '../../../platform/shared/candidate/ports';
 import { MAX_FACE_ATTEMPTS, type Device, type QueueEntry, type QueueState } from '@common/platform/queue';
 import { CandidateMessage, type PushToCandidate } from '@common/platform/realtime';
+import type { IceServer } from '@common/platform/room';
 import { API_PREFIX } from '@common/platform/wire';
 
 /** Fakes of what the candidate page and the simulator pass to the shared device flow. */
@@ -136,7 +137,10 @@ export class FakePeer extends EventEmitter implements PeerLike<FakeStream> {
   readonly received: (string | object)[] = [];
   destroyed = false;
 
-  constructor(readonly role: PeerRole) {
+  constructor(
+    readonly role: PeerRole,
+    readonly iceServers: readonly IceServer[],
+  ) {
     super();
   }
 
@@ -173,7 +177,9 @@ export interface Rig {
   online(): Promise<void>;
 }
 
-export function rig(options: { readonly device?: Device | undefined; readonly faceFailures?: number | undefined; readonly state?: QueueState } = {}): Rig {
+export function rig(
+  options: { readonly device?: Device | undefined; readonly faceFailures?: number | undefined; readonly state?: QueueState; readonly iceServers?: readonly IceServer[] } = {},
+): Rig {
   const platform = new FakePlatform(options.state ?? 'scheduled');
   const sockets: FakeSocket[] = [];
   const peers: FakePeer[] = [];
@@ -186,8 +192,8 @@ export function rig(options: { readonly device?: Device | undefined; readonly fa
       sockets.push(socket);
       return socket;
     },
-    openPeer: (role) => {
-      const peer = new FakePeer(role);
+    openPeer: (role, iceServers) => {
+      const peer = new FakePeer(role, iceServers);
       peers.push(peer);
       return peer;
     },
@@ -209,7 +215,7 @@ export function rig(options: { readonly device?: Device | undefined; readonly fa
     socket,
     online: async () => {
       const started = device.start();
-      socket().push({ type: 'hello', role: 'candidate', device: deviceOptions.device });
+      socket().push({ type: 'hello', role: 'candidate', device: deviceOptions.device, iceServers: [...(options.iceServers ?? [])] });
       await started;
       await settle();
     },

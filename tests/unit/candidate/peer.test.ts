@@ -28,6 +28,23 @@ describe('the shared candidate device: publishing its camera', () => {
     expect(r.device.snapshot.publish).toBe('connected');
   });
 
+  it('opens every peer, publishing or receiving, with the ICE servers of the platform\'s greeting and no others', async () => {
+    const iceServers = [{ urls: 'stun:stun.exam.example:3478' }, { urls: ['turns:turn.exam.example:5349'], username: 'u', credential: 'c' }];
+    const r = rig({ state: 'in_room', iceServers });
+    await r.online();
+    push(r, { type: 'publish', peerId: 'pub-1' });
+    push(r, { type: 'receive', peerId: 'voice-1' });
+    expect(r.peers.map((peer) => [peer.role, peer.iceServers])).toEqual([
+      ['publish', iceServers],
+      ['receive', iceServers],
+    ]);
+    // A platform that names none (the reference platform on loopback) gets peers with none.
+    const bare = rig({ state: 'in_room' });
+    await bare.online();
+    push(bare, { type: 'publish', peerId: 'pub-1' });
+    expect(bare.peers.map((peer) => peer.iceServers)).toEqual([[]]);
+  });
+
   it('holds several publishing peers at once (the direct route), each with its own id', async () => {
     const r = rig({ device: 'side' });
     await r.online();

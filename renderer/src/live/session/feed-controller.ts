@@ -1,6 +1,6 @@
 import { STAMP_TAGS } from '@common/media/frame-stamp';
 import type { ExaminerApi, LivePeerClosed } from '@common/contract';
-import type { Device } from '@common/platform';
+import type { Device, IceServer } from '@common/platform';
 import type { InterviewAudio } from '../media/audio-graph';
 import { FeedRecorder, type RecorderStatus } from '../media/evidence-recorder';
 import { FrameMonitor, type ShownFrame } from '../media/frame-monitor';
@@ -99,6 +99,8 @@ export class FeedController {
     private readonly audio: InterviewAudio,
     private readonly onChange: () => void,
     probe: boolean,
+    /** The room's ICE servers now, read at each new link. */
+    private readonly iceServers: () => readonly IceServer[],
   ) {
     this.#probe = probe ? new StampProbe() : null;
     this.#snapshot = {
@@ -213,7 +215,7 @@ export class FeedController {
         this.#dropLink();
         this.#afterEnd(end);
       },
-    });
+    }, this.iceServers());
     this.#link = link;
     this.diagnostics.links++;
     this.diagnostics.linkOpenedAt = performance.now();

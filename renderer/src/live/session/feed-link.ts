@@ -1,5 +1,5 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
-import type { Device } from '@common/platform';
+import type { Device, IceServer } from '@common/platform';
 import { RoomPeer, type LinkEnd, type LinkState } from './room-peer';
 import type { Signaling } from './signaling';
 
@@ -29,9 +29,11 @@ export class FeedLink {
     readonly device: Device,
     signaling: Signaling,
     handlers: FeedLinkHandlers,
+    /** The room's (RoomState.iceServers): they replace simple-peer's default public STUN servers. */
+    iceServers: readonly IceServer[],
   ) {
     this.peerId = `feed-${device}-${crypto.randomUUID()}`;
-    const peer = new SimplePeer({ initiator: false, trickle: true });
+    const peer = new SimplePeer({ initiator: false, trickle: true, config: { iceServers: [...iceServers] } });
     peer.on('stream', (stream: MediaStream) => {
       if (this.#link.state !== 'closed') handlers.onStream(stream);
     });

@@ -36,26 +36,38 @@ export class InterviewSession {
   #epoch: number | null = null;
   #room: RoomState | null = null;
 
+  /** The entry as synced last: the room's first state may come after it. */
+  #entry: QueueEntry | null = null;
+
   constructor(options: SessionOptions) {
-    const feed = (device: Device) => new FeedController(device, options.entryId, options.signaling, this.audio, () => this.#changed(), options.probe);
+    // Each peer takes the ICE servers of the room as pushed last, and none but those.
+    const iceServers = () => this.#room?.iceServers ?? [];
+    const feed = (device: Device) => new FeedController(device, options.entryId, options.signaling, this.audio, () => this.#changed(), options.probe, iceServers);
     this.feeds = { main: feed('main'), side: feed('side') };
-    this.talk = new TalkBack(options.entryId, options.signaling);
+    this.talk = new TalkBack(options.entryId, options.signaling, iceServers);
     this.#snapshot = { main: this.feeds.main.snapshot, side: this.feeds.side.snapshot };
   }
 
-  /** What the platform says now: subscribe to the feeds whose device is online, and speak, while the candidate is live. */
+  /**
+   * What the platform says now: subscribe to the feeds whose device is online, and speak, while
+   * the candidate is live — once the room's state came, which names the ICE servers to use (a
+   * peer made before it would use none, and fail behind a NAT).
+   */
   sync(entry: QueueEntry | null): void {
-    const active = !this.#ended && entry !== null && LIVE_STATES.includes(entry.state);
+    this.#entry = entry;
+    const active = !this.#ended && entry !== null && this.#room !== null && LIVE_STATES.includes(entry.state);
     for (const device of DEVICES) this.feeds[device].want(active, entry?.devices[device] ?? false);
     this.talk.want(active);
   }
 
   /** The room as pushed last; when its media epoch grows (the SFU restarted), every peer of the older epoch is replaced. */
   setRoom(room: RoomState): void {
+    const first = this.#room === null;
     this.#room = room;
     const previous = this.#epoch;
     this.#epoch = room.epoch;
-    if (previous !== null && room.epoch > previous) this.renew();
+    if (first) this.sync(this.#entry);
+    else if (previous !== null && room.epoch > previous) this.renew();
   }
 
   get room(): RoomState | null {

@@ -1,3 +1,4 @@
+import type { IceServer } from '@common/platform';
 import type { LinkState } from '../session/room-peer';
 import type { Signaling } from '../session/signaling';
 import { listMicrophones, Microphone, rememberedMicrophone, rememberMicrophone, type MicInput } from './microphone';
@@ -56,6 +57,8 @@ export class TalkBack {
   constructor(
     readonly entryId: string,
     private readonly signaling: Signaling,
+    /** The room's ICE servers now, read at each new link. */
+    private readonly iceServers: () => readonly IceServer[],
   ) {}
 
   get snapshot(): TalkBackSnapshot {
@@ -158,7 +161,7 @@ export class TalkBack {
         this.#failures++;
         this.#retry = setTimeout(() => this.#publish(), delay);
       },
-    });
+    }, this.iceServers());
     this.#link = link;
     this.#set({ voice: 'connecting' });
   }

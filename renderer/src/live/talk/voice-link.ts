@@ -1,4 +1,5 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
+import type { IceServer } from '@common/platform';
 import { RoomPeer, type LinkEnd, type LinkState } from '../session/room-peer';
 import type { Signaling } from '../session/signaling';
 
@@ -17,8 +18,16 @@ export class VoiceLink {
     stream: MediaStream,
     signaling: Signaling,
     handlers: { onState(state: LinkState): void; onClosed(end: LinkEnd): void },
+    /** The room's (RoomState.iceServers): they replace simple-peer's default public STUN servers. */
+    iceServers: readonly IceServer[],
   ) {
-    const peer = new SimplePeer({ initiator: true, trickle: true, stream, offerOptions: { offerToReceiveAudio: false, offerToReceiveVideo: false } });
+    const peer = new SimplePeer({
+      initiator: true,
+      trickle: true,
+      stream,
+      offerOptions: { offerToReceiveAudio: false, offerToReceiveVideo: false },
+      config: { iceServers: [...iceServers] },
+    });
     this.#link = new RoomPeer(entryId, this.peerId, peer, signaling, handlers, () => signaling.voicePublish({ entryId, peerId: this.peerId }));
   }
 
