@@ -19,8 +19,13 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-/** Every web contents stays on the app's own pages: no navigation away, no new windows, no webviews. */
+/**
+ * Every web contents stays on the app's own pages: no navigation away, no new windows, no
+ * webviews; and its WebRTC gathers candidates on the default route's public interface only, so
+ * no peer (nor a STUN server) learns the examiner's local or VPN addresses.
+ */
 export function hardenWebContents(contents: WebContents): void {
+  contents.setWebRTCIPHandlingPolicy('default_public_interface_only');
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });

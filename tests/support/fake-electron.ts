@@ -93,6 +93,8 @@ export class FakeWebContents extends FakeEmitter {
   destroyed = false;
   readonly sent: SentMessage[] = [];
   windowOpenHandler: WindowOpenHandler | null = null;
+  /** Chromium's default until the shell sets one. */
+  webRTCIPHandlingPolicy = 'default';
 
   /** Like every real web contents, a new one is listed by `webContents.getAllWebContents()`. */
   constructor(url = '') {
@@ -115,6 +117,14 @@ export class FakeWebContents extends FakeEmitter {
 
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
+  }
+
+  setWebRTCIPHandlingPolicy(policy: string): void {
+    this.webRTCIPHandlingPolicy = policy;
+  }
+
+  getWebRTCIPHandlingPolicy(): string {
+    return this.webRTCIPHandlingPolicy;
   }
 
   /** Emits `event` with a fresh preventable event first, as Electron does; returns that event. */

@@ -108,6 +108,7 @@ describe('runElectronApp, before ready', () => {
       expect(contents.emitPreventable('will-redirect', 'file:///etc/passwd').defaultPrevented).toBe(true);
       expect(contents.emitPreventable('will-navigate', APP_PAGE).defaultPrevented).toBe(false);
       expect(contents.emitPreventable('will-attach-webview', {}, {}).defaultPrevented).toBe(true);
+      expect(contents.getWebRTCIPHandlingPolicy()).toBe('default_public_interface_only');
     }
   });
 });

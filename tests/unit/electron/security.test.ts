@@ -121,6 +121,11 @@ describe('hardenWebContents', () => {
     expect(contents.openWindow(url)).toEqual({ action: 'deny' });
   });
 
+  it('lets WebRTC use the default route\'s public interface only, so no local address leaks', () => {
+    expect(new FakeWebContents(APP_PAGE).getWebRTCIPHandlingPolicy()).toBe('default');
+    expect(contents.getWebRTCIPHandlingPolicy()).toBe('default_public_interface_only');
+  });
+
   it('prevents every webview from attaching', () => {
     const event = contents.emitPreventable('will-attach-webview', { preload: '/tmp/x.js' }, { src: APP_PAGE });
     expect(event.defaultPrevented).toBe(true);
