@@ -5,10 +5,20 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 
 /** What `@electron/rebuild`'s rebuild() needs of its options here. */
-export type Rebuild = (options: { buildPath: string; electronVersion: string; onlyModules: string[]; force: boolean }) => Promise<void>;
+export type Rebuild = (options: {
+  buildPath: string;
+  electronVersion: string;
+  platform: NodeJS.Platform;
+  arch: string;
+  onlyModules: string[];
+  force: boolean;
+}) => Promise<void>;
 
 export interface ElectronSqliteOptions {
   readonly electronVersion: string;
+  /** The computer the build is for (a packaged app's target); this one by default. */
+  readonly platform?: NodeJS.Platform;
+  readonly arch?: string;
   /** The better-sqlite3 package folder in node_modules (built for Node, for the tests). */
   readonly packageDir?: string;
   /** Where Electron builds are kept, one folder per Electron and better-sqlite3 version. */
@@ -21,14 +31,17 @@ export interface ElectronSqliteOptions {
  * host load the copy in node_modules, built for Node; Electron cannot load that one (another
  * NODE_MODULE_VERSION). So `npm start` copies the package aside once per Electron version and
  * has @electron/rebuild build the copy, and the Electron main process is pointed at it through
- * EXAMINER_SQLITE_BINDING (better-sqlite3's `nativeBinding`). The packaged app needs none of
- * this: electron-builder rebuilds native modules for Electron inside the app.
+ * EXAMINER_SQLITE_BINDING (better-sqlite3's `nativeBinding`). `npm run dist` ships the same
+ * build inside the packaged app (scripts/package-app.ts), so node_modules is never rebuilt for
+ * Electron and the tests keep their Node build.
  */
 export async function ensureElectronSqlite(options: ElectronSqliteOptions): Promise<string> {
   const packageDir = options.packageDir ?? dirname(require.resolve('better-sqlite3/package.json'));
   const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
   const cacheDir = options.cacheDir ?? join(packageDir, '..', '.examiner-electron-native');
-  const appDir = join(cacheDir, `electron-${options.electronVersion}-better-sqlite3-${version}`);
+  const platform = options.platform ?? process.platform;
+  const arch = options.arch ?? process.arch;
+  const appDir = join(cacheDir, `electron-${options.electronVersion}-${platform}-${arch}-better-sqlite3-${version}`);
   const binding = join(appDir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   if (existsSync(binding)) return binding;
 
@@ -41,7 +54,7 @@ export async function ensureElectronSqlite(options: ElectronSqliteOptions): Prom
     filter: (source) => !source.startsWith(join(packageDir, 'build')),
   });
   const rebuild = options.rebuild ?? ((await import('@electron/rebuild')).rebuild as unknown as Rebuild);
-  await rebuild({ buildPath: appDir, electronVersion: options.electronVersion, onlyModules: ['better-sqlite3'], force: true });
+  await rebuild({ buildPath: appDir, electronVersion: options.electronVersion, platform, arch, onlyModules: ['better-sqlite3'], force: true });
   if (!existsSync(binding)) throw new Error(`@electron/rebuild finished but left no ${binding}`);
   return binding;
 }

@@ -50,7 +50,16 @@ describe('better-sqlite3 for Electron beside the Node build', () => {
     const options = { electronVersion: '40.10.6', packageDir, cacheDir: join(root, 'cache'), rebuild };
     const binding = await ensureElectronSqlite(options);
     expect(readFileSync(binding, 'utf8')).toBe('electron 40.10.6');
-    expect(calls).toEqual([{ buildPath: dirname(dirname(dirname(dirname(dirname(binding))))), electronVersion: '40.10.6', onlyModules: ['better-sqlite3'], force: true }]);
+    expect(calls).toEqual([
+      {
+        buildPath: dirname(dirname(dirname(dirname(dirname(binding))))),
+        electronVersion: '40.10.6',
+        platform: process.platform,
+        arch: process.arch,
+        onlyModules: ['better-sqlite3'],
+        force: true,
+      },
+    ]);
     expect(readFileSync(join(packageDir, 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe('node abi');
 
     expect(await ensureElectronSqlite(options)).toBe(binding);
@@ -58,6 +67,10 @@ describe('better-sqlite3 for Electron beside the Node build', () => {
     // Another Electron gets a build of its own.
     expect(await ensureElectronSqlite({ ...options, electronVersion: '41.0.0' })).not.toBe(binding);
     expect(calls).toHaveLength(2);
+    // So does another computer (a packaged app for Windows built here), which @electron/rebuild is told.
+    const forWindows = await ensureElectronSqlite({ ...options, platform: 'win32', arch: 'arm64' });
+    expect(forWindows).not.toBe(binding);
+    expect(calls[2]).toMatchObject({ platform: 'win32', arch: 'arm64' });
   });
 
   it('says so when the rebuild leaves no binding, rather than handing Electron nothing', async () => {
