@@ -8,6 +8,7 @@ import { ConfigError, parseFlags, resolveConfig } from '../main/config';
 import { startBrowserHost } from '../main/host/browser-host';
 import { createLogger } from '../main/log';
 import { StoreError } from '../main/store/database';
+import { storeErrorReport } from '../main/store/store-error';
 import { createWorkstation } from '../main/workstation';
 import { CANDIDATE_PAGE_DIR, startPlatform, type RunningPlatform } from '../platform/server';
 import { buildElectron } from './build-electron';
@@ -146,7 +147,7 @@ main().catch((error: unknown) => {
     process.exit(2);
   }
   if (error instanceof StoreError) {
-    process.stderr.write(`Examiner Workstation cannot open its data: ${error.message}\n`);
+    process.stderr.write(`Examiner Workstation cannot open its data:\n${storeErrorReport(error)}\n`);
     process.exit(3);
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

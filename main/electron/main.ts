@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, webContents } from 'electron';
 import { ConfigError, resolveConfig } from '../config';
 import { createLogger } from '../log';
-import { useSqliteHost } from '../store/database';
+import { StoreError, useSqliteHost } from '../store/database';
+import { storeErrorReport } from '../store/store-error';
 import { createWorkstation, type Workstation } from '../workstation';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ENTRY_URL } from './app-url';
@@ -50,9 +51,10 @@ export function runElectronApp(paths: ShellPaths): void {
     try {
       workstation = createWorkstation({ host: 'electron', config, log, secretBox: keychainBox() });
     } catch (error) {
-      // A database from a newer version, or damaged with no healthy backup: say so, never start empty.
+      // A database locked, read-only, from a newer version, or damaged with no healthy backup: say so, never start empty.
       log.error('the workstation cannot open its data', { error });
-      dialog.showErrorBox('Examiner Workstation', error instanceof Error ? error.message : String(error));
+      const text = error instanceof StoreError ? storeErrorReport(error) : error instanceof Error ? error.message : String(error);
+      dialog.showErrorBox('Examiner Workstation', text);
       app.exit(3);
       return;
     }

@@ -1,22 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Store } from './connection';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { classifyOpenError, StoreError } from './store-error';
+
+export { StoreError, type StoreErrorCode } from './store-error';
 
 export const DATABASE_FILE = 'workstation.sqlite';
 const BACKUP_DIR = 'backups';
-
-export class StoreError extends Error {
-  constructor(
-    readonly code: 'newer_database' | 'damaged' | 'migration_failed' | 'no_backup' | 'driver_unavailable',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}
 
 /** Checks the registry is a gapless sequence 1..N, so versions only go up. */
 export function checkRegistry(migrations: readonly Migration[]): void {
@@ -97,11 +89,19 @@ function requireDriver(): void {
 }
 
 /** better-sqlite3 defaults WAL to synchronous=NORMAL, which may lose a committed score on power loss. */
-export function applyPragmas(db: Database.Database): void {
+export function applyPragmas(db: Database.Database, lockWaitMs = DEFAULT_LOCK_WAIT_MS): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(lockWaitMs))}`);
+}
+
+/** How long opening waits for another program's lock before refusing to start. */
+export const DEFAULT_LOCK_WAIT_MS = 5000;
+
+export interface OpenOptions {
+  /** How long to wait for a lock another program holds (default 5 s); tests use 0. */
+  readonly lockWaitMs?: number;
 }
 
 /** `ok`, or the first problems SQLite reports. */
@@ -111,26 +111,79 @@ export function integrityProblems(db: Database.Database): string[] {
   return messages.length === 1 && messages[0] === 'ok' ? [] : messages;
 }
 
-/** Opens a database file, checks it is a healthy SQLite file and migrates it. Throws StoreError('damaged'). */
-export function openChecked(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+/**
+ * Opens a database file, checks it is a healthy SQLite file that this process can write, and
+ * migrates it. Throws StoreError: `damaged` only on proof of corruption; a lock, a read-only or
+ * unreadable file is a refusal (`locked`, `read_only`, `unreadable`, `disk_full`).
+ */
+export function openChecked(file: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenOptions = {}): Database.Database {
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, sqliteOptions());
-    applyPragmas(db);
+    db = new Database(file, { ...sqliteOptions(), timeout: lockWaitMs });
+    applyPragmas(db, lockWaitMs);
     const problems = integrityProblems(db);
-    if (problems.length > 0) throw new StoreError('damaged', `integrity check failed: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new StoreError('damaged', `${file}: integrity check failed: ${problems.join('; ')}`, { file });
+    // SQLite opens a file it may not write read-only without a word, and every score saved later
+    // would fail. A write rolled back (taking the lock is not enough) proves it can write.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.pragma(`user_version = ${version}`);
+    } finally {
+      db.exec('ROLLBACK');
+    }
   } catch (error) {
     db?.close();
-    if (error instanceof StoreError) throw error;
-    throw new StoreError('damaged', `cannot open ${basename(file)}: ${(error as Error).message}`, { cause: error });
+    throw classifyOpenError(error, file);
   }
   try {
     migrate(db, migrations);
   } catch (error) {
     db.close();
-    throw error;
+    if (!(error instanceof StoreError)) throw classifyOpenError(error, file);
+    // A migration that could not write for want of space or a lock says so, as opening would.
+    const refusal = error.code === 'migration_failed' ? classifyOpenError(error.cause, file) : null;
+    if (refusal?.code === 'disk_full' || refusal?.code === 'locked') throw refusal;
+    throw new StoreError(error.code, `${file}: ${error.message}`, { cause: error.cause ?? error, file });
   }
   return db;
+}
+
+/**
+ * Refuses a database file or folder this process may not read and write, before SQLite opens it
+ * (which would fall back to read-only without a word) and before anything is judged damaged.
+ */
+function checkAccess(dataDir: string, file: string): void {
+  const refuse = (code: 'read_only' | 'unreadable', what: string, error: unknown) => {
+    const reason = `${(error as NodeJS.ErrnoException).code ?? ''}: ${(error as Error).message}`;
+    return new StoreError(code, `${file} ${what} (${reason})`, { cause: error, file });
+  };
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) throw new StoreError('unreadable', `${file} is not a file`, { file });
+    // access(2), not an open and a close: closing any descriptor of the file would drop the
+    // POSIX locks SQLite holds on it in this process (https://www.sqlite.org/howtocorrupt.html#_posix_advisory_locks_canceled_by_a_separate_thread_doing_close_).
+    for (const [mode, code, what] of [
+      [constants.R_OK, 'unreadable', 'cannot be read'],
+      [constants.W_OK, 'read_only', 'cannot be written'],
+    ] as const) {
+      try {
+        accessSync(file, mode);
+      } catch (error) {
+        throw refuse(code, what, error);
+      }
+    }
+  }
+  // SQLite writes the -wal and -shm files beside the database: prove the folder takes a file.
+  const probe = join(dataDir, `.write-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new StoreError('disk_full', `${file} cannot be opened: the disk is full (${code})`, { cause: error, file });
+    throw refuse('read_only', `cannot be written: its folder ${dataDir} takes no new file`, error);
+  }
 }
 
 export interface OpenedStore {
@@ -140,19 +193,22 @@ export interface OpenedStore {
 }
 
 /**
- * Opens the workstation's database in `dataDir`. A damaged database is moved aside (never
- * deleted), the newest healthy backup is restored in its place, and the caller is told, so the
- * app never starts silently empty. With no healthy backup, it refuses to start (StoreError).
+ * Opens the workstation's database in `dataDir`. A database proven corrupt (or lost beside its
+ * backups) is moved aside (never deleted), the newest healthy backup is restored in its place,
+ * and the caller is told, so the app never starts silently empty. With no healthy backup, it
+ * refuses to start (StoreError). A locked, read-only or unreadable database is a refusal too,
+ * and nothing is moved.
  */
-export function openStore(dataDir: string): OpenedStore {
+export function openStore(dataDir: string, options: OpenOptions = {}): OpenedStore {
   requireDriver();
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, DATABASE_FILE);
   try {
+    checkAccess(dataDir, file);
     // An empty or missing database beside backups is lost data, not a first start.
     const missing = !existsSync(file) || statSync(file).size === 0;
-    if (missing && listBackups(dataDir).length > 0) throw new StoreError('damaged', `${basename(file)} is missing or empty`);
-    return { store: new Store(openChecked(file)), recovery: null };
+    if (missing && listBackups(dataDir).length > 0) throw new StoreError('damaged', `${file} is missing or empty`, { file });
+    return { store: new Store(openChecked(file, MIGRATIONS, options)), recovery: null };
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'damaged') throw error;
     const damagedFile = `${file}.damaged-${Date.now()}`;
@@ -166,7 +222,7 @@ export function openStore(dataDir: string): OpenedStore {
     for (const backup of listBackups(dataDir)) {
       try {
         copyFileSync(backup.file, file);
-        const db = openChecked(file);
+        const db = openChecked(file, MIGRATIONS, options);
         return {
           store: new Store(db),
           recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message },
@@ -179,6 +235,7 @@ export function openStore(dataDir: string): OpenedStore {
     for (const suffix of moved) renameSync(damagedFile + suffix, file + suffix);
     throw new StoreError('no_backup', `${error.message}; no healthy backup to restore (the damaged file is left in place)`, {
       cause: error,
+      file,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { APP_ENTRY_URL } from '../../../main/electron/app-url';
 import type { ShellPaths } from '../../../main/electron/main';
 import { secureWebPreferences } from '../../../main/electron/security';
 import { CONTENT_SECURITY_POLICY } from '../../../main/security/csp';
-import { packagedSqliteBinding } from '../../../main/store/database';
+import { DATABASE_FILE, packagedSqliteBinding } from '../../../main/store/database';
 import {
   app,
   createdWindows,
@@ -148,6 +148,23 @@ describe('runElectronApp, invalid configuration', () => {
     runElectronApp(paths);
     expect(app.exitCodes).toEqual([2]);
     expect(stderr.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain(join(userData, 'config.json'));
+  });
+});
+
+describe('runElectronApp, a database it may not open', () => {
+  it('refuses to start, naming the file and the reason in Chinese and English, and moves nothing', async () => {
+    // A folder where the database should be: unreadable whoever runs the test (root ignores file modes).
+    const database = join(dataDir, DATABASE_FILE);
+    mkdirSync(database);
+    runElectronApp(paths);
+    await app.markReady();
+    expect(app.exitCodes).toEqual([3]);
+    const shown = journal.find((entry) => entry.startsWith('dialog.showErrorBox')) ?? '';
+    expect(shown).toContain(`无法打开数据库文件 ${database}`);
+    expect(shown).toContain(`The database ${database} cannot be opened`);
+    expect(shown).toContain('nothing was changed');
+    expect(readdirSync(dataDir)).toEqual([DATABASE_FILE]);
+    expectNothingStarted();
   });
 });
 
