@@ -17,7 +17,8 @@ import { SheetService } from './services/sheets';
 import { SyncWorker, type SyncOptions } from './services/sync';
 import { verifyAudit } from './store/audit';
 import type { Store } from './store/connection';
-import { backupStore, openStore } from './store/database';
+import { backupStore } from './store/backups';
+import { openStore } from './store/database';
 import { sql } from './store/sql';
 import { APP_NAME, APP_VERSION } from './version';
 

@@ -1,14 +1,15 @@
-import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkBackup, listBackups } from './backups';
 import { Store } from './connection';
+import { copyFileDurably, renameDurably } from './durable';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { classifyOpenError, StoreError } from './store-error';
 
 export { StoreError, type StoreErrorCode } from './store-error';
 
 export const DATABASE_FILE = 'workstation.sqlite';
-const BACKUP_DIR = 'backups';
 
 /** Checks the registry is a gapless sequence 1..N, so versions only go up. */
 export function checkRegistry(migrations: readonly Migration[]): void {
@@ -189,7 +190,14 @@ function checkAccess(dataDir: string, file: string): void {
 export interface OpenedStore {
   readonly store: Store;
   /** Set when the database was damaged and a backup was restored in its place. */
-  readonly recovery: { readonly backupFile: string; readonly backupTakenAt: string; readonly damagedFile: string; readonly reason: string } | null;
+  readonly recovery: {
+    readonly backupFile: string;
+    readonly backupTakenAt: string;
+    readonly damagedFile: string;
+    readonly reason: string;
+    /** Newer backups that failed their checks, and why. */
+    readonly skippedBackups: readonly string[];
+  } | null;
 }
 
 /**
@@ -215,59 +223,36 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
     const moved: string[] = [];
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(file + suffix)) {
-        renameSync(file + suffix, damagedFile + suffix);
+        renameDurably(file + suffix, damagedFile + suffix);
         moved.push(suffix);
       }
     }
+    const skipped: string[] = [];
     for (const backup of listBackups(dataDir)) {
+      // A backup truncated or altered on disk is passed over before anything is copied from it.
+      const check = checkBackup(backup.file);
+      if (!check.ok) {
+        skipped.push(check.problem);
+        continue;
+      }
       try {
-        copyFileSync(backup.file, file);
+        copyFileDurably(backup.file, file);
         const db = openChecked(file, MIGRATIONS, options);
         return {
           store: new Store(db),
-          recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message },
+          recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message, skippedBackups: skipped },
         };
-      } catch {
-        rmSync(file, { force: true });
+      } catch (restoreError) {
+        skipped.push(`${basename(backup.file)}: ${(restoreError as Error).message}`);
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
       }
     }
     // Put the damaged file back: the next start must fail the same way, not start empty.
-    for (const suffix of moved) renameSync(damagedFile + suffix, file + suffix);
-    throw new StoreError('no_backup', `${error.message}; no healthy backup to restore (the damaged file is left in place)`, {
+    for (const suffix of moved) renameDurably(damagedFile + suffix, file + suffix);
+    const passedOver = skipped.length > 0 ? ` (passed over: ${skipped.join('; ')})` : '';
+    throw new StoreError('no_backup', `${error.message}; no healthy backup to restore${passedOver} (the damaged file is left in place)`, {
       cause: error,
       file,
     });
   }
-}
-
-/** Backups in `dataDir/backups`, newest first. */
-export function listBackups(dataDir: string): { file: string; takenAt: string }[] {
-  const dir = join(dataDir, BACKUP_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((name) => ({ name, time: /^workstation-(\d+)\.sqlite$/.exec(name)?.[1] }))
-    .filter((entry): entry is { name: string; time: string } => entry.time !== undefined)
-    .sort((a, b) => b.name.localeCompare(a.name))
-    .map(({ name, time }) => ({ file: join(dir, name), takenAt: new Date(Number(time)).toISOString() }));
-}
-
-/**
- * Takes a consistent copy with VACUUM INTO (a complete, compact database file, written while
- * readers and the WAL carry on) into `dataDir/backups`, keeping the newest `keep`.
- */
-export function backupStore(store: Store, dataDir: string, now: Date = new Date(), keep = 5): string {
-  const dir = join(dataDir, BACKUP_DIR);
-  mkdirSync(dir, { recursive: true });
-  const name = `workstation-${String(now.getTime()).padStart(15, '0')}.sqlite`;
-  // A crash mid-backup leaves a .partial behind: never a backup, always safe to remove.
-  for (const leftover of readdirSync(dir).filter((entry) => entry.endsWith('.partial'))) rmSync(join(dir, leftover), { force: true });
-  const partial = join(dir, `${name}.partial`);
-  try {
-    store.raw.prepare('VACUUM INTO ?').run(partial);
-    renameSync(partial, join(dir, name));
-  } finally {
-    rmSync(partial, { force: true });
-  }
-  for (const old of listBackups(dataDir).slice(keep)) rmSync(old.file, { force: true });
-  return join(dir, name);
 }

@@ -8,7 +8,8 @@ import { AuditFlagList, type AuditFlag } from '@common/platform/audit';
 import { LoginResponse } from '@common/platform/wire';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { auditChainId, verifyAudit } from '../../main/store/audit';
-import { backupStore, DATABASE_FILE } from '../../main/store/database';
+import { backupStore } from '../../main/store/backups';
+import { DATABASE_FILE } from '../../main/store/database';
 import { sql } from '../../main/store/sql';
 import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
 

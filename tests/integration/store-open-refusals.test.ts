@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupStore, DATABASE_FILE, openStore, StoreError, type StoreErrorCode } from '../../main/store/database';
+import { backupStore } from '../../main/store/backups';
+import { DATABASE_FILE, openStore, StoreError, type StoreErrorCode } from '../../main/store/database';
 import { storeErrorText } from '../../main/store/store-error';
 import { completeSheet, fixtureAssignments, makeDataDir, openWorkbench, prepareDataDir, removeDataDir } from '../support/store-fixtures';
 

@@ -7,7 +7,8 @@ import type { Assignment } from '@common/platform';
 import { silentLogger } from '../../main/log';
 import { appendAudit, verifyAudit } from '../../main/store/audit';
 import { Store } from '../../main/store/connection';
-import { backupStore, DATABASE_FILE, integrityProblems, listBackups, openStore, StoreError } from '../../main/store/database';
+import { backupStore, backupSumFile, listBackups } from '../../main/store/backups';
+import { DATABASE_FILE, integrityProblems, openStore, StoreError } from '../../main/store/database';
 import { sql } from '../../main/store/sql';
 import { createWorkstation } from '../../main/workstation';
 import { completeSheet, fixtureAssignments, makeDataDir, openWorkbench, prepareDataDir, removeDataDir, type Workbench } from '../support/store-fixtures';
@@ -270,7 +271,7 @@ describe('store recovery at start', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'workstation-000000000000001.sqlite.partial'), 'half a backup');
     const taken = backupStore(store, dataDir, T_BACKUP);
-    expect(readdirSync(dir)).toEqual([basename(taken)]);
+    expect(readdirSync(dir).sort()).toEqual([basename(taken), basename(backupSumFile(taken))]);
     expect(listBackups(dataDir)[0]?.takenAt).toBe(T_BACKUP.toISOString());
   });
 
@@ -283,7 +284,7 @@ describe('store recovery at start', () => {
     }
     const kept = taken.slice(-5).reverse();
     expect(listBackups(dataDir).map((backup) => backup.file)).toEqual(kept);
-    expect(readdirSync(dirname(kept[0] ?? '')).sort()).toEqual(kept.map((backup) => basename(backup)).sort());
+    expect(readdirSync(dirname(kept[0] ?? '')).sort()).toEqual(kept.flatMap((backup) => [basename(backup), basename(backupSumFile(backup))]).sort());
 
     kept.forEach((backup, position) => {
       const db = new Database(backup, { readonly: true, fileMustExist: true });
@@ -307,7 +308,7 @@ describe('store recovery at start', () => {
     sheets.save(completeSheet(at(0), 1));
     expect(backupStore(store, dataDir, T_BACKUP)).toBe(backup);
 
-    expect(readdirSync(dirname(backup))).toEqual([basename(backup)]);
+    expect(readdirSync(dirname(backup)).sort()).toEqual([basename(backup), basename(backupSumFile(backup))]);
     const db = new Database(backup, { readonly: true, fileMustExist: true });
     try {
       expect(integrityProblems(db)).toEqual([]);
