@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { backupsToKeep, DEFAULT_RETENTION, type RetentionPolicy } from './backup-retention';
 import type { Store } from './connection';
 import { fsyncDir, fsyncFile, renameDurably, writeFileDurably } from './durable';
 
@@ -31,11 +32,12 @@ export function backupSumFile(backup: string): string {
 
 /**
  * Takes a consistent copy with VACUUM INTO (a complete, compact database file, written while
- * readers and the WAL carry on) into `dataDir/backups`, keeping the newest `keep`. It counts as a
- * backup only once it is on the disk: the copy is fsynced, its sha256 written beside it, and only
- * then is it renamed to its final name and the folder fsynced.
+ * readers and the WAL carry on) into `dataDir/backups`, keeping the ones `policy` names (the
+ * newest, and the newest of each recent hour and day). It counts as a backup only once it is on
+ * the disk: the copy is fsynced, its sha256 written beside it, and only then is it renamed to
+ * its final name and the folder fsynced.
  */
-export function backupStore(store: Store, dataDir: string, now: Date = new Date(), keep = 5): string {
+export function backupStore(store: Store, dataDir: string, now: Date = new Date(), policy: RetentionPolicy = DEFAULT_RETENTION): string {
   const dir = join(dataDir, BACKUP_DIR);
   mkdirSync(dir, { recursive: true });
   const name = `workstation-${String(now.getTime()).padStart(15, '0')}.sqlite`;
@@ -51,7 +53,10 @@ export function backupStore(store: Store, dataDir: string, now: Date = new Date(
   } finally {
     rmSync(partial, { force: true });
   }
-  for (const old of listBackups(dataDir).slice(keep)) removeBackup(old.file);
+  const backups = listBackups(dataDir);
+  // The backup just taken is kept whatever the policy says.
+  const keep = backupsToKeep(backups.map((backup) => Date.parse(backup.takenAt)), policy).add(now.getTime());
+  for (const old of backups) if (!keep.has(Date.parse(old.takenAt))) removeBackup(old.file);
   fsyncDir(dir);
   return final;
 }

@@ -171,3 +171,42 @@ describe('backups on disk', () => {
     expect(listBackups(dataDir)[0]?.file).toBe(latest);
   });
 });
+
+describe('backup rotation', () => {
+  it('keeps hourly and daily backups beside the 10-minute ones, each with its checksum, and removes the rest with theirs', () => {
+    // A workstation left running from 22:00 one day to 23:50 the next, backing up every 10 minutes.
+    const start = Date.parse('2026-03-13T22:00:00.000Z');
+    const count = 26 * 6;
+    const bench = openWorkbench(dataDir);
+    try {
+      for (let index = 0; index < count; index++) {
+        // Revision index + 1 is what the backup taken at step `index` holds.
+        bench.sheets.save(completeSheet(FIRST, index));
+        backupStore(bench.store, dataDir, new Date(start + index * 600_000));
+      }
+    } finally {
+      bench.close();
+    }
+    const taken = (iso: string) => Date.parse(`${iso}:00.000Z`);
+    const expected = [
+      '2026-03-13T23:50', // daily: the last of the first day
+      ...Array.from({ length: 11 }, (_, hour) => `2026-03-14T${String(12 + hour).padStart(2, '0')}:50`), // hourly
+      ...[0, 10, 20, 30, 40, 50].map((minute) => `2026-03-14T23:${String(minute).padStart(2, '0')}`), // every 10 minutes
+    ].map(taken);
+    const backups = listBackups(dataDir);
+    expect(backups.map((backup) => Date.parse(backup.takenAt)).sort((a, b) => a - b)).toEqual(expected);
+    // Nothing else in the folder: a removed backup took its checksum with it.
+    expect(readdirSync(join(dataDir, 'backups')).sort()).toEqual(backups.flatMap((backup) => [basename(backup.file), basename(backupSumFile(backup.file))]).sort());
+    for (const backup of backups) {
+      expect(checkBackup(backup.file)).toEqual({ ok: true, verified: true });
+      // Each is its own moment: the daily one from yesterday still holds yesterday's revision.
+      const db = new Database(backup.file, { readonly: true, fileMustExist: true });
+      try {
+        const revision = (db.prepare('SELECT revision FROM score_sheets').get() as { revision: number }).revision;
+        expect(revision).toBe((Date.parse(backup.takenAt) - start) / 600_000 + 1);
+      } finally {
+        db.close();
+      }
+    }
+  });
+});

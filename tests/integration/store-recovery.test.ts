@@ -275,12 +275,12 @@ describe('store recovery at start', () => {
     expect(listBackups(dataDir)[0]?.takenAt).toBe(T_BACKUP.toISOString());
   });
 
-  it('keeps only the newest 5 backups, each a complete copy of its moment, and never a .partial file', () => {
+  it('keeps only the newest 5 backups when told to, each a complete copy of its moment, and never a .partial file', () => {
     const { sheets, store } = bench();
     const taken: string[] = [];
     for (let index = 0; index < 8; index++) {
       sheets.save(completeSheet(at(0), index));
-      taken.push(backupStore(store, dataDir, new Date(T_BACKUP.getTime() + index * 10 * 60_000)));
+      taken.push(backupStore(store, dataDir, new Date(T_BACKUP.getTime() + index * 10 * 60_000), { recent: 5, hourly: 0, daily: 0 }));
     }
     const kept = taken.slice(-5).reverse();
     expect(listBackups(dataDir).map((backup) => backup.file)).toEqual(kept);
