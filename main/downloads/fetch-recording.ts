@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
+import { PRIVATE_FILE_MODE } from '../store/private-files';
 
 /** Why one attempt at a download ended without the whole file. */
 export type AttemptFailure =
@@ -98,7 +99,7 @@ export async function downloadAttempt(input: AttemptInput): Promise<AttemptResul
   let received = start;
   let file: FileHandle;
   try {
-    file = await open(input.partialFile, start === 0 ? 'w' : 'a');
+    file = await open(input.partialFile, start === 0 ? 'w' : 'a', PRIVATE_FILE_MODE);
   } catch (error) {
     response.destroy();
     throw diskFailure(error) ?? error;

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../store/private-files';
 
 /**
  * One feed's recording on disk while it grows: every chunk is written at the end and synced
@@ -14,7 +15,7 @@ export class AppendOnlyFile {
 
   /** Creates the file; it must not exist yet (a recording never writes over another). */
   static async create(path: string): Promise<AppendOnlyFile> {
-    const handle = await open(path, 'wx');
+    const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
     try {
       await syncDirectory(dirname(path));
       return new AppendOnlyFile(handle, 0);

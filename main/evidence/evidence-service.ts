@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ContractFailure,
@@ -16,6 +16,7 @@ import type { MediaLookup, ServedMedia } from '../media/serve-media';
 import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
 import type { Store } from '../store/connection';
+import { makePrivateDir } from '../store/private-files';
 import { sql } from '../store/sql';
 import { AppendOnlyFile } from './evidence-file';
 import { recordingOf, type EvidenceRow } from './evidence-rows';
@@ -75,7 +76,7 @@ export class EvidenceService implements MediaLookup {
     const assignment = await this.#liveAssignment(examinerId, input.assignmentId);
     const id = `ev-${randomUUID()}`;
     const partial = `${id}.part.webm`;
-    mkdirSync(this.#dir, { recursive: true });
+    makePrivateDir(this.#dir);
     const file = await AppendOnlyFile.create(join(this.#dir, partial)).catch((error: unknown) => {
       throw storageFailure(error, 'cannot create the evidence file');
     });

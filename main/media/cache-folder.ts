@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { makePrivateDir } from '../store/private-files';
 
 /** The folder inside the data folder that holds downloaded recordings and review artefacts. */
 export const MEDIA_CACHE_DIR = 'media-cache';
@@ -25,8 +25,7 @@ export class MediaCacheFolder {
   }
 
   ensure(): void {
-    mkdirSync(join(this.root, 'recordings'), { recursive: true });
-    mkdirSync(join(this.root, 'artefacts'), { recursive: true });
+    for (const dir of [this.root, join(this.root, 'recordings'), join(this.root, 'artefacts')]) makePrivateDir(dir);
   }
 
   /** Where a recording grows while it downloads. */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { backupsToKeep, DEFAULT_RETENTION, type RetentionPolicy } from './backup-retention';
 import type { Store } from './connection';
 import { fsyncDir, fsyncFile, renameDurably, writeFileDurably } from './durable';
+import { makePrivateDir, makePrivateFile, PRIVATE_FILE_MODE } from './private-files';
 
 export const BACKUP_DIR = 'backups';
 const BACKUP_NAME = /^workstation-(\d+)\.sqlite$/;
@@ -39,16 +40,17 @@ export function backupSumFile(backup: string): string {
  */
 export function backupStore(store: Store, dataDir: string, now: Date = new Date(), policy: RetentionPolicy = DEFAULT_RETENTION): string {
   const dir = join(dataDir, BACKUP_DIR);
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const name = `workstation-${String(now.getTime()).padStart(15, '0')}.sqlite`;
   removeLeftovers(dir);
   const final = join(dir, name);
   const partial = `${final}.partial`;
   try {
     store.raw.prepare('VACUUM INTO ?').run(partial);
+    makePrivateFile(partial);
     // SQLite does not sync VACUUM INTO's output: without this a power cut could leave a named, empty backup.
     fsyncFile(partial);
-    writeFileDurably(backupSumFile(final), `${sha256File(partial)}  ${name}\n`);
+    writeFileDurably(backupSumFile(final), `${sha256File(partial)}  ${name}\n`, PRIVATE_FILE_MODE);
     renameDurably(partial, final);
   } finally {
     rmSync(partial, { force: true });

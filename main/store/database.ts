@@ -1,9 +1,10 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkBackup, listBackups } from './backups';
 import { Store } from './connection';
 import { copyFileDurably, renameDurably } from './durable';
+import { makePrivateDir, makePrivateFile } from './private-files';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { classifyOpenError, StoreError } from './store-error';
 
@@ -209,14 +210,16 @@ export interface OpenedStore {
  */
 export function openStore(dataDir: string, options: OpenOptions = {}): OpenedStore {
   requireDriver();
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const file = join(dataDir, DATABASE_FILE);
   try {
     checkAccess(dataDir, file);
     // An empty or missing database beside backups is lost data, not a first start.
     const missing = !existsSync(file) || statSync(file).size === 0;
     if (missing && listBackups(dataDir).length > 0) throw new StoreError('damaged', `${file} is missing or empty`, { file });
-    return { store: new Store(openChecked(file, MIGRATIONS, options)), recovery: null };
+    const db = openChecked(file, MIGRATIONS, options);
+    makeStoreFilesPrivate(file);
+    return { store: new Store(db), recovery: null };
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'damaged') throw error;
     const damagedFile = `${file}.damaged-${Date.now()}`;
@@ -238,6 +241,8 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
       try {
         copyFileDurably(backup.file, file);
         const db = openChecked(file, MIGRATIONS, options);
+        makeStoreFilesPrivate(file);
+        makeStoreFilesPrivate(damagedFile);
         return {
           store: new Store(db),
           recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message, skippedBackups: skipped },
@@ -255,4 +260,12 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
       file,
     });
   }
+}
+
+/**
+ * SQLite creates a database 0644 and gives its -wal and -shm the database's mode, so narrowing
+ * the three once they exist keeps every later -wal and -shm private too.
+ */
+function makeStoreFilesPrivate(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) makePrivateFile(file + suffix);
 }
