@@ -21,6 +21,7 @@ import { send, sendError, type Client, type DeviceClient, type ExaminerClient } 
 import { candidateEntry } from './entries';
 import { Interruptions } from './interruptions';
 import { onQuickMessage, onSlotSubscribe } from './messages';
+import { QuickMessageLimiter } from './quick-message-limit';
 
 type Identity = { role: 'examiner'; examinerId: string } | { role: 'candidate'; candidateId: string; device: Device };
 
@@ -29,6 +30,7 @@ interface Runtime {
   readonly store: QueueStore;
   readonly interruptions: Interruptions;
   readonly rooms: PanelRooms;
+  readonly quickMessages: QuickMessageLimiter;
 }
 
 export interface HubOptions {
@@ -186,7 +188,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
       if (!this.#context || !this.#rooms) throw new Error('the realtime hub is not registered');
       const ctx = this.#context();
       const store = new QueueStore(ctx.db, ctx.clock);
-      this.#runtime = { ctx, store, interruptions: new Interruptions(ctx, store), rooms: this.#rooms };
+      this.#runtime = { ctx, store, interruptions: new Interruptions(ctx, store), rooms: this.#rooms, quickMessages: new QuickMessageLimiter() };
     }
     return this.#runtime;
   }
@@ -282,7 +284,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
     if (text !== null && Buffer.byteLength(text) > MAX_SIGNAL_BYTES) {
       return refuse('too_large', `messages are at most ${MAX_SIGNAL_BYTES} bytes of JSON`);
     }
-    const { ctx, store, rooms } = this.#use();
+    const { ctx, store, rooms, quickMessages } = this.#use();
     if (client.role === 'examiner') {
       const parsed = ExaminerMessage.safeParse(json);
       if (!parsed.success) {
@@ -299,7 +301,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
       if (!parsed.success) return refuse('bad_request', whyRefused(json, parsed.error));
       const message = parsed.data;
       if (message.type === 'heartbeat') return;
-      if (message.type === 'quick_message') return onQuickMessage(ctx, store, client, message);
+      if (message.type === 'quick_message') return onQuickMessage(ctx, store, quickMessages, client, message);
       rooms.deviceMessage(client, message);
     }
   }

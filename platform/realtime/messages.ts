@@ -5,6 +5,7 @@ import type { PlatformContext } from '../context';
 import { LIVE_STATES, type QueueStore } from '../state/queue';
 import { send, sendError, type DeviceClient, type ExaminerClient } from './clients';
 import { examinerEntries } from './entries';
+import type { QuickMessageLimiter } from './quick-message-limit';
 
 /**
  * The realtime messages that are not about a panel room (those go to platform/room/rooms.ts):
@@ -26,8 +27,23 @@ export function onSlotSubscribe(ctx: PlatformContext, store: QueueStore, client:
   }
 }
 
-/** Quick messages from a candidate's device go to every examiner watching the slot. */
-export function onQuickMessage(ctx: PlatformContext, store: QueueStore, client: DeviceClient, message: z.infer<typeof CandidateQuickMessage>): void {
+/**
+ * Quick messages from a candidate's device go to every examiner watching the slot, at the rate
+ * the limiter allows (QUICK_MESSAGE_RATE); beyond it the device hears `rate_limited` and nothing
+ * reaches the panel. Checked first: a flood costs no database read.
+ */
+export function onQuickMessage(
+  ctx: PlatformContext,
+  store: QueueStore,
+  limiter: QuickMessageLimiter,
+  client: DeviceClient,
+  message: z.infer<typeof CandidateQuickMessage>,
+): void {
+  const allowed = limiter.take(client.candidateId, client.device, ctx.clock.now().getTime());
+  if (!allowed.allowed) {
+    const seconds = Math.ceil(allowed.retryAfterMs / 1000);
+    return sendError(client.socket, 'rate_limited', `too many quick messages: the next one may be sent in ${seconds} s`);
+  }
   const row = store.currentEntryOf(client.candidateId);
   if (!row || !QUICK_MESSAGE_STATES.includes(row.state)) {
     return sendError(client.socket, 'forbidden', 'quick messages are for candidates in the queue or the room');
