@@ -1,10 +1,12 @@
 import type { LivePresence, LiveQuickMessage } from '@common/contract';
 import type { QueueEntry } from '@common/platform';
+import { appendQuickMessage } from '../live/quick-messages';
 
 /** One candidate as the queue view shows them: the entry, its subject, its quick messages. */
 export interface QueueRow {
   readonly entry: QueueEntry;
   readonly subjectId: string;
+  /** Oldest first, the newest QUICK_MESSAGES_KEPT (renderer/src/live/quick-messages.ts). */
   readonly messages: readonly LiveQuickMessage[];
   /** Quick messages not yet seen by the examiner. */
   readonly unread: number;
@@ -86,7 +88,7 @@ export class QueueStore {
   addQuickMessage(message: LiveQuickMessage): boolean {
     const known = this.#rows.get(message.entryId);
     if (!known) return false;
-    this.#rows.set(message.entryId, { ...known, messages: [...known.messages, message], unread: known.unread + 1 });
+    this.#rows.set(message.entryId, { ...known, messages: appendQuickMessage(known.messages, message), unread: known.unread + 1 });
     return this.#changed(message.entryId);
   }
 

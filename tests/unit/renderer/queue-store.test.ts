@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEntry } from '@common/platform';
 import { filterQueue, NO_FILTER } from '../../../renderer/src/queue/filter-queue';
+import { QUICK_MESSAGES_KEPT } from '../../../renderer/src/live/quick-messages';
 import { QueueStore } from '../../../renderer/src/queue/queue-store';
 import { queueEntry } from '../../support/queue-entries';
 
@@ -49,6 +50,22 @@ describe('the queue store', () => {
     // A reload of the slot keeps the messages.
     store.load('slot-a', 'vocal', [entry('a', 0, 5)]);
     expect(store.snapshot().rows[0]?.messages).toHaveLength(2);
+  });
+
+  it('keeps the newest quick messages of a candidate who floods, and counts every one unread', () => {
+    const store = new QueueStore();
+    store.load('slot-a', 'vocal', [entry('a', 0), entry('b', 10)]);
+    const quiet = store.snapshot().rows[1];
+    const flood = 4 * QUICK_MESSAGES_KEPT;
+    for (let n = 0; n < flood; n++) {
+      store.addQuickMessage({ slotId: 'slot-a', entryId: 'a', device: 'main', messageId: 'cannot_hear', text: { zh: '听不到考官声音', en: 'I cannot hear the examiner' }, at: new Date(Date.UTC(2026, 4, 1, 1, 0, 0, n)).toISOString() });
+    }
+    const row = store.snapshot().rows[0];
+    expect(row?.messages).toHaveLength(QUICK_MESSAGES_KEPT);
+    expect(row?.messages.at(-1)?.at).toBe(new Date(Date.UTC(2026, 4, 1, 1, 0, 0, flood - 1)).toISOString());
+    expect(row?.unread).toBe(flood);
+    // The other candidate's row is untouched.
+    expect(store.snapshot().rows[1]).toBe(quiet);
   });
 
   it('returns the same list when no filter is set', () => {
