@@ -29,6 +29,7 @@ import { scoreRoutes } from './routes/scores';
 import { Accounts } from './state/accounts';
 import { Catalog } from './state/catalog';
 import { BlindCodes } from './state/codes';
+import { LoginThrottle } from './state/login-throttle';
 import type { Sfu } from './sfu/sfu';
 
 /** The simulated candidate page (platform/web), built by `npm run build:platform-web`. */
@@ -185,7 +186,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         version: PLATFORM_VERSION,
         time: clock.now().toISOString(),
       }));
-      authRoutes(api, accounts);
+      authRoutes(api, accounts, new LoginThrottle(clock));
       examRoutes(api, ctx);
       queueRoutes(api, ctx);
       candidateRoutes(api, ctx);

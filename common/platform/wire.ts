@@ -47,6 +47,8 @@ export const PlatformErrorCode = z.enum([
   'bad_request',
   'unauthorized',
   'invalid_credentials',
+  /** Too many failed sign-ins for the name or from the address: 429 with Retry-After. */
+  'too_many_attempts',
   'forbidden',
   'not_found',
   'payload_too_large',
