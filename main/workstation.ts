@@ -14,6 +14,7 @@ import { PlatformHealthMonitor } from './services/health';
 import { LiveService, type LiveServiceOptions } from './services/live';
 import { SessionService } from './services/session';
 import { SheetService } from './services/sheets';
+import { StoreSpaceService, type StoreSpaceOptions } from './services/store-space';
 import { SyncWorker, type SyncOptions } from './services/sync';
 import { verifyAudit } from './store/audit';
 import type { Store } from './store/connection';
@@ -50,6 +51,8 @@ export interface WorkstationOptions {
   readonly media?: MediaStackOptions;
   /** The realtime connection's heartbeat timing (tests make it shorter). */
   readonly live?: LiveServiceOptions;
+  /** How often to try to make the disk space reserve again while the disk is full. */
+  readonly storeSpace?: StoreSpaceOptions;
 }
 
 /**
@@ -64,6 +67,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const store = opened.store;
   const recovery = recoveryReport(store, opened.recovery);
   if (recovery) log.error('the database was damaged and has been restored from a backup', { ...opened.recovery });
+
+  const space = new StoreSpaceService(store, events, log, options.storeSpace);
 
   const client = new PlatformClient(config.platformUrl);
   const health = new PlatformHealthMonitor(client, events, {
@@ -153,6 +158,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       },
       'audit.verify': () => verifyAudit(store.reader),
       'store.getRecovery': () => recovery,
+      'store.getSpace': () => space.status(),
       'sheets.reopen': async ({ assignmentId }) => {
         const request = (await live.reReviews()).requests.find((candidate) => candidate.assignmentId === assignmentId);
         if (!request) throw new ContractFailure('not_found', 'no open re-review request for this sheet');
@@ -212,6 +218,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
 
   let backupTimer: NodeJS.Timeout | null = null;
   const backup = () => {
+    // A backup on a full disk would take the space the score sheets need: none until the reserve is back.
+    if (!space.check()) {
+      log.warn('database backup skipped: the disk is too full to hold space back for score sheets');
+      return;
+    }
     try {
       backupStore(store, config.dataDir);
     } catch (error) {
@@ -234,6 +245,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       live.start();
       void evidence.recover();
       media.start();
+      space.start();
       backup();
       backupTimer = setInterval(backup, options.backupIntervalMs ?? 10 * 60_000);
       backupTimer.unref();
@@ -246,6 +258,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       media.stop();
       sync.stop();
       health.stop();
+      space.stop();
       session.dispose();
       store.close();
     },

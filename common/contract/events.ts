@@ -3,7 +3,7 @@ import { evidenceEvents } from './evidence-events';
 import { liveEvents } from './live-events';
 import { mediaEvents } from './media-events';
 import { PlatformHealth, Session } from './schemas';
-import { SheetState, SyncStatus } from './store-schemas';
+import { SheetState, StoreSpace, SyncStatus } from './store-schemas';
 
 /** Every event main pushes to the renderer, with its payload schema. */
 export const events = {
@@ -15,6 +15,8 @@ export const events = {
   'sync.status': SyncStatus,
   /** A sheet changed outside the form that shows it (accepted, conflict, restored…). */
   'sheet.changed': SheetState,
+  /** The disk space held back for score sheets was spent (the disk is full), or is held again. */
+  'store.space': StoreSpace,
   ...liveEvents,
   ...mediaEvents,
   ...evidenceEvents,

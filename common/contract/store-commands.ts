@@ -12,6 +12,7 @@ import {
   ResolveConflictInput,
   SheetInput,
   SheetState,
+  StoreSpace,
   SyncStatus,
 } from './store-schemas';
 
@@ -71,6 +72,11 @@ export const storeCommands = {
     summary: 'Check the hash chain of the audit trail; names the first broken entry.',
     input: NoInput,
     output: AuditVerdictView,
+  }),
+  'store.getSpace': command({
+    summary: 'Whether disk space is held back for score sheets, or a save used it because the disk is full (made again when there is room).',
+    input: NoInput,
+    output: StoreSpace,
   }),
   'store.getRecovery': command({
     summary: 'Set when the database was damaged at start and restored from a backup.',

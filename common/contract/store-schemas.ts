@@ -139,3 +139,15 @@ export const RecoveryReport = z.strictObject({
   unsynced: z.array(z.strictObject({ assignmentId: Id, status: SheetStatus, updatedAt: Instant })),
 });
 export type RecoveryReport = z.infer<typeof RecoveryReport>;
+
+/**
+ * The disk space the workstation holds back so score sheets can always be saved. `held`: in
+ * place; `spent`: a save found the disk full and was saved from it (the disk is full: free space
+ * now); `missing`: the disk was too full to make it (free space soon).
+ */
+export const StoreSpace = z.strictObject({
+  reserve: z.enum(['held', 'spent', 'missing']),
+  /** When a score sheet was last saved from the reserve, if ever since it was last held. */
+  spentAt: Instant.nullable(),
+});
+export type StoreSpace = z.infer<typeof StoreSpace>;

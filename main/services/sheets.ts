@@ -10,6 +10,9 @@ import type { PlatformCache } from './cache';
 import type { SessionService } from './session';
 import { rowToState, sortedMarks, type SheetRow } from './sheet-row';
 
+/** A sheet's write may spend the disk space held back for it: a score is never lost to a full disk. */
+const SHEET_WRITE = { mayUseReserve: true } as const;
+
 /**
  * Score sheets: one per (assignment, examiner), autosaved as a draft on every change, checked
  * against the subject's rubric, submitted into the outbox with an idempotency key fixed for
@@ -76,7 +79,7 @@ export class SheetService {
         at,
       });
       return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
-    });
+    }, SHEET_WRITE);
   }
 
   submit(assignmentId: string): SheetState {
@@ -89,7 +92,7 @@ export class SheetService {
       if (row.status === 'conflict') throw new ContractFailure('sheet_read_only', 'resolve the conflict first');
       this.#enqueue(db, row, rubric, examinerId, row.base_version, 'sheet.submitted');
       return rowToState(mustRead(db, assignmentId, examinerId), rubric);
-    });
+    }, SHEET_WRITE);
     this.onSubmitted();
     return state;
   }
@@ -111,7 +114,7 @@ export class SheetService {
                  WHERE assignment_id = ${assignmentId} AND examiner_id = ${examinerId}`);
       appendAudit(db, { actor: examinerId, action: 'sheet.reopened', assignmentId, payload: { requestId, acceptedVersion: row.accepted_version }, at });
       return rowToState(mustRead(db, assignmentId, examinerId), rubric);
-    });
+    }, SHEET_WRITE);
     this.events.emit('sheet.changed', state);
     return state;
   }
@@ -143,7 +146,7 @@ export class SheetService {
         appendAudit(db, { actor: examinerId, action: 'sheet.resolved', assignmentId: input.assignmentId, payload: { keep: 'platform', version: platform.version }, at });
       }
       return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
-    });
+    }, SHEET_WRITE);
     if (input.keep === 'mine') this.onSubmitted();
     this.events.emit('sheet.changed', state);
     return state;

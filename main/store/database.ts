@@ -5,6 +5,7 @@ import { checkBackup, listBackups } from './backups';
 import { Store } from './connection';
 import { copyFileDurably, renameDurably } from './durable';
 import { makePrivateDir, makePrivateFile } from './private-files';
+import { DEFAULT_RESERVE_BYTES, RESERVE_FILE, SpaceReserve } from './space-reserve';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { classifyOpenError, StoreError } from './store-error';
 
@@ -104,6 +105,8 @@ export const DEFAULT_LOCK_WAIT_MS = 5000;
 export interface OpenOptions {
   /** How long to wait for a lock another program holds (default 5 s); tests use 0. */
   readonly lockWaitMs?: number;
+  /** Disk space held back for score sheets, in bytes (default 8 MiB; 0: none). */
+  readonly reserveBytes?: number;
 }
 
 /** `ok`, or the first problems SQLite reports. */
@@ -219,7 +222,7 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
     if (missing && listBackups(dataDir).length > 0) throw new StoreError('damaged', `${file} is missing or empty`, { file });
     const db = openChecked(file, MIGRATIONS, options);
     makeStoreFilesPrivate(file);
-    return { store: new Store(db), recovery: null };
+    return { store: new Store(db, reserveIn(dataDir, options)), recovery: null };
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'damaged') throw error;
     const damagedFile = `${file}.damaged-${Date.now()}`;
@@ -244,7 +247,7 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
         makeStoreFilesPrivate(file);
         makeStoreFilesPrivate(damagedFile);
         return {
-          store: new Store(db),
+          store: new Store(db, reserveIn(dataDir, options)),
           recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message, skippedBackups: skipped },
         };
       } catch (restoreError) {
@@ -268,4 +271,9 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
  */
 function makeStoreFilesPrivate(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) makePrivateFile(file + suffix);
+}
+
+/** The store's reserve of disk space; made (`ensure()`) by whoever runs the store, not at open. */
+function reserveIn(dataDir: string, options: OpenOptions): SpaceReserve {
+  return new SpaceReserve(join(dataDir, RESERVE_FILE), options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
 }

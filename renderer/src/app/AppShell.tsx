@@ -10,6 +10,7 @@ import { SyncStatusBar } from '../sync/SyncStatusBar';
 import { HealthBadge } from './HealthBadge';
 import { LanguageSwitch } from './LanguageSwitch';
 import { requestLogout } from './session-intent';
+import { StoreSpaceNotice } from './StoreSpaceNotice';
 
 /** The frame every screen of a signed-in examiner lives in: who, which platform, its state, and the sync status below. */
 export function AppShell({ info, health, session }: { info: AppInfo; health: PlatformHealth | undefined; session: Session }) {
@@ -46,6 +47,7 @@ export function AppShell({ info, health, session }: { info: AppInfo; health: Pla
           </Space>
         </Flex>
       </Layout.Header>
+      <StoreSpaceNotice />
       <Layout.Content style={{ padding: '12px 24px', flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }} role="main">
         {exams.error && <Alert type="error" showIcon title={t(`errors.${exams.error.code}`)} />}
         {!exams.value && !exams.error && <Spin description={t('desk.loadingExam')} />}

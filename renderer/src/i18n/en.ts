@@ -14,6 +14,7 @@ export const en: Messages = {
     usernameRequired: 'Enter your user name',
     passwordRequired: 'Enter your password',
     demoHint: 'Demo account: examiner1, password: demo1234',
+    tooManyAttempts: 'Too many attempts. Try again in {{seconds}} s.',
   },
   health: {
     online: 'Platform connected',
@@ -54,6 +55,7 @@ export const en: Messages = {
     forbidden: 'You are not allowed to do that.',
     not_signed_in: 'Please sign in first.',
     invalid_credentials: 'Wrong user name or password.',
+    rate_limited: 'Too many requests. Please try again later.',
     session_expired: 'Your sign-in has expired. Please sign in again.',
     platform_unreachable: 'The exam platform cannot be reached. Check the network.',
     platform_error: 'The exam platform returned an error. Please try again later.',
@@ -375,6 +377,12 @@ export const en: Messages = {
     neverAccepted: 'Nothing delivered yet this session',
     nextAttempt: 'Next attempt {{time}}',
     sendNow: 'Send now',
+  },
+  storeSpace: {
+    spentTitle: 'The disk is full',
+    spent: 'The score saved at {{time}} went into the disk space kept in reserve for scores. Free disk space now (delete files or recordings you no longer need), or the next scores may not be saved. This notice goes once there is room again.',
+    missingTitle: 'The disk is almost full',
+    missing: 'There is too little disk space for the workstation to keep some in reserve for scores. Free disk space soon, so that scores can always be saved.',
   },
   live: {
     title: 'Live interview · candidate {{code}}',

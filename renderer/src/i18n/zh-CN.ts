@@ -7,6 +7,7 @@ const errors: Record<ErrorCode, string> = {
   forbidden: '无权执行此操作。',
   not_signed_in: '请先登录。',
   invalid_credentials: '用户名或密码错误。',
+  rate_limited: '请求过于频繁，请稍后重试。',
   session_expired: '登录已过期，请重新登录。',
   platform_unreachable: '无法连接考试平台，请检查网络。',
   platform_error: '考试平台返回错误，请稍后重试。',
@@ -49,6 +50,7 @@ export const zhCN = {
     usernameRequired: '请输入用户名',
     passwordRequired: '请输入密码',
     demoHint: '演示账号：examiner1，密码：demo1234',
+    tooManyAttempts: '尝试次数过多，请在 {{seconds}} 秒后重试。',
   },
   health: {
     online: '平台已连接',
@@ -376,6 +378,12 @@ export const zhCN = {
     neverAccepted: '本次尚未送达评分',
     nextAttempt: '下次重试 {{time}}',
     sendNow: '立即发送',
+  },
+  storeSpace: {
+    spentTitle: '磁盘已满',
+    spent: '{{time}} 的评分已使用为评分预留的磁盘空间保存。请立即清理磁盘空间（例如删除不需要的文件或录像），否则之后的评分可能无法保存。空间恢复后此提示会自动消失。',
+    missingTitle: '磁盘空间即将用尽',
+    missing: '磁盘空间不足，工作站无法为评分预留空间。请尽快清理磁盘空间，以免评分无法保存。',
   },
   live: {
     title: '现场面试 · 考号 {{code}}',
