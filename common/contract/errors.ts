@@ -17,6 +17,8 @@ export const ErrorCode = z.enum([
   'not_signed_in',
   /** The platform refused the user name or password. */
   'invalid_credentials',
+  /** The platform refused for now (HTTP 429: too many failed sign-ins, say); `retryAfterSeconds` says how long to wait. */
+  'rate_limited',
   /** The platform's token has expired or was revoked: sign in again. */
   'session_expired',
   /** The platform could not be reached (down, network gone, timed out). */
@@ -75,6 +77,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const ContractError = z.strictObject({
   code: ErrorCode,
   message: z.string().max(2000),
+  /** How long to wait before trying again, when the failure says (rate_limited). */
+  retryAfterSeconds: z.number().int().positive().max(86_400).optional(),
 });
 export type ContractError = z.infer<typeof ContractError>;
 
@@ -83,12 +87,15 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractErr
 /** A failure a service raises on purpose; the dispatcher turns it into `{ ok: false }`. */
 export class ContractFailure extends Error {
   override readonly name = 'ContractFailure';
+  /** Carried to the caller as ContractError.retryAfterSeconds. */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -96,6 +103,6 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail(code: ErrorCode, message: string): Result<never> {
-  return { ok: false, error: { code, message } };
+export function fail(code: ErrorCode, message: string, retryAfterSeconds?: number): Result<never> {
+  return { ok: false, error: { code, message, ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) } };
 }

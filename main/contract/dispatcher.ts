@@ -49,7 +49,7 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       }
       return { ok: true, value: checked.data };
     } catch (error) {
-      if (error instanceof ContractFailure) return fail(error.code, error.message);
+      if (error instanceof ContractFailure) return fail(error.code, error.message, error.retryAfterSeconds);
       log.error('contract handler failed', { command: name, error });
       return fail('internal', `${name} failed unexpectedly`);
     }

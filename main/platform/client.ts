@@ -79,7 +79,7 @@ export class PlatformClient {
     }
     const text = await readBody(response, request);
     const json = parseJson(text);
-    if (!response.ok) throw failureFor(response.status, json, request);
+    if (!response.ok) throw failureFor(response, json, request);
 
     const parsed = request.schema.safeParse(json);
     if (!parsed.success) {
@@ -136,19 +136,46 @@ export class PlatformRefusal extends ContractFailure {
     message: string,
     readonly status: number,
     readonly platformCode: string | null,
+    retryAfterSeconds?: number,
   ) {
-    super(code, message);
+    super(code, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
   }
 }
 
-function failureFor(status: number, json: unknown, request: PlatformRequest<z.ZodType>): ContractFailure {
+function failureFor(response: Response, json: unknown, request: PlatformRequest<z.ZodType>): ContractFailure {
+  const { status } = response;
   const body = ErrorBody.safeParse(json);
   const platformCode = body.success ? body.data.error.code : null;
   const detail = body.success ? `${body.data.error.code}: ${body.data.error.message}` : `HTTP ${status}`;
   const where = `${request.method} ${request.path}`;
   if (status === 401) return new PlatformRefusal(request.unauthorizedAs ?? 'session_expired', `${where}: ${detail}`, status, platformCode);
+  if (status === 429) {
+    const wait = retryAfterSeconds(response.headers.get('retry-after'), Date.now());
+    return new PlatformRefusal('rate_limited', `${where}: refused for now (${detail})`, status, platformCode, wait);
+  }
   if (status >= 500) return new PlatformRefusal('platform_error', `${where}: platform failed (${detail})`, status, platformCode);
   return new PlatformRefusal('platform_error', `${where}: refused (${detail})`, status, platformCode);
+}
+
+/** The longest wait taken from a Retry-After header: a day, past which it is a broken header, not advice. */
+const MAX_RETRY_AFTER_S = 86_400;
+
+/**
+ * Retry-After as whole seconds from `nowMs` (RFC 9110: delta-seconds, or an HTTP date), at least
+ * one and at most a day; undefined when the header is absent or unreadable.
+ */
+export function retryAfterSeconds(header: string | null, nowMs: number): number | undefined {
+  const value = header?.trim() ?? '';
+  if (value === '') return undefined;
+  let seconds: number;
+  if (/^\d+$/.test(value)) seconds = Number(value);
+  else {
+    // An HTTP date names its month; Date.parse alone would take '-5' or '1.5' for a date.
+    const at = /[A-Za-z]{3}/.test(value) ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(at)) return undefined;
+    seconds = Math.ceil((at - nowMs) / 1000);
+  }
+  return Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_S);
 }
 
 function reason(error: unknown): string {

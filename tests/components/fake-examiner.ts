@@ -37,7 +37,7 @@ export class FakeExaminer implements ExaminerApi {
     try {
       return ok((await handler(input)) as CommandOutput<N>);
     } catch (error) {
-      if (error instanceof ContractFailure) return fail(error.code, error.message);
+      if (error instanceof ContractFailure) return fail(error.code, error.message, error.retryAfterSeconds);
       throw error;
     }
   }

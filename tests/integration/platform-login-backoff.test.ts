@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ContractError } from '@common/contract';
 import { LoginResponse } from '@common/platform/wire';
 import { ManualClock } from '../../platform/clock';
 import { DEMO_PASSWORD } from '../../platform/demo';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { LOGIN_BACKOFF } from '../../platform/state/login-throttle';
+import { startWorkstation } from '../support/workstation';
 
 /**
  * Password guessing against the platform on loopback: after a few failures every attempt waits,
@@ -126,5 +128,26 @@ describe('reference platform: password guessing', () => {
       payload: { username: 'examiner1', password: DEMO_PASSWORD },
     });
     expect(elsewhere.statusCode).toBe(200);
+  });
+});
+
+describe('the workstation signing in against a platform that makes it wait', () => {
+  it('answers rate_limited with the seconds to wait, and signs in once they are over', async () => {
+    const { platform, clock } = await platformOnClock();
+    const ws = startWorkstation(platform.url);
+    try {
+      const login = (password: string) => ws.workstation.dispatch('session.login', { username: 'examiner1', password }, { transport: 'test' });
+      for (let i = 0; i < LOGIN_BACKOFF.account.freeFailures; i++) {
+        expect(await login(`guess-${i}`)).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+      }
+      const refused = await login(DEMO_PASSWORD);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited', retryAfterSeconds: 1 } });
+      // The contract's error schema carries the wait to the renderer as it is.
+      expect(refused.ok ? null : ContractError.safeParse(refused.error).success).toBe(true);
+      clock.advance(1_000);
+      expect(await login(DEMO_PASSWORD)).toMatchObject({ ok: true, value: { examiner: { id: 'ex-01' } } });
+    } finally {
+      ws.stop();
+    }
   });
 });

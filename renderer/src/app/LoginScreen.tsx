@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, ContractError, ErrorCode, LoginInput, PlatformHealth } from '@common/contract';
+import { useNow } from '../format/useNow';
 import { ToneTag } from '../theme/ToneTag';
 import { call, CallError } from './call';
 import { HealthBadge } from './HealthBadge';
@@ -11,8 +12,14 @@ import { LanguageSwitch } from './LanguageSwitch';
 export function LoginScreen({ info, health, notice }: { info: AppInfo; health: PlatformHealth | undefined; notice?: ErrorCode | null }) {
   const { t } = useTranslation();
   const [error, setError] = useState<ContractError | null>(null);
+  // The platform made sign-in wait (too many failed attempts): for how long, and until when on this computer's clock.
+  const [wait, setWait] = useState<{ seconds: number; until: number } | null>(null);
   const shown: ErrorCode | null = error?.code ?? notice ?? null;
   const [busy, setBusy] = useState(false);
+  const waited = useCallback(() => {
+    setWait(null);
+    setError(null);
+  }, []);
 
   const submit = async (values: LoginInput) => {
     setBusy(true);
@@ -20,7 +27,10 @@ export function LoginScreen({ info, health, notice }: { info: AppInfo; health: P
     try {
       await call('session.login', values);
     } catch (failure) {
-      setError(failure instanceof CallError ? failure.error : { code: 'internal', message: String(failure) });
+      const refused = failure instanceof CallError ? failure.error : { code: 'internal' as const, message: String(failure) };
+      setError(refused);
+      const seconds = refused.code === 'rate_limited' ? refused.retryAfterSeconds : undefined;
+      setWait(seconds === undefined ? null : { seconds, until: Date.now() + seconds * 1000 });
     } finally {
       setBusy(false);
     }
@@ -44,15 +54,19 @@ export function LoginScreen({ info, health, notice }: { info: AppInfo; health: P
           <HealthBadge health={health} />
           {info.demo && <ToneTag tone="attention">{t('app.demo')}</ToneTag>}
         </Flex>
-        {shown && (
-          <Alert
-            type={error ? 'error' : 'warning'}
-            role="alert"
-            data-testid="login-error"
-            data-code={shown}
-            title={t(`errors.${shown}`)}
-            style={{ marginBottom: 16 }}
-          />
+        {wait !== null ? (
+          <WaitToRetry wait={wait} onWaited={waited} />
+        ) : (
+          shown && (
+            <Alert
+              type={error ? 'error' : 'warning'}
+              role="alert"
+              data-testid="login-error"
+              data-code={shown}
+              title={t(`errors.${shown}`)}
+              style={{ marginBottom: 16 }}
+            />
+          )
         )}
         <Form<LoginInput> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
           <Form.Item label={t('login.username')} name="username" rules={[{ required: true, message: t('login.usernameRequired') }]}>
@@ -61,7 +75,7 @@ export function LoginScreen({ info, health, notice }: { info: AppInfo; health: P
           <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>
+          <Button type="primary" htmlType="submit" block loading={busy} disabled={wait !== null}>
             {t('login.submit')}
           </Button>
         </Form>
@@ -72,5 +86,31 @@ export function LoginScreen({ info, health, notice }: { info: AppInfo; health: P
         )}
       </Card>
     </Flex>
+  );
+}
+
+/**
+ * The platform refuses sign-in for a while after too many failed attempts (429 with Retry-After):
+ * how many seconds are left, counting down, until the form may be sent again.
+ */
+function WaitToRetry({ wait, onWaited }: { wait: { seconds: number; until: number }; onWaited: () => void }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const left = Math.ceil((wait.until - now) / 1000);
+  useEffect(() => {
+    if (left <= 0) onWaited();
+  }, [left, onWaited]);
+  // The shared clock may still hold its last tick, from before the refusal: never more than was said.
+  const seconds = Math.min(Math.max(1, left), wait.seconds);
+  return (
+    <Alert
+      type="error"
+      role="alert"
+      data-testid="login-error"
+      data-code="rate_limited"
+      data-retry-after={seconds}
+      title={t('login.tooManyAttempts', { seconds })}
+      style={{ marginBottom: 16 }}
+    />
   );
 }
