@@ -28,7 +28,10 @@ export class StoreSpaceService {
     private readonly options: StoreSpaceOptions = {},
   ) {
     this.#now = options.now ?? (() => new Date());
-    this.#state = { reserve: this.#ensure() ? 'held' : 'missing', spentAt: null };
+    // Spent already when the disk was full at start, and opening the store took it.
+    const spentAt = store.reserve?.releasedAt ?? null;
+    this.#state = spentAt ? { reserve: 'spent', spentAt: spentAt.toISOString() } : { reserve: this.#ensure() ? 'held' : 'missing', spentAt: null };
+    if (this.#state.reserve === 'spent') log.error('the disk was full at start: the store opened in the space held back for score sheets');
     if (this.#state.reserve === 'missing') log.warn('the disk is too full to hold space back for score sheets');
     this.#off = store.onReserveSpent(() => {
       this.log.error('the disk is full: a score sheet was saved from the reserve');

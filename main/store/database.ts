@@ -215,14 +215,26 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
   requireDriver();
   makePrivateDir(dataDir);
   const file = join(dataDir, DATABASE_FILE);
-  try {
+  const reserve = new SpaceReserve(join(dataDir, RESERVE_FILE), options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
+  const openInPlace = () => {
     checkAccess(dataDir, file);
     // An empty or missing database beside backups is lost data, not a first start.
     const missing = !existsSync(file) || statSync(file).size === 0;
     if (missing && listBackups(dataDir).length > 0) throw new StoreError('damaged', `${file} is missing or empty`, { file });
     const db = openChecked(file, MIGRATIONS, options);
     makeStoreFilesPrivate(file);
-    return { store: new Store(db, reserveIn(dataDir, options)), recovery: null };
+    return db;
+  };
+  try {
+    let db: Database.Database;
+    try {
+      db = openInPlace();
+    } catch (error) {
+      // A disk full at start is what the reserve is for: the examiner gets their scores, and is told.
+      if (!(error instanceof StoreError && error.code === 'disk_full' && reserve.release())) throw error;
+      db = openInPlace();
+    }
+    return { store: new Store(db, reserve), recovery: null };
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'damaged') throw error;
     const damagedFile = `${file}.damaged-${Date.now()}`;
@@ -247,7 +259,7 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
         makeStoreFilesPrivate(file);
         makeStoreFilesPrivate(damagedFile);
         return {
-          store: new Store(db, reserveIn(dataDir, options)),
+          store: new Store(db, reserve),
           recovery: { backupFile: backup.file, backupTakenAt: backup.takenAt, damagedFile, reason: error.message, skippedBackups: skipped },
         };
       } catch (restoreError) {
@@ -271,9 +283,4 @@ export function openStore(dataDir: string, options: OpenOptions = {}): OpenedSto
  */
 function makeStoreFilesPrivate(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) makePrivateFile(file + suffix);
-}
-
-/** The store's reserve of disk space; made (`ensure()`) by whoever runs the store, not at open. */
-function reserveIn(dataDir: string, options: OpenOptions): SpaceReserve {
-  return new SpaceReserve(join(dataDir, RESERVE_FILE), options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
 }

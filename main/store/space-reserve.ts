@@ -24,6 +24,8 @@ export function freeBytes(dir: string): number {
  * The reserve is made again once the disk has room for it twice over.
  */
 export class SpaceReserve {
+  #releasedAt: Date | null = null;
+
   constructor(
     readonly file: string,
     readonly bytes: number = DEFAULT_RESERVE_BYTES,
@@ -63,6 +65,7 @@ export class SpaceReserve {
         closeSync(fd);
       }
       renameDurably(partial, this.file);
+      this.#releasedAt = null;
       return true;
     } catch (error) {
       rmSync(partial, { force: true });
@@ -80,6 +83,12 @@ export class SpaceReserve {
     rmSync(this.file, { force: true });
     rmSync(partial, { force: true });
     fsyncDir(dirname(this.file));
+    if (had) this.#releasedAt = new Date();
     return had;
+  }
+
+  /** When this process last gave the reserve back to the disk, until it is made again. */
+  get releasedAt(): Date | null {
+    return this.#releasedAt;
   }
 }

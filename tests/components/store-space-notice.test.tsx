@@ -29,7 +29,7 @@ describe('StoreSpaceNotice', () => {
     const shown = await screen.findByTestId('store-space-notice');
     expect(shown.getAttribute('data-reserve')).toBe('spent');
     expect(shown.textContent).toContain('磁盘已满');
-    expect(shown.textContent).toContain(`${formatInZone(SPENT_AT, 'clock', 'zh-CN', localTimeZone())} 的评分已使用为评分预留的磁盘空间保存`);
+    expect(shown.textContent).toContain(`为评分预留的磁盘空间已于 ${formatInZone(SPENT_AT, 'clock', 'zh-CN', localTimeZone())} 启用，评分仍在保存`);
     expect(shown.textContent).toContain('请立即清理磁盘空间');
 
     act(() => fakeExaminer.emit('store.space', { reserve: 'held', spentAt: null }));

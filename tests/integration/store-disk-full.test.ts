@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventPayload, Result, SheetState } from '@common/contract';
 import { silentLogger } from '../../main/log';
-import { DATABASE_FILE } from '../../main/store/database';
+import { DATABASE_FILE, openStore, StoreError } from '../../main/store/database';
+import { storeErrorText } from '../../main/store/store-error';
 import { DEFAULT_RESERVE_BYTES, freeBytes, RESERVE_FILE } from '../../main/store/space-reserve';
 import { createWorkstation, type Workstation } from '../../main/workstation';
 import { completeSheet, FIXTURE_PLATFORM_ORIGIN, fixtureAssignments, fixtureSecretBox, prepareDataDir } from '../support/store-fixtures';
@@ -50,8 +51,8 @@ afterEach(() => {
 });
 
 /** The workstation on the data folder, signed in from stored credentials; not started, so nothing reaches for the platform. */
-function open(platformUrl: string | null = FIXTURE_PLATFORM_ORIGIN): Workstation {
-  prepareDataDir(dataDir, ASSIGNMENTS);
+function open(platformUrl: string | null = FIXTURE_PLATFORM_ORIGIN, prepare = true): Workstation {
+  if (prepare) prepareDataDir(dataDir, ASSIGNMENTS);
   const opened = createWorkstation({ host: 'browser', config: { platformUrl, dataDir, demo: false }, log: silentLogger, secretBox: fixtureSecretBox });
   opened.events.subscribe((name, payload) => {
     if (name === 'store.space') events.push(payload as EventPayload<'store.space'>);
@@ -151,5 +152,50 @@ describe('a full disk during a score sheet save', () => {
     for (const file of fillers) rmSync(file, { force: true });
     expect(await call(ws, 'store.getSpace', {})).toEqual({ ok: true, value: { reserve: 'held', spentAt: null } });
     expect(events.at(-1)).toEqual({ reserve: 'held', spentAt: null });
+  });
+});
+
+describe('a disk full at start', () => {
+  it('gives the reserve back so the workstation opens, tells the examiner, and a sheet is saved', async (context) => {
+    if (!mounted) return context.skip(`this machine does not allow mounting a tmpfs to fill: ${mountRefusal}`);
+    const first = open();
+    expect(await save(first, 1)).toMatchObject({ ok: true, value: { revision: 1 } });
+    first.stop();
+    workstation = null;
+    fill('filler');
+
+    // Opening needs blocks for the -shm: without the reserve this start would be refused.
+    const ws = open(FIXTURE_PLATFORM_ORIGIN, false);
+    expect(await call(ws, 'store.getSpace', {})).toEqual({ ok: true, value: { reserve: 'spent', spentAt: expect.any(String) as string } });
+    expect(() => statSync(join(dataDir, RESERVE_FILE))).toThrow(/ENOENT/);
+    expect(await save(ws, 2)).toMatchObject({ ok: true, value: { revision: 2 } });
+    expect(revisionOnDisk()).toBe(2);
+  });
+
+  it('with no reserve left to give, refuses to start with a typed disk_full that names the file, and moves nothing', async (context) => {
+    if (!mounted) return context.skip(`this machine does not allow mounting a tmpfs to fill: ${mountRefusal}`);
+    const first = open();
+    expect(await save(first, 1)).toMatchObject({ ok: true, value: { revision: 1 } });
+    first.stop();
+    workstation = null;
+    rmSync(join(dataDir, RESERVE_FILE));
+    fill('filler');
+    const before = readdirSync(dataDir).sort();
+    const bytes = readFileSync(join(dataDir, DATABASE_FILE));
+
+    let refusal: unknown = null;
+    try {
+      openStore(dataDir, { lockWaitMs: 0 }).store.close();
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(StoreError);
+    const error = refusal as StoreError;
+    expect(error.code).toBe('disk_full');
+    expect(error.file).toBe(join(dataDir, DATABASE_FILE));
+    expect(storeErrorText(error)['zh-CN']).toMatch(/^磁盘已满/);
+    // Nothing moved or restored; SQLite may leave its own -wal and -shm from the attempt.
+    expect(readdirSync(dataDir).filter((name) => !/-(wal|shm)$/.test(name)).sort()).toEqual(before);
+    expect(readFileSync(join(dataDir, DATABASE_FILE))).toEqual(bytes);
   });
 });

@@ -380,7 +380,7 @@ export const en: Messages = {
   },
   storeSpace: {
     spentTitle: 'The disk is full',
-    spent: 'The score saved at {{time}} went into the disk space kept in reserve for scores. Free disk space now (delete files or recordings you no longer need), or the next scores may not be saved. This notice goes once there is room again.',
+    spent: 'The disk space kept in reserve for scores has been in use since {{time}}, so scores are still being saved. Free disk space now (delete files or recordings you no longer need), or later scores may not be saved. This notice goes once there is room again.',
     missingTitle: 'The disk is almost full',
     missing: 'There is too little disk space for the workstation to keep some in reserve for scores. Free disk space soon, so that scores can always be saved.',
   },
