@@ -47,6 +47,14 @@ export const HEARTBEAT = { intervalMs: 1000, deadAfterMs: 2500 } as const;
 /** Largest signaling message either side may send, in bytes of JSON (an SDP with many codecs stays far below). */
 export const MAX_SIGNAL_BYTES = 64 * 1024;
 
+/**
+ * Largest message the platform may push to a client, in bytes; a client closes a socket that
+ * sends more (close code 1009). The largest pushes are a relayed signal (what a client sent, at
+ * most MAX_SIGNAL_BYTES, with an entry and a peer id) and a room state, which with every string at
+ * its longest and escaped (32 members, 8 ICE servers of 8 URLs) stays under 300 KiB.
+ */
+export const MAX_PUSH_BYTES = 1024 * 1024;
+
 /** An SDP offer/answer or an ICE candidate, as simple-peer emits them; checked for shape by the receiving peer. */
 export const SignalData = z.record(z.string(), z.unknown());
 

@@ -10,7 +10,7 @@ import {
   type TalkingInput,
   type VoicePublishInput,
 } from '@common/contract';
-import { HEARTBEAT, QueueEntry, QueueSnapshot, PushToExaminer, ReReviewList, RoomLog, type ExaminerMessage, type MoveEntry } from '@common/platform';
+import { HEARTBEAT, MAX_PUSH_BYTES, QueueEntry, QueueSnapshot, PushToExaminer, ReReviewList, RoomLog, type ExaminerMessage, type MoveEntry } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
 import { PlatformRefusal, type PlatformClient } from '../platform/client';
@@ -220,6 +220,8 @@ export class LiveService {
       headers: { authorization: `Bearer ${token}` },
       // A connection attempt into a network that is gone must give up about as soon as a live socket would.
       handshakeTimeout: Math.max(timing.deadAfterMs, 1_000),
+      // ws's default is 100 MiB: a broken platform's push must not take main's memory with it.
+      maxPayload: MAX_PUSH_BYTES,
     });
     this.#socket = socket;
     const heartbeat = new SocketHeartbeat(
