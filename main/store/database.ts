@@ -180,7 +180,7 @@ function checkAccess(dataDir: string, file: string): void {
     }
   }
   // SQLite writes the -wal and -shm files beside the database: prove the folder takes a file.
-  const probe = join(dataDir, `.write-probe-${process.pid}`);
+  const probe = join(dataDir, '.write-probe');
   try {
     closeSync(openSync(probe, 'w'));
     rmSync(probe, { force: true });
@@ -213,8 +213,12 @@ export interface OpenedStore {
  */
 export function openStore(dataDir: string, options: OpenOptions = {}): OpenedStore {
   requireDriver();
-  makePrivateDir(dataDir);
   const file = join(dataDir, DATABASE_FILE);
+  try {
+    makePrivateDir(dataDir);
+  } catch (error) {
+    throw classifyOpenError(error, file);
+  }
   const reserve = new SpaceReserve(join(dataDir, RESERVE_FILE), options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
   const openInPlace = () => {
     checkAccess(dataDir, file);

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /**
  * The data folder holds scores, the sealed sign-in, recordings of candidates: nothing another
@@ -16,7 +17,14 @@ const POSIX = process.platform !== 'win32';
  * narrowed: one that another account (an administrator) set up is left as it is.
  */
 export function makePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // Level by level, not mkdir's `recursive`: that reports ENOENT for any failure below the top
+  // (a read-only file system, a permission), and the reason is what the user must be told.
+  const missing: string[] = [];
+  for (let path = resolve(dir); !existsSync(path); path = dirname(path)) {
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) mkdirSync(path, { mode: PRIVATE_DIR_MODE });
   narrow(dir, PRIVATE_DIR_MODE);
 }
 
@@ -37,5 +45,11 @@ function narrow(path: string, mode: number): void {
   // Only bits are taken away: a folder or file made read-only on purpose stays read-only.
   const current = stats.mode & 0o777;
   const narrowed = current & mode;
-  if (narrowed !== current && stats.uid === process.geteuid?.()) chmodSync(path, narrowed);
+  if (narrowed === current || stats.uid !== process.geteuid?.()) return;
+  try {
+    chmodSync(path, narrowed);
+  } catch (error) {
+    // A read-only file system: nobody can write there either, and whoever opens it says why.
+    if ((error as NodeJS.ErrnoException).code !== 'EROFS') throw error;
+  }
 }

@@ -47,7 +47,7 @@ export function classifyOpenError(error: unknown, file: string): StoreError {
   const make = (kind: StoreErrorCode, what: string) => new StoreError(kind, `${file} ${what} (${reason})`, { cause: error, file });
   if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return make('damaged', 'is damaged');
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return make('locked', 'is locked by another program');
-  if (/^SQLITE_READONLY/.test(code) || code === 'EROFS') return make('read_only', 'cannot be written');
+  if (/^SQLITE_READONLY/.test(code) || ['EROFS', 'EACCES', 'EPERM'].includes(code)) return make('read_only', 'cannot be written');
   // SQLITE_IOERR_SHMSIZE: the -shm could not be given its blocks, which on a full disk is how opening fails.
   if (['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE', 'ENOSPC', 'EDQUOT'].includes(code)) return make('disk_full', 'cannot be opened: the disk is full');
   return make('unreadable', 'cannot be opened');

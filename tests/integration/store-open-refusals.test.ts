@@ -168,6 +168,8 @@ describe('opening the store refuses, and moves nothing, when the database', () =
     const skip = mountTmpfs(dataDir);
     if (skip) return context.skip(skip);
     gradedDataDir();
+    // As an older version left it: opening would narrow it, but cannot on a read-only file system.
+    chmodSync(dataDir, 0o755);
     execFileSync('mount', ['-o', 'remount,ro', dataDir], { stdio: 'pipe' });
     const error = await expectRefusedUntouched('read_only', () => openStore(dataDir, { lockWaitMs: 0 }));
     expect(error.message).toMatch(/EROFS/);
@@ -183,5 +185,19 @@ describe('opening the store refuses, and moves nothing, when the database', () =
     gradedDataDir();
     chmodSync(file, 0o200);
     await expectRefusedUntouched('unreadable', () => asUnprivileged(() => openStore(dataDir, { lockWaitMs: 0 })));
+  });
+});
+
+describe('opening the store refuses, and creates nothing, when the data folder', () => {
+  it('cannot be created: its parent is on a file system mounted read-only', async (context) => {
+    const skip = mountTmpfs(dataDir);
+    if (skip) return context.skip(skip);
+    execFileSync('mount', ['-o', 'remount,ro', dataDir], { stdio: 'pipe' });
+    const nested = join(dataDir, 'examiner');
+    const error = refusalOf(() => openStore(nested, { lockWaitMs: 0 }));
+    expect(error.code).toBe('read_only');
+    expect(error.message).toMatch(/EROFS/);
+    expect(storeErrorText(error).en).toContain(join(nested, DATABASE_FILE));
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });
