@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { API_PREFIX } from '@common/platform/wire';
 import {
   ContractFailure,
@@ -19,6 +20,7 @@ import { fullJitterDelay } from '../services/backoff';
 import type { PlatformHealthMonitor } from '../services/health';
 import type { SessionService } from '../services/session';
 import type { Store, WritableDb } from '../store/connection';
+import { syncDir, syncFile } from '../store/durable';
 import { sql } from '../store/sql';
 import { AttemptError, downloadAttempt, type AttemptFailure } from './fetch-recording';
 import { cacheUsage, evictionCandidates, purgeCandidates } from './quota';
@@ -333,8 +335,12 @@ export class DownloadService {
         return this.#fail(active, 'recording_corrupt', `the downloaded file's sha256 ${result.sha256} is not the platform's ${row.sha256}`);
       }
       const target = this.deps.folder.recordingFile(row.recording_id, row.content_type);
-      // The rename is the moment the recording becomes whole: never a half file under the final name.
+      // The rename is the moment the recording becomes whole: never a half file under the final
+      // name. Its bytes are on the disk before it, and the name before the row says ready, so a
+      // power cut cannot leave a ready row over a short or missing file.
+      await syncFile(partial);
       await rename(partial, target.absolute);
+      await syncDir(dirname(target.absolute));
       if (this.#stopped) return;
       this.#write((db) => markReady(db, row.recording_id, target.relative, newMediaId(), result.bytes, this.#now()));
       this.deps.log.info('recording downloaded', { recordingId: row.recording_id, bytes: result.bytes, resumedFrom: result.resumedFrom });

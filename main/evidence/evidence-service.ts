@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ContractFailure,
@@ -16,6 +17,7 @@ import type { MediaLookup, ServedMedia } from '../media/serve-media';
 import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
 import type { Store } from '../store/connection';
+import { syncDir, syncFile } from '../store/durable';
 import { makePrivateDir } from '../store/private-files';
 import { sql } from '../store/sql';
 import { AppendOnlyFile } from './evidence-file';
@@ -220,7 +222,12 @@ export class EvidenceService implements MediaLookup {
     return this.#finalise(row, abandoned);
   }
 
-  /** Remuxes the grown file into one that seeks, probes it and records what it holds. */
+  /**
+   * Remuxes the grown file into one that seeks, probes it and records what it holds. The remuxed
+   * file is on the disk before it takes its final name, and its name before the row says
+   * finished; the grown file goes last. A power cut at any point leaves the grown file, the
+   * finished one, or both, never neither.
+   */
   async #finalise(row: EvidenceRow, recovered: boolean): Promise<EvidenceRecording> {
     const partial = join(this.#dir, row.partial_file);
     const finalName = `${row.id}.webm`;
@@ -230,7 +237,9 @@ export class EvidenceService implements MediaLookup {
       const partialBytes = existsSync(partial) ? statSync(partial).size : 0;
       if (partialBytes > 0) {
         await this.runner.remux(partial, remuxing);
-        renameSync(remuxing, final);
+        await syncFile(remuxing);
+        await rename(remuxing, final);
+        await syncDir(this.#dir);
       } else if (!existsSync(final)) {
         throw new ContractFailure('media_corrupt_input', 'nothing of this recording reached the disk');
       }
@@ -247,6 +256,7 @@ export class EvidenceService implements MediaLookup {
                    WHERE id = ${row.id}`),
       );
       rmSync(partial, { force: true });
+      await syncDir(this.#dir).catch(() => undefined);
       return this.#announce(row.id);
     } catch (error) {
       rmSync(remuxing, { force: true });

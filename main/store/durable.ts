@@ -1,4 +1,5 @@
 import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -49,4 +50,28 @@ export function renameDurably(from: string, to: string): void {
   renameSync(from, to);
   fsyncDir(dirname(to));
   if (dirname(from) !== dirname(to)) fsyncDir(dirname(from));
+}
+
+/**
+ * `fsyncFile` without blocking the event loop, for files of gigabytes (recordings) whose flush
+ * can take seconds. Any descriptor flushes the file's data, whoever wrote it (ffmpeg, say).
+ */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `fsyncDir` without blocking the event loop. */
+export async function syncDir(path: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
