@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { API_PREFIX } from '@common/platform/wire';
@@ -107,10 +107,13 @@ export class DownloadService {
     return this.options.quotaBytes ?? 20 * GIB;
   }
 
-  /** Downloads cut short by a quit or crash resume; expired recordings are purged. */
+  /** Downloads cut short by a quit or crash resume; ready files cut short on disk download again; expired recordings are purged. */
   start(): void {
     this.deps.folder.ensure();
     this.deps.store.transaction((db) => db.run(sql`UPDATE media_recordings SET state = 'queued' WHERE state IN ('downloading', 'verifying')`));
+    for (const row of this.deps.store.reader.all<RecordingRow>(sql`SELECT * FROM media_recordings WHERE state = 'ready' ORDER BY recording_id`)) {
+      this.#checkSize(row);
+    }
     this.#purgeSafely();
     this.#purgeTimer = setInterval(() => this.#purgeSafely(), 3600_000);
     this.#purgeTimer.unref();
@@ -248,8 +251,39 @@ export class DownloadService {
     }
     const file = this.deps.folder.resolve(row.path);
     if (file === null) throw new ContractFailure('not_downloaded', `recording ${recordingId} has no file in the cache`);
+    if (!this.#checkSize(row)) {
+      this.#pump();
+      throw new ContractFailure('not_downloaded', `recording ${recordingId} was damaged in the cache and is downloading again`);
+    }
     this.#write((db) => db.run(sql`UPDATE media_recordings SET last_used_at = ${this.#now()} WHERE recording_id = ${recordingId}`));
     return { row: { ...row, path: row.path, media_id: row.media_id }, file };
+  }
+
+  /**
+   * Whether a ready recording's file is still the size the platform announced (and verified). One
+   * cut short or grown on disk since (a full disk, a crash of the file system, a hand) is never
+   * served: its row goes back in the queue and the file, with what was made of it, goes.
+   */
+  #checkSize(row: RecordingRow): boolean {
+    const file = row.path === null ? null : this.deps.folder.resolve(row.path);
+    const bytes = file === null ? null : sizeOnDisk(file);
+    if (bytes === row.expected_bytes) return true;
+    this.deps.log.warn('a downloaded recording is not its size on disk; downloading it again', { recordingId: row.recording_id, bytes, expected: row.expected_bytes });
+    const artefacts = this.deps.store.reader.all<{ path: string | null }>(
+      sql`SELECT path FROM media_artefacts WHERE recording_id = ${row.recording_id} OR other_recording_id = ${row.recording_id}`,
+    );
+    this.#write((db) => {
+      db.run(sql`DELETE FROM media_artefacts WHERE recording_id = ${row.recording_id} OR other_recording_id = ${row.recording_id}`);
+      db.run(sql`UPDATE media_recordings SET state = 'queued', path = NULL, media_id = NULL, bytes_done = 0, error = NULL, updated_at = ${this.#now()}
+                 WHERE recording_id = ${row.recording_id}`);
+    });
+    this.deps.onRemoved(row.recording_id);
+    for (const stored of [row.path, ...artefacts.map((artefact) => artefact.path)]) {
+      const path = stored === null ? null : this.deps.folder.resolve(stored);
+      if (path !== null) rmSync(path, { force: true });
+    }
+    this.#emitRecording(row.recording_id);
+    return false;
   }
 
   #pump(): void {
@@ -520,6 +554,16 @@ function codeFor(failure: AttemptFailure): [ErrorCode, string] {
       return ['platform_unreachable', failure.message];
     case 'aborted':
       return ['internal', 'aborted'];
+  }
+}
+
+/** A file's size, or null when there is no file. */
+function sizeOnDisk(path: string): number | null {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.size : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -375,6 +375,52 @@ describe('downloads', () => {
       await ready;
       const asked = proxy.requests.filter((request) => request.path.endsWith(main.recordingId)).map((request) => request.range);
       expect(asked).toEqual([null, `bytes=${String(kept)}-`]);
+      expect(sha256(readFileSync(cachedFile(second, main.recordingId)))).toBe(main.sha256);
+    } finally {
+      second?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      await proxy.close();
+    }
+  });
+
+  it('downloads again a ready recording cut short on disk, found at the next start and before use, and never serves the short file', async () => {
+    const proxy = new FlakyProxy(platform.url);
+    await proxy.start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'downloads-short-'));
+    const assignment = recorded[0] as Assignment;
+    const main = assignment.recordings[0] as Assignment['recordings'][number];
+    const asked = () => proxy.requests.filter((request) => request.path.endsWith(main.recordingId)).length;
+    const first = open(proxy.url, {}, dataDir);
+    let second: Opened | null = null;
+    try {
+      await first.login();
+      await first.recorded();
+      expect((await first.download(assignment.assignmentId)).state).toBe('ready');
+      const file = cachedFile(first, main.recordingId);
+      first.workstation.stop();
+      expect(asked()).toBe(1);
+      truncateSync(file, Math.floor(main.bytes / 2));
+
+      // At the next start, before anyone signs in: no longer ready, and the short file is gone.
+      second = open(proxy.url, {}, dataDir);
+      const row = second.workstation.store.reader.get<{ state: string; path: string | null; media_id: string | null }>(
+        sql`SELECT state, path, media_id FROM media_recordings WHERE recording_id = ${main.recordingId}`,
+      );
+      expect(row).toEqual({ state: 'queued', path: null, media_id: null });
+      expect(existsSync(file)).toBe(false);
+      // Signing in brings it from the platform again, whole.
+      const ready = second.waitFor('recordings.progress', (state) => state.assignmentId === assignment.assignmentId && state.state === 'ready');
+      await second.login();
+      await ready;
+      expect(asked()).toBe(2);
+      expect(sha256(readFileSync(cachedFile(second, main.recordingId)))).toBe(main.sha256);
+
+      // Cut short while the workstation runs: found when the review asks for it.
+      truncateSync(cachedFile(second, main.recordingId), 10);
+      const again = second.waitFor('recordings.progress', (state) => state.assignmentId === assignment.assignmentId && state.state === 'ready');
+      expect(await second.refusal('media.prepare', { recordingId: main.recordingId })).toBe('not_downloaded');
+      await again;
+      expect(asked()).toBe(3);
       expect(sha256(readFileSync(cachedFile(second, main.recordingId)))).toBe(main.sha256);
     } finally {
       second?.stop();
