@@ -67,6 +67,8 @@ export const ErrorCode = z.enum([
   'evidence_chunk_duplicate',
   /** The evidence recording is finished, failed or unknown: it takes no more chunks. */
   'evidence_closed',
+  /** A finished evidence file is not the size it was finished at (truncated or changed on disk): it is kept, not played. */
+  'evidence_damaged',
   /** The local database failed; details are in the main process log. */
   'storage_error',
   /** A bug on our side; details are in the main process log. */

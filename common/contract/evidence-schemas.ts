@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../platform/exams';
 import { Device } from '../platform/queue';
+import { ContractError } from './errors';
 
 /**
  * Schemas of evidence recording: the renderer records each camera of a live interview with
@@ -78,8 +79,11 @@ export const EvidenceRecording = z.strictObject({
   mediaId: z.string().regex(/^m[0-9a-f]{24}$/).nullable(),
   /** True when the workstation stopped before the recording was finished and it was finished from what reached the disk. */
   recovered: z.boolean(),
-  /** Why it failed, in English for logs; null unless failed. */
-  error: z.string().max(2000).nullable(),
+  /**
+   * Why it failed, null unless failed: the code for the examiner (evidence_damaged: the finished
+   * file changed on disk, so it is not played), the message in English for logs.
+   */
+  error: ContractError.nullable(),
 });
 export type EvidenceRecording = z.infer<typeof EvidenceRecording>;
 

@@ -1,4 +1,4 @@
-import type { EvidenceMimeType, EvidenceRecording, EvidenceState } from '@common/contract';
+import { ContractError, type EvidenceMimeType, type EvidenceRecording, type EvidenceState } from '@common/contract';
 import type { Device } from '@common/platform';
 
 /** A row of evidence_recordings (migration 0003), as SQLite returns it. */
@@ -22,6 +22,7 @@ export interface EvidenceRow {
   video_height: number | null;
   audio_codec: string | null;
   recovered: 0 | 1;
+  /** A ContractError as JSON (older versions wrote an English sentence). */
   error: string | null;
 }
 
@@ -41,6 +42,18 @@ export function recordingOf(row: EvidenceRow): EvidenceRecording {
     audio: row.audio_codec === null ? null : { codec: row.audio_codec },
     mediaId: row.state === 'finished' ? row.media_id : null,
     recovered: row.recovered === 1,
-    error: row.error,
+    error: row.state === 'failed' ? errorOf(row.error) : null,
   };
+}
+
+/** The stored failure; a sentence from an older version is an ffmpeg failure, which is all they stored. */
+export function errorOf(stored: string | null): ContractError {
+  const text = stored ?? 'unknown failure';
+  try {
+    const parsed = ContractError.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Not JSON: a sentence from before errors had codes.
+  }
+  return { code: 'media_failed', message: text.slice(0, 2000) };
 }

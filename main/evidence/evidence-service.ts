@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   ContractFailure,
   EVIDENCE_LIMITS,
+  type ContractError,
   type EvidenceChunkAck,
   type EvidenceChunkInput,
   type EvidenceMimeType,
@@ -13,6 +14,7 @@ import {
 import { AssignmentList, type Assignment, type Device } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
+import { MediaJobError } from '../media/failures';
 import type { MediaLookup, ServedMedia } from '../media/serve-media';
 import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
@@ -152,15 +154,22 @@ export class EvidenceService implements MediaLookup {
       .map(recordingOf);
   }
 
-  /** The finished file of one of the signed-in examiner's recordings, for the review player; null otherwise. */
+  /**
+   * The finished file of one of the signed-in examiner's recordings, for the review player; null
+   * otherwise. A file that is not the size it was finished at is marked damaged, never served.
+   */
   fileFor(recordingId: string): EvidenceFile | null {
     const examinerId = this.session.session?.examiner.id;
     if (examinerId === undefined) return null;
     const row = this.#row(recordingId, examinerId);
     if (row?.state !== 'finished' || row.final_file === null) return null;
     const path = join(this.#dir, row.final_file);
-    if (!existsSync(path)) return null;
-    return { path, contentType: row.mime_type, bytes: statSync(path).size };
+    const bytes = sizeOnDisk(path);
+    if (bytes !== row.bytes) {
+      this.#markDamaged(row, bytes);
+      return null;
+    }
+    return { path, contentType: row.mime_type, bytes };
   }
 
   /** The media library's view of evidence: a finished file of the signed-in examiner by its media id, for /media/<id>. */
@@ -174,8 +183,16 @@ export class EvidenceService implements MediaLookup {
     return file ? { file: file.path, size: file.bytes, contentType: file.contentType, etag: `"${mediaId}"` } : null;
   }
 
-  /** At start: finishes every recording a crash (or a kill) left unfinished, from what reached the disk. */
+  /**
+   * At start: marks every finished file that is not the size it was finished at (truncated or
+   * changed on disk) as damaged, then finishes every recording a crash (or a kill) left
+   * unfinished, from what reached the disk.
+   */
   async recover(): Promise<void> {
+    for (const row of this.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state = 'finished' ORDER BY started_at`)) {
+      const bytes = row.final_file === null ? null : sizeOnDisk(join(this.#dir, row.final_file));
+      if (bytes !== row.bytes) this.#markDamaged(row, bytes);
+    }
     const rows = this.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state IN ('recording', 'finishing') ORDER BY started_at`);
     for (const row of rows) {
       if (this.#stopped) return;
@@ -276,10 +293,23 @@ export class EvidenceService implements MediaLookup {
   }
 
   #markFailed(id: string, error: unknown): void {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
     this.log.error('evidence: a recording failed', { recordingId: id, error });
-    this.store.transaction((db) => db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${message} WHERE id = ${id}`));
+    const stored = JSON.stringify(contractErrorOf(error));
+    this.store.transaction((db) => db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${stored} WHERE id = ${id}`));
     this.#announce(id);
+  }
+
+  /** A finished file that is not the size it was finished at: kept, but never served, and shown as damaged. */
+  #markDamaged(row: EvidenceRow, bytesOnDisk: number | null): void {
+    const error: ContractError = {
+      code: 'evidence_damaged',
+      message: bytesOnDisk === null ? `the finished file ${row.final_file ?? ''} is gone` : `the finished file is ${bytesOnDisk} bytes on disk; it was ${row.bytes} when finished`,
+    };
+    this.log.error('evidence: a finished recording changed on disk', { recordingId: row.id, ...error });
+    this.store.transaction((db) =>
+      db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${JSON.stringify(error)} WHERE id = ${row.id} AND state = 'finished'`),
+    );
+    this.#announce(row.id);
   }
 
   #announce(id: string): EvidenceRecording {
@@ -321,6 +351,22 @@ export class EvidenceService implements MediaLookup {
     if (!found) throw new ContractFailure('not_found', 'no live assignment of this examiner has that id');
     return found;
   }
+}
+
+/** A file's size, or null when there is no file. */
+function sizeOnDisk(path: string): number | null {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.size : null;
+  } catch {
+    return null;
+  }
+}
+
+function contractErrorOf(error: unknown): ContractError {
+  if (error instanceof ContractFailure) return { code: error.code, message: error.message.slice(0, 2000) };
+  if (error instanceof MediaJobError) return contractErrorOf(error.toContractFailure());
+  return { code: 'internal', message: (error instanceof Error ? error.message : String(error)).slice(0, 2000) };
 }
 
 function storageFailure(error: unknown, what: string): ContractFailure {

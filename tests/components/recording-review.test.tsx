@@ -135,6 +135,22 @@ describe('the review player fed with an assignment', () => {
     expect(screen.queryByTestId('export-panel')).toBeNull();
   });
 
+  it('says an evidence file changed on disk is damaged, and does not play it', async () => {
+    fakeExaminer.handle('recordings.state', () => ({ assignmentId: liveAssignment.assignmentId, state: 'none', bytesDone: 0, bytes: 0, recordings: [] }));
+    const damaged: EvidenceRecording = {
+      ...evidence('main', MAIN_MEDIA),
+      state: 'failed',
+      mediaId: null,
+      error: { code: 'evidence_damaged', message: 'the finished file is 2500 bytes on disk; it was 5000 when finished' },
+    };
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [damaged, evidence('side', SIDE_MEDIA)] }));
+    renderInApp(<RecordingReview assignment={liveAssignment} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} />);
+    await waitFor(() => expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('failed'));
+    expect(screen.getByTestId('angle-main').textContent).toContain('该取证录像文件在磁盘上已损坏或被截断');
+    expect(videoOf('main')).toBeNull();
+    expect(videoOf('side')?.getAttribute('src')).toBe(`/media/${SIDE_MEDIA}`);
+  });
+
   it('adds a note at the moment typing began, and never treats the typed letters as player keys', async () => {
     fakeExaminer.handle('recordings.state', () => downloads('ready'));
     fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));

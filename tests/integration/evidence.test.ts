@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -157,6 +157,44 @@ describe('evidence recording in main', () => {
     const recorded = assignments.find((item) => item.assignment.kind === 'recorded')?.assignment;
     if (!recorded) throw new Error('the demo has no recorded assignment');
     await expect(ws.call('evidence.start', { assignmentId: recorded.assignmentId, device: 'main' })).rejects.toThrow(/not_found/);
+  });
+
+  it('marks a finished recording cut short on disk as damaged, before serving it and at the next start, and keeps its file unserved', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'evidence-damaged-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await signedIn(dataDir);
+    const record = async (device: 'main' | 'side') => {
+      const { recordingId } = await first.ws.call('evidence.start', { assignmentId: first.assignmentId, device });
+      for (const [seq, chunk] of chunks.entries()) await send(first.ws, recordingId, seq, chunk);
+      return first.ws.call('evidence.finish', { recordingId });
+    };
+    const main = await record('main');
+    const side = await record('side');
+    const fileOf = (recording: EvidenceRecording) => join(dataDir, EVIDENCE_DIR, `${recording.recordingId}.webm`);
+    expect(main.bytes).toBe(statSync(fileOf(main)).size);
+
+    // Cut short while the workstation runs: found when the player asks for it, and not served.
+    const damaged = first.ws.waitFor('evidence.recording', (recording) => recording.recordingId === main.recordingId);
+    truncateSync(fileOf(main), Math.floor(main.bytes / 2));
+    expect(first.ws.workstation.media.lookup(main.mediaId ?? '')).toBeNull();
+    expect(await damaged).toMatchObject({ state: 'failed', mediaId: null, error: { code: 'evidence_damaged' } });
+    expect(statSync(fileOf(main)).size).toBe(Math.floor(main.bytes / 2));
+    // The other camera's file is whole and still served.
+    expect(first.ws.workstation.media.lookup(side.mediaId ?? '')?.size).toBe(side.bytes);
+    first.ws.stop();
+
+    // Cut short while the workstation was stopped: found at the next start, before anything asks.
+    truncateSync(fileOf(side), side.bytes - 1);
+    const second = await signedIn(dataDir);
+    const listed = (await second.ws.call('evidence.list', { assignmentId: second.assignmentId })).recordings;
+    expect(listed.map((recording) => [recording.device, recording.state, recording.error?.code, recording.mediaId])).toEqual([
+      ['main', 'failed', 'evidence_damaged', null],
+      ['side', 'failed', 'evidence_damaged', null],
+    ]);
+    expect(listed.find((recording) => recording.device === 'side')?.error?.message).toContain(`it was ${side.bytes} when finished`);
+    expect(second.ws.workstation.media.lookup(side.mediaId ?? '')).toBeNull();
+    // Both files are kept: they are still the evidence there is.
+    expect(readdirSync(join(dataDir, EVIDENCE_DIR)).sort()).toEqual([`${main.recordingId}.webm`, `${side.recordingId}.webm`].sort());
   });
 
   it('keeps what was acknowledged when the workstation is killed mid-recording, and finishes it at the next start', async () => {

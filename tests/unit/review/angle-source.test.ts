@@ -70,10 +70,21 @@ describe('what the player shows of one angle', () => {
     expect(source).toMatchObject({ kind: 'ready', strip: { state: 'ready', value: strip }, waveform: { state: 'failed', code: 'media_timed_out' } });
   });
 
-  it('plays a finished evidence recording as it is', () => {
-    expect(evidenceSource(MEDIA, 'finished')).toEqual({ kind: 'ready', mediaId: MEDIA, probe: null, provisional: false, strip: { state: 'none' }, waveform: { state: 'none' } });
-    expect(evidenceSource(null, 'recording')).toEqual({ kind: 'preparing', progress: null });
-    expect(evidenceSource(MEDIA, 'failed')).toEqual({ kind: 'failed', code: 'media_failed' });
+  it('plays a finished evidence recording as it is, and says why a failed one is not played', () => {
+    expect(evidenceSource({ mediaId: MEDIA, state: 'finished', error: null })).toEqual({
+      kind: 'ready',
+      mediaId: MEDIA,
+      probe: null,
+      provisional: false,
+      strip: { state: 'none' },
+      waveform: { state: 'none' },
+    });
+    expect(evidenceSource({ mediaId: null, state: 'recording', error: null })).toEqual({ kind: 'preparing', progress: null });
+    expect(evidenceSource({ mediaId: null, state: 'failed', error: { code: 'evidence_damaged', message: 'the finished file is 10 bytes on disk; it was 20 when finished' } })).toEqual({
+      kind: 'failed',
+      code: 'evidence_damaged',
+    });
+    expect(evidenceSource({ mediaId: null, state: 'failed', error: null })).toEqual({ kind: 'failed', code: 'media_failed' });
   });
 
   it('asks for files by media id under /media/', () => {

@@ -63,7 +63,7 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
   };
   const evidenceOf = (angle: Device): AngleSource => {
     const latest = evidence.filter((recording) => recording.device === angle).at(-1);
-    return latest ? evidenceSource(latest.mediaId, latest.state) : { kind: 'absent' };
+    return latest ? evidenceSource(latest) : { kind: 'absent' };
   };
   const sourceOf = shown === 'recordings' ? recordingOf : evidenceOf;
   const main = sourceOf('main');

@@ -1,4 +1,4 @@
-import type { ContractError, DownloadState, ErrorCode, MediaProbe, RecordingArtefacts, RecordingDownload, ThumbnailStrip, Waveform } from '@common/contract';
+import type { ContractError, DownloadState, ErrorCode, EvidenceRecording, MediaProbe, RecordingArtefacts, RecordingDownload, ThumbnailStrip, Waveform } from '@common/contract';
 
 /** What the scrubber can show of one part of a recording while it is being made (none: not made for this kind of recording). */
 export type PartState<T> = { readonly state: 'none' } | { readonly state: 'pending' } | { readonly state: 'ready'; readonly value: T } | { readonly state: 'failed'; readonly code: ErrorCode };
@@ -70,9 +70,10 @@ export function angleSource(download: RecordingDownload | undefined, artefacts: 
   };
 }
 
-/** A finished evidence recording of a live interview: played as it is, without strip or waveform. */
-export function evidenceSource(mediaId: string | null, state: string): AngleSource {
-  if (state === 'failed') return { kind: 'failed', code: 'media_failed' };
+/** A finished evidence recording of a live interview: played as it is, without strip or waveform; a failed one says why. */
+export function evidenceSource(recording: Pick<EvidenceRecording, 'mediaId' | 'state' | 'error'>): AngleSource {
+  const { mediaId, state } = recording;
+  if (state === 'failed') return { kind: 'failed', code: recording.error?.code ?? 'media_failed' };
   if (mediaId === null || state !== 'finished') return { kind: 'preparing', progress: null };
   return { kind: 'ready', mediaId, probe: null, provisional: false, strip: { state: 'none' }, waveform: { state: 'none' } };
 }
