@@ -2,7 +2,7 @@ import { ContractFailure, type HostKind, type RecoveryReport, type SheetStatus }
 import { AssignmentList, Exam, ExamList } from '@common/platform';
 import { EventHub } from './contract/event-hub';
 import { createDispatcher, type Dispatch } from './contract/dispatcher';
-import { createEvidenceService, type EvidenceService } from './evidence';
+import { createEvidenceService, type EvidenceOptions, type EvidenceService } from './evidence';
 import type { WorkstationConfig } from './config';
 import type { Logger } from './log';
 import { createMediaStack, type MediaStackOptions } from './media';
@@ -49,6 +49,8 @@ export interface WorkstationOptions {
   readonly backupIntervalMs?: number;
   /** Downloads (concurrency, quota, purge) and media jobs (concurrency, time limits). */
   readonly media?: MediaStackOptions;
+  /** Evidence recording's disk space rules (tests on a small disk). */
+  readonly evidence?: EvidenceOptions;
   /** The realtime connection's heartbeat timing (tests make it shorter). */
   readonly live?: LiveServiceOptions;
   /** How often to try to make the disk space reserve again while the disk is full. */
@@ -97,7 +99,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       },
     },
   );
-  const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir, runner: media.runner });
+  const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir, runner: media.runner }, options.evidence);
 
   const dispatch = createDispatcher(
     {

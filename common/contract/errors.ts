@@ -67,6 +67,8 @@ export const ErrorCode = z.enum([
   'evidence_chunk_duplicate',
   /** The evidence recording is finished, failed or unknown: it takes no more chunks. */
   'evidence_closed',
+  /** Too little free disk space to record evidence: the recording did not start, or stopped with what was recorded kept. */
+  'evidence_no_space',
   /** A finished evidence file is not the size it was finished at (truncated or changed on disk): it is kept, not played. */
   'evidence_damaged',
   /** The local database failed; details are in the main process log. */

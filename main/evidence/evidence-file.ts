@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { syncDir } from '../store/durable';
 import { PRIVATE_FILE_MODE } from '../store/private-files';
 
 /**
@@ -17,7 +18,7 @@ export class AppendOnlyFile {
   static async create(path: string): Promise<AppendOnlyFile> {
     const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
     try {
-      await syncDirectory(dirname(path));
+      await syncDir(dirname(path));
       return new AppendOnlyFile(handle, 0);
     } catch (error) {
       await handle.close();
@@ -29,29 +30,31 @@ export class AppendOnlyFile {
     return this.size;
   }
 
+  /**
+   * Appends a chunk and syncs it. A write that fails part-way (a full disk) is cut off again, so
+   * the file stays exactly the chunks acknowledged so far and the space the torn piece took is
+   * given back; the error is rethrown.
+   */
   async append(data: Uint8Array): Promise<number> {
-    let written = 0;
-    while (written < data.byteLength) {
-      const { bytesWritten } = await this.handle.write(data, written, data.byteLength - written, null);
-      written += bytesWritten;
+    try {
+      let written = 0;
+      while (written < data.byteLength) {
+        const { bytesWritten } = await this.handle.write(data, written, data.byteLength - written, this.size + written);
+        written += bytesWritten;
+      }
+      await this.handle.datasync();
+    } catch (error) {
+      await this.handle
+        .truncate(this.size)
+        .then(() => this.handle.datasync())
+        .catch(() => undefined);
+      throw error;
     }
-    await this.handle.datasync();
     this.size += data.byteLength;
     return this.size;
   }
 
   async close(): Promise<void> {
     await this.handle.close();
-  }
-}
-
-/** A new file's name is only durable once its directory is synced. */
-async function syncDirectory(path: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
   }
 }

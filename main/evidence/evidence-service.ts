@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ContractFailure,
@@ -14,7 +14,7 @@ import {
 import { AssignmentList, type Assignment, type Device } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
-import { MediaJobError } from '../media/failures';
+import { isNoSpace, MediaJobError } from '../media/failures';
 import type { MediaLookup, ServedMedia } from '../media/serve-media';
 import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
@@ -22,6 +22,16 @@ import type { Store } from '../store/connection';
 import { syncDir, syncFile } from '../store/durable';
 import { makePrivateDir } from '../store/private-files';
 import { sql } from '../store/sql';
+import {
+  EVIDENCE_RESERVE_BYTES,
+  EVIDENCE_START_HEADROOM_BYTES,
+  freeBytes,
+  mayRemux,
+  mayStart,
+  mayWrite,
+  type EvidenceSpaceOptions,
+  type SpaceRules,
+} from './disk-space';
 import { AppendOnlyFile } from './evidence-file';
 import { recordingOf, type EvidenceRow } from './evidence-rows';
 import type { EvidenceMedia } from './remux';
@@ -50,16 +60,23 @@ export interface EvidenceFile {
   readonly bytes: number;
 }
 
+export type EvidenceOptions = EvidenceSpaceOptions;
+
 /**
  * Evidence recordings of live interviews, in main: one file per camera, grown chunk by chunk
  * (each synced before it is acknowledged) and remuxed by ffmpeg when the recording ends, so the
  * review player can seek in it. Rows in evidence_recordings link each file to the examiner's
  * assignment. A recording cut short by a crash is finished at the next start from what reached
- * the disk, and marked recovered.
+ * the disk, and marked recovered. Recording leaves free disk space to the rest of the workstation
+ * (`disk-space.ts`): it does not start, or stops with what it has, rather than fill the disk.
  */
 export class EvidenceService implements MediaLookup {
   readonly #open = new Map<string, OpenRecording>();
+  /** Recordings being finished (remuxed), so a second finish waits for the first. */
+  readonly #finishing = new Map<string, Promise<EvidenceRecording>>();
   readonly #dir: string;
+  readonly #rules: SpaceRules;
+  readonly #freeBytes: (dir: string) => Promise<number>;
   #stopped = false;
 
   constructor(
@@ -70,17 +87,27 @@ export class EvidenceService implements MediaLookup {
     private readonly events: EventHub,
     private readonly log: Logger,
     dataDir: string,
+    options: EvidenceOptions = {},
     private readonly now: () => Date = () => new Date(),
   ) {
     this.#dir = join(dataDir, EVIDENCE_DIR);
+    this.#rules = {
+      reserveBytes: options.reserveBytes ?? EVIDENCE_RESERVE_BYTES,
+      startHeadroomBytes: options.startHeadroomBytes ?? EVIDENCE_START_HEADROOM_BYTES,
+    };
+    this.#freeBytes = options.freeBytes ?? freeBytes;
   }
 
   async start(input: { assignmentId: string; device: Device; mimeType: EvidenceMimeType }): Promise<{ recordingId: string }> {
     const examinerId = this.session.requireExaminerId();
     const assignment = await this.#liveAssignment(examinerId, input.assignmentId);
+    makePrivateDir(this.#dir);
+    const free = await this.#free();
+    if (free !== null && !mayStart(this.#rules, free, this.#openBytes())) {
+      throw new ContractFailure('evidence_no_space', `${free} bytes are free; recording needs ${this.#rules.reserveBytes + this.#rules.startHeadroomBytes} left to the rest of the workstation and to start`);
+    }
     const id = `ev-${randomUUID()}`;
     const partial = `${id}.part.webm`;
-    makePrivateDir(this.#dir);
     const file = await AppendOnlyFile.create(join(this.#dir, partial)).catch((error: unknown) => {
       throw storageFailure(error, 'cannot create the evidence file');
     });
@@ -112,14 +139,22 @@ export class EvidenceService implements MediaLookup {
       if (data.byteLength > EVIDENCE_LIMITS.maxChunkBytes) {
         throw new ContractFailure('invalid_input', `a chunk holds at most ${EVIDENCE_LIMITS.maxChunkBytes} bytes`);
       }
+      const free = await this.#free();
+      if (free !== null && !mayWrite(this.#rules, free, this.#openBytes(), data.byteLength)) {
+        throw this.#stopForSpace(recording, `${free} bytes are free: the reserve of ${this.#rules.reserveBytes} and the room to finish the open recordings are kept`);
+      }
       let bytes: number;
       try {
         bytes = await recording.file.append(data);
       } catch (error) {
+        // The disk filled up under us (another program): the file was cut back to what was
+        // acknowledged, which is finished like a recording stopped for space.
+        if (isNoSpace(error)) throw this.#stopForSpace(recording, `the disk is full: ${(error as Error).message}`);
         // A half-written chunk would corrupt every later one: the recording ends here.
         recording.closed = true;
-        await this.#fail(recording, error);
-        throw storageFailure(error, 'cannot write the evidence file');
+        const failure = storageFailure(error, 'cannot write the evidence file');
+        await this.#fail(recording, failure);
+        throw failure;
       }
       recording.nextSeq++;
       this.#touch(recording);
@@ -136,15 +171,20 @@ export class EvidenceService implements MediaLookup {
     return write;
   }
 
-  /** Ends a recording and remuxes it; finishing one that is already finished answers it again. */
+  /**
+   * Ends a recording and remuxes it; finishing one that is already finished answers it again,
+   * and one whose finishing waited for ffmpeg or disk space is finished now.
+   */
   async finish(recordingId: string): Promise<EvidenceRecording> {
+    const finishing = this.#finishing.get(recordingId);
+    if (finishing) return finishing;
     const recording = this.#open.get(recordingId);
-    if (!recording) {
-      const row = this.#row(recordingId, this.session.requireExaminerId());
-      if (row?.state === 'finished') return recordingOf(row);
-      throw new ContractFailure(row ? 'evidence_closed' : 'not_found', row ? `the recording is ${row.state}` : 'no such evidence recording');
-    }
-    return this.#close(recording, false);
+    if (recording) return this.#end(recording, false);
+    const row = this.#row(recordingId, this.session.requireExaminerId());
+    if (row?.state === 'finished') return recordingOf(row);
+    // Ended but not finished (ffmpeg was missing, the disk full): finished now, if it can be.
+    if (row?.state === 'finishing' || row?.state === 'recording') return this.#finaliseOnce(row, false);
+    throw new ContractFailure(row ? 'evidence_closed' : 'not_found', row ? `the recording is ${row.state}` : 'no such evidence recording');
   }
 
   list(assignmentId: string): EvidenceRecording[] {
@@ -198,7 +238,9 @@ export class EvidenceService implements MediaLookup {
       if (this.#stopped) return;
       if (this.#open.has(row.id)) continue;
       try {
-        await this.#finalise(row, true);
+        // Cut short while recording: finished from what reached the disk. Already ended (its
+        // finishing waited for ffmpeg or for space): finished as it would have been.
+        await this.#finaliseOnce(row, row.state === 'recording');
       } catch (error) {
         this.log.warn('evidence: an unfinished recording could not be recovered', { recordingId: row.id, error });
       }
@@ -221,6 +263,24 @@ export class EvidenceService implements MediaLookup {
     }));
   }
 
+  /** Ends an open recording and finishes it; a second finish meanwhile waits for this one. */
+  #end(recording: OpenRecording, abandoned: boolean): Promise<EvidenceRecording> {
+    const finishing = this.#close(recording, abandoned).finally(() => this.#finishing.delete(recording.id));
+    this.#finishing.set(recording.id, finishing);
+    return finishing;
+  }
+
+  /**
+   * Too little space for the next chunk: the recording ends with what it has, which is finished
+   * (remuxed) at once, for which room was kept. The renderer hears why from the refused chunk.
+   */
+  #stopForSpace(recording: OpenRecording, why: string): ContractFailure {
+    recording.closed = true;
+    this.log.warn('evidence: recording stopped for lack of disk space; what was recorded is kept', { recordingId: recording.id, bytes: recording.file.bytes, why });
+    this.#end(recording, false).catch(() => undefined);
+    return new ContractFailure('evidence_no_space', `the recording stopped after ${recording.file.bytes} bytes, which are kept: ${why}`);
+  }
+
   async #close(recording: OpenRecording, abandoned: boolean): Promise<EvidenceRecording> {
     if (recording.idle) clearTimeout(recording.idle);
     recording.closed = true;
@@ -239,6 +299,14 @@ export class EvidenceService implements MediaLookup {
     return this.#finalise(row, abandoned);
   }
 
+  #finaliseOnce(row: EvidenceRow, recovered: boolean): Promise<EvidenceRecording> {
+    const running = this.#finishing.get(row.id);
+    if (running) return running;
+    const finishing = this.#finalise(row, recovered).finally(() => this.#finishing.delete(row.id));
+    this.#finishing.set(row.id, finishing);
+    return finishing;
+  }
+
   /**
    * Remuxes the grown file into one that seeks, probes it and records what it holds. The remuxed
    * file is on the disk before it takes its final name, and its name before the row says
@@ -251,19 +319,23 @@ export class EvidenceService implements MediaLookup {
     const final = join(this.#dir, finalName);
     const remuxing = join(this.#dir, `${row.id}.remux.webm`);
     try {
-      const partialBytes = existsSync(partial) ? statSync(partial).size : 0;
+      const partialBytes = sizeOnDisk(partial) ?? 0;
       if (partialBytes > 0) {
+        const free = await this.#free();
+        if (free !== null && !mayRemux(this.#rules, free, partialBytes)) {
+          throw new ContractFailure('evidence_no_space', `${free} bytes are free, too few to finish a recording of ${partialBytes} bytes and keep the reserve; it is kept and finished when there is room`);
+        }
         await this.runner.remux(partial, remuxing);
         await syncFile(remuxing);
         await rename(remuxing, final);
         await syncDir(this.#dir);
-      } else if (!existsSync(final)) {
+      } else if (sizeOnDisk(final) === null) {
         throw new ContractFailure('media_corrupt_input', 'nothing of this recording reached the disk');
       }
       const probe = await this.runner.probe(final);
       if (probe.video === null && probe.audio === null) throw new ContractFailure('media_corrupt_input', 'the recording holds no audio or video');
       const finishedAt = this.now().toISOString();
-      const bytes = statSync(final).size;
+      const bytes = (await stat(final)).size;
       this.store.transaction((db) =>
         db.run(sql`UPDATE evidence_recordings
                    SET state = 'finished', final_file = ${finalName}, bytes = ${bytes}, finished_at = ${finishedAt},
@@ -272,31 +344,46 @@ export class EvidenceService implements MediaLookup {
                        audio_codec = ${probe.audio?.codec ?? null}, recovered = ${recovered ? 1 : 0}, error = NULL
                    WHERE id = ${row.id}`),
       );
-      rmSync(partial, { force: true });
-      await syncDir(this.#dir).catch(() => undefined);
-      return this.#announce(row.id);
     } catch (error) {
-      rmSync(remuxing, { force: true });
-      // Without ffmpeg nothing is wrong with the recording: it stays unfinished and is finished
-      // at a later start. Otherwise the grown file stays too: it is the evidence.
-      if (error instanceof ContractFailure && error.code === 'ffmpeg_missing') throw error;
+      await rm(remuxing, { force: true }).catch(() => undefined);
+      // Nothing is wrong with the recording without ffmpeg, without room, or when we are
+      // quitting: it stays unfinished and is finished later (again, or at the next start).
+      // Otherwise the grown file stays too: it is the evidence.
+      if (this.#stopped || isDeferred(error)) throw error;
       this.#markFailed(row.id, error);
       throw error;
     }
+    try {
+      await rm(partial, { force: true });
+      await syncDir(this.#dir);
+    } catch (error) {
+      // The recording is finished; a grown file left behind only takes space.
+      this.log.warn('evidence: the grown file of a finished recording could not be deleted', { recordingId: row.id, error });
+    }
+    return this.#announce(row.id);
   }
 
-  async #fail(recording: OpenRecording, error: unknown): Promise<void> {
+  async #fail(recording: OpenRecording, error: ContractFailure): Promise<void> {
     this.#open.delete(recording.id);
     if (recording.idle) clearTimeout(recording.idle);
     await recording.file.close().catch(() => undefined);
-    this.#markFailed(recording.id, error);
+    this.#markFailed(recording.id, error, { bytes: recording.file.bytes, chunks: recording.nextSeq });
   }
 
-  #markFailed(id: string, error: unknown): void {
+  #markFailed(id: string, error: unknown, kept?: { bytes: number; chunks: number }): void {
     this.log.error('evidence: a recording failed', { recordingId: id, error });
     const stored = JSON.stringify(contractErrorOf(error));
-    this.store.transaction((db) => db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${stored} WHERE id = ${id}`));
-    this.#announce(id);
+    try {
+      this.store.transaction((db) =>
+        db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${stored},
+                     bytes = COALESCE(${kept?.bytes ?? null}, bytes), chunks = COALESCE(${kept?.chunks ?? null}, chunks)
+                   WHERE id = ${id}`),
+      );
+      this.#announce(id);
+    } catch (failure) {
+      // A full disk refuses this too: the row stays unfinished and is looked at again at the next start.
+      this.log.error('evidence: could not record a failure', { recordingId: id, error: failure });
+    }
   }
 
   /** A finished file that is not the size it was finished at: kept, but never served, and shown as damaged. */
@@ -325,9 +412,26 @@ export class EvidenceService implements MediaLookup {
     recording.idle = setTimeout(() => {
       if (this.#open.get(recording.id) !== recording) return;
       this.log.warn('evidence: a recording received nothing for a while; finishing it from its file', { recordingId: recording.id });
-      this.#close(recording, true).catch(() => undefined);
+      this.#end(recording, true).catch(() => undefined);
     }, ABANDONED_AFTER_MS);
     recording.idle.unref();
+  }
+
+  /** Bytes the open recordings hold: each needs as much again to be finished. */
+  #openBytes(): number {
+    let total = 0;
+    for (const recording of this.#open.values()) total += recording.file.bytes;
+    return total;
+  }
+
+  /** Free bytes on the evidence disk; null when the disk cannot say (then nothing is refused for space). */
+  async #free(): Promise<number | null> {
+    try {
+      return await this.#freeBytes(this.#dir);
+    } catch (error) {
+      this.log.warn('evidence: cannot tell the free disk space', { error });
+      return null;
+    }
   }
 
   #openRecording(recordingId: string): OpenRecording {
@@ -353,6 +457,11 @@ export class EvidenceService implements MediaLookup {
   }
 }
 
+/** Failures after which a recording is finished later rather than marked failed: nothing is wrong with it. */
+function isDeferred(error: unknown): boolean {
+  return error instanceof ContractFailure && (error.code === 'ffmpeg_missing' || error.code === 'evidence_no_space' || error.code === 'disk_full');
+}
+
 /** A file's size, or null when there is no file. */
 function sizeOnDisk(path: string): number | null {
   try {
@@ -370,6 +479,5 @@ function contractErrorOf(error: unknown): ContractError {
 }
 
 function storageFailure(error: unknown, what: string): ContractFailure {
-  const code = (error as NodeJS.ErrnoException).code;
-  return new ContractFailure(code === 'ENOSPC' ? 'disk_full' : 'storage_error', `${what}: ${(error as Error).message}`, { cause: error });
+  return new ContractFailure(isNoSpace(error) ? 'evidence_no_space' : 'storage_error', `${what}: ${(error as Error).message}`, { cause: error });
 }

@@ -3,11 +3,11 @@ import type { Logger } from '../log';
 import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
 import type { Store } from '../store/connection';
-import { EvidenceService } from './evidence-service';
+import { EvidenceService, type EvidenceOptions } from './evidence-service';
 import type { FfmpegRunner } from '../media/runner';
 import { EvidenceMedia } from './remux';
 
-export { EvidenceService, EVIDENCE_DIR, type EvidenceFile } from './evidence-service';
+export { EvidenceService, EVIDENCE_DIR, type EvidenceFile, type EvidenceOptions } from './evidence-service';
 
 export interface EvidenceDeps {
   readonly store: Store;
@@ -21,6 +21,6 @@ export interface EvidenceDeps {
 }
 
 /** The evidence service, running ffmpeg through the workstation's one runner. */
-export function createEvidenceService(deps: EvidenceDeps): EvidenceService {
-  return new EvidenceService(deps.store, deps.session, deps.cache, new EvidenceMedia(deps.runner), deps.events, deps.log, deps.dataDir);
+export function createEvidenceService(deps: EvidenceDeps, options: EvidenceOptions = {}): EvidenceService {
+  return new EvidenceService(deps.store, deps.session, deps.cache, new EvidenceMedia(deps.runner), deps.events, deps.log, deps.dataDir, options);
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '@common/contract';
+import type { EvidenceOptions } from '../../main/evidence';
 import { silentLogger, type Logger } from '../../main/log';
 import type { SyncOptions } from '../../main/services/sync';
 import { createWorkstation, type Workstation } from '../../main/workstation';
@@ -17,7 +18,7 @@ export interface TestWorkstation {
 }
 
 /** A real workstation (store in its own temp folder, real sync worker) pointed at a platform URL. */
-export function startWorkstation(platformUrl: string, options: { sync?: SyncOptions; dataDir?: string; log?: Logger } = {}): TestWorkstation {
+export function startWorkstation(platformUrl: string, options: { sync?: SyncOptions; dataDir?: string; log?: Logger; evidence?: EvidenceOptions } = {}): TestWorkstation {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'examiner-ws-'));
   const workstation = createWorkstation({
     host: 'browser',
@@ -26,6 +27,7 @@ export function startWorkstation(platformUrl: string, options: { sync?: SyncOpti
     healthIntervalMs: { online: 1_000, offline: 100 },
     sync: { baseDelayMs: 20, maxDelayMs: 500, ...options.sync },
     backupIntervalMs: 3_600_000,
+    ...(options.evidence && { evidence: options.evidence }),
   });
   workstation.start();
   return {

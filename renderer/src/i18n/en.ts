@@ -80,6 +80,7 @@ export const en: Messages = {
     evidence_chunk_gap: 'Part of the evidence recording was lost; the recording was stopped.',
     evidence_chunk_duplicate: 'A part of the evidence recording arrived twice; the copy was ignored.',
     evidence_closed: 'This evidence recording has already ended.',
+    evidence_no_space: 'Too little free disk space: the evidence recording did not start or has stopped; what was recorded so far is kept. Free some space to record again.',
     evidence_damaged: 'This evidence file is damaged or truncated on disk (not the size it was finished at). It is kept but not played.',
     storage_error: 'The local database failed. Please contact support.',
     internal: 'The workstation hit an internal error. Please contact support.',

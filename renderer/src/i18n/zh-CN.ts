@@ -32,6 +32,7 @@ const errors: Record<ErrorCode, string> = {
   evidence_chunk_gap: '取证录像有一段丢失，录像已停止。',
   evidence_chunk_duplicate: '取证录像的某一段重复到达，重复部分已忽略。',
   evidence_closed: '该取证录像已结束。',
+  evidence_no_space: '磁盘剩余空间不足，取证录像未能开始或已停止；已录制的部分已保存。请清理磁盘空间后再录制。',
   evidence_damaged: '该取证录像文件在磁盘上已损坏或被截断（与录制完成时的大小不符），文件已保留，但不予播放。',
   storage_error: '本机数据库出错，请联系技术支持。',
   internal: '工作台内部错误，请联系技术支持。',
