@@ -23,7 +23,8 @@ import type { Store, WritableDb } from '../store/connection';
 import { syncDir, syncFile } from '../store/durable';
 import { sql } from '../store/sql';
 import { AttemptError, downloadAttempt, type AttemptFailure } from './fetch-recording';
-import { cacheUsage, evictionCandidates, purgeCandidates } from './quota';
+import { purgeEvidence } from '../evidence/evidence-purge';
+import { cacheUsage, evictionCandidates, evidencePurgeCandidates, purgeCandidates } from './quota';
 import {
   aggregateState,
   downloadOf,
@@ -65,6 +66,8 @@ export interface DownloadDeps {
   readonly log: Logger;
   /** Told when a recording leaves the cache (evicted, purged, cancelled), so media work on it stops. */
   readonly onRemoved: (recordingId: string) => void;
+  /** The folder of evidence recordings (main/evidence), purged with the assignments' recordings. */
+  readonly evidenceDir: string;
 }
 
 interface Active {
@@ -233,13 +236,25 @@ export class DownloadService {
     return this.#emitAssignment(examinerId, assignmentId);
   }
 
-  /** Removes recordings whose every sheet is accepted and whose grading window closed more than the configured days ago. */
+  /**
+   * Removes recordings whose every sheet is accepted and whose grading window closed more than the
+   * configured days ago, and by the same rule the evidence recorded in live interviews. Returns
+   * the ids of both.
+   */
   purgeExpired(): string[] {
     if (this.#stopped) return [];
     const cutoff = this.#now() - (this.options.purgeAfterDueDays ?? 7) * DAY_MS;
     const purged = purgeCandidates(this.deps.store.reader, cutoff);
     for (const recordingId of purged) this.#remove(recordingId, 'purged after the grading window');
-    return purged;
+    const evidence = evidencePurgeCandidates(this.deps.store.reader, cutoff, (examinerId, assignmentId) => this.#dueAt(examinerId, assignmentId));
+    return [...purged, ...purgeEvidence(this.deps.store, this.deps.evidenceDir, evidence.map((row) => row.id), this.deps.log)];
+  }
+
+  /** An assignment's due date as the platform said last (the cache, so it works offline and before sign-in); null when unknown. */
+  #dueAt(examinerId: string, assignmentId: string): number | null {
+    const assignment = this.#assignments(examinerId).find((candidate) => candidate.assignmentId === assignmentId);
+    const dueAt = assignment ? Date.parse(assignment.dueAt) : Number.NaN;
+    return Number.isFinite(dueAt) ? dueAt : null;
   }
 
   /** The verified file of a recording one of this examiner's assignments needs; throws when it is not (yet) in the cache. */

@@ -8,14 +8,19 @@ import { sql } from '../store/sql';
  * window (dueAt plus the configured extra days) over.
  */
 
-/** Bytes the cache holds or has promised: every recording not failed (reserved at its full size) and every artefact. */
+/**
+ * Bytes the cache holds or has promised: every recording not failed (reserved at its full size),
+ * every artefact, and every evidence recording of a live interview (as finished, or as far as it
+ * had grown when it ended), which is never evicted but takes the same disk.
+ */
 export function cacheUsage(db: ReadableDb, exceptRecordingId: string | null = null): number {
   const recordings =
     db.get<{ total: number | null }>(
       sql`SELECT SUM(expected_bytes) AS total FROM media_recordings WHERE state != 'failed' AND recording_id IS NOT ${exceptRecordingId}`,
     )?.total ?? 0;
   const artefacts = db.get<{ total: number | null }>(sql`SELECT SUM(bytes) AS total FROM media_artefacts`)?.total ?? 0;
-  return recordings + artefacts;
+  const evidence = db.get<{ total: number | null }>(sql`SELECT SUM(bytes) AS total FROM evidence_recordings`)?.total ?? 0;
+  return recordings + artefacts + evidence;
 }
 
 export interface EvictionCandidate {
@@ -57,4 +62,29 @@ export function purgeCandidates(db: ReadableDb, cutoffMs: number): string[] {
                           AND (s.status IS NULL OR s.status != 'accepted' OR l.due_at > ${cutoffMs}))
       ORDER BY r.recording_id`)
     .map((row) => row.recording_id);
+}
+
+/** An evidence recording the purge may take: ended, and its examiner's sheet for the assignment accepted. */
+export interface EvidencePurgeCandidate {
+  readonly id: string;
+  readonly examiner_id: string;
+  readonly assignment_id: string;
+}
+
+/**
+ * Evidence recordings whose assignment is over, by the recordings' rule: the examiner's sheet
+ * accepted and the grading window (the assignment's dueAt, from `dueAtOf`) closed before
+ * `cutoffMs`. One whose due date is not known is kept.
+ */
+export function evidencePurgeCandidates(db: ReadableDb, cutoffMs: number, dueAtOf: (examinerId: string, assignmentId: string) => number | null): EvidencePurgeCandidate[] {
+  return db
+    .all<EvidencePurgeCandidate>(sql`
+      SELECT e.id, e.examiner_id, e.assignment_id FROM evidence_recordings e
+      JOIN score_sheets s ON s.assignment_id = e.assignment_id AND s.examiner_id = e.examiner_id
+      WHERE e.state IN ('finished', 'failed') AND s.status = 'accepted'
+      ORDER BY e.id`)
+    .filter((row) => {
+      const dueAt = dueAtOf(row.examiner_id, row.assignment_id);
+      return dueAt !== null && dueAt <= cutoffMs;
+    });
 }

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import type { mediaCommands } from '@common/contract/media-commands';
 import type { EventHub } from '../contract/event-hub';
 import type { Handlers } from '../contract/dispatcher';
 import { DownloadService, type DownloadOptions } from '../downloads/download-service';
+import { EVIDENCE_DIR } from '../evidence/evidence-service';
 import type { Logger } from '../log';
 import type { PlatformCache } from '../services/cache';
 import type { PlatformHealthMonitor } from '../services/health';
@@ -60,6 +62,7 @@ export function createMediaStack(deps: MediaStackDeps, options: MediaStackOption
       events: deps.events,
       log: deps.log,
       onRemoved: (recordingId) => mediaRef.current?.forget(recordingId),
+      evidenceDir: join(deps.dataDir, EVIDENCE_DIR),
     },
     options.downloads,
   );
