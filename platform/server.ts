@@ -60,6 +60,8 @@ export interface PlatformOptions {
    * idempotency key and deciding it, so a test can catch a request in flight. Default 0.
    */
   readonly scoreProcessingDelayMs?: number;
+  /** Test knob: a smaller body limit for the score batch than the longest valid one, as a proxy may have. */
+  readonly scoreBatchBodyLimit?: number;
   /** Replaces the realtime hub as the way pushes leave the platform (tests that watch them). */
   readonly notifier?: Notifier;
   /**
@@ -192,7 +194,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       candidateRoutes(api, ctx);
       assignmentRoutes(api, ctx);
       recordingRoutes(api, ctx);
-      scoreRoutes(api, ctx, { processingDelayMs: options.scoreProcessingDelayMs ?? 0 });
+      scoreRoutes(api, ctx, {
+        processingDelayMs: options.scoreProcessingDelayMs ?? 0,
+        ...(options.scoreBatchBodyLimit !== undefined && { batchBodyLimit: options.scoreBatchBodyLimit }),
+      });
       adminRoutes(api, ctx);
       hub.register(api, () => ctx, rooms);
       done();

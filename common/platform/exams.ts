@@ -21,10 +21,13 @@ export const Criterion = z.object({
 });
 export type Criterion = z.infer<typeof Criterion>;
 
+/** The most criteria a rubric has, and so the most values a score sheet carries. */
+export const MAX_CRITERIA = 50;
+
 export const Rubric = z.object({
   id: Id,
   version: z.number().int().positive(),
-  criteria: z.array(Criterion).min(1).max(50),
+  criteria: z.array(Criterion).min(1).max(MAX_CRITERIA),
 });
 export type Rubric = z.infer<typeof Rubric>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id } from './exams';
+import { Id, MAX_CRITERIA } from './exams';
+import { maxJsonBytes } from './json-size';
 
 /**
  * Score intake. A sheet is submitted for an assignment with an `Idempotency-Key` header (the
@@ -37,8 +38,14 @@ export type ReviewMark = z.infer<typeof ReviewMark>;
 export const MAX_REVIEW_MARKS = 200;
 
 export const ScoreSheet = z.strictObject({
-  /** Criterion id → value (0..max, a multiple of the step). */
-  values: z.record(Id, z.number().nonnegative().max(1000)),
+  /**
+   * Criterion id → value (0..max, a multiple of the step); one per criterion at most. The bound
+   * is also written as `maxProperties`, where JSON Schema (and so maxJsonBytes) reads it.
+   */
+  values: z
+    .record(Id, z.number().nonnegative().max(1000))
+    .refine((values) => Object.keys(values).length <= MAX_CRITERIA, { message: `at most ${String(MAX_CRITERIA)} values` })
+    .meta({ maxProperties: MAX_CRITERIA }),
   comment: z.string().max(2000),
   violation: z.strictObject({
     flagged: z.boolean(),
@@ -50,7 +57,7 @@ export const ScoreSheet = z.strictObject({
    * send time. Still accepted, and stored when no header comes, so sheets an older workstation
    * queued with it are delivered; a new workstation leaves it out.
    */
-  auditHead: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
+  auditHead: z.string().length(64).regex(/^[0-9a-f]{64}$/).nullable().optional(),
   /**
    * Timestamped notes and violation marks from the review player. Optional, and left out when
    * there are none, so sheets sent before marks existed (and their idempotency hashes) stay valid.
@@ -114,6 +121,15 @@ export type BatchItem = z.infer<typeof BatchItem>;
 
 export const BatchRequest = z.strictObject({ items: z.array(BatchItem).min(1).max(MAX_BATCH) });
 export type BatchRequest = z.infer<typeof BatchRequest>;
+
+/**
+ * The longest body of a valid single submission and of a valid batch, as JSON.stringify writes
+ * them (common/platform/json-size.ts): the platform's body limits, so no valid request is refused
+ * for its size, and the workstation's byte budget for a batch. Computed from the schemas' limits,
+ * so a field added to a submission, or a limit raised, moves them.
+ */
+export const MAX_SCORE_SHEET_BYTES = maxJsonBytes(ScoreSheet);
+export const MAX_BATCH_BODY_BYTES = maxJsonBytes(BatchRequest);
 
 export const BatchResult = z.object({
   idempotencyKey: IdempotencyKey,

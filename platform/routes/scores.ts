@@ -5,7 +5,8 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
   IdempotencyKey,
-  MAX_BATCH,
+  MAX_BATCH_BODY_BYTES,
+  MAX_SCORE_SHEET_BYTES,
   ScoreSheet,
   type BatchResponse,
   type ReReviewRequest,
@@ -20,11 +21,12 @@ import { ScoreIntake, requestHash, type Answer, type Processed } from '../state/
 export interface ScoreRouteOptions {
   /** Test knob (PlatformOptions.scoreProcessingDelayMs): a pause between reserving a key and deciding. */
   readonly processingDelayMs?: number;
+  /**
+   * Test knob (PlatformOptions.scoreBatchBodyLimit): a smaller body limit for the batch, as a
+   * proxy in front of a platform may have. Default: the longest valid batch, MAX_BATCH_BODY_BYTES.
+   */
+  readonly batchBodyLimit?: number;
 }
-
-// A full batch of the longest sheets the schema allows (two 2,000-character texts, CJK in UTF-8)
-// must not be refused for its size.
-const BATCH_BODY_LIMIT = MAX_BATCH * 16 * 1024;
 
 type AssignmentParams = { Params: { assignmentId: string } };
 
@@ -89,7 +91,9 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
     return sendCached(request, reply, intake.record(assignment.id));
   });
 
-  app.post<AssignmentParams>('/assignments/:assignmentId/score', async (request, reply) => {
+  // A valid sheet (or batch) always fits: the limits are the longest bodies the schemas allow
+  // (common/platform/json-size.ts), marks and all.
+  app.post<AssignmentParams>('/assignments/:assignmentId/score', { bodyLimit: MAX_SCORE_SHEET_BYTES }, async (request, reply) => {
     const examiner = requireExaminer(request, ctx.accounts);
     const idempotencyKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
     const baseVersion = baseVersionOf(request.headers['if-match']);
@@ -119,7 +123,12 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
     return send(reply, processed.answer);
   });
 
-  app.post('/scores/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (request): Promise<BatchResponse> => {
+  const batch = {
+    bodyLimit: options.batchBodyLimit ?? MAX_BATCH_BODY_BYTES,
+    // A batch may be hundreds of megabytes: only a signed-in examiner's is read at all.
+    onRequest: async (request: FastifyRequest) => void requireExaminer(request, ctx.accounts),
+  };
+  app.post('/scores/batch', batch, async (request): Promise<BatchResponse> => {
     const examiner = requireExaminer(request, ctx.accounts);
     const head = auditHeadOf(request.headers[AUDIT_HEAD_HEADER]);
     const { items } = parseBody(BatchRequest, request.body);
