@@ -1,6 +1,7 @@
 import { ContractFailure } from '@common/contract';
 import { API_PREFIX, ErrorBody } from '@common/platform/wire';
 import type { z } from 'zod';
+import { ERROR_RESPONSE_BYTES, responseCap } from './response-limits';
 
 export interface PlatformRequest<S extends z.ZodType> {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -34,9 +35,10 @@ export interface CachedResponse<T> {
 const DEFAULT_TIMEOUT_MS = 8_000;
 
 /**
- * The workstation's only HTTP door to the platform. Every response is checked against the
- * shared wire schema, and every failure becomes a ContractFailure with a code the UI can
- * explain: unreachable, refused credentials, expired session, or a platform error.
+ * The workstation's only HTTP door to the platform. Every response is read up to a cap
+ * (response-limits.ts) and checked against the shared wire schema, and every failure becomes a
+ * ContractFailure with a code the UI can explain: unreachable, refused credentials, expired
+ * session, or a platform error (PlatformResponseTooLarge among them).
  */
 export class PlatformClient {
   readonly origin: string | null;
@@ -77,9 +79,15 @@ export class PlatformClient {
       await response.body?.cancel();
       throw new NotModified(response.headers.get('etag') ?? request.etag);
     }
-    const text = await readBody(response, request);
-    const json = parseJson(text);
-    if (!response.ok) throw failureFor(response, json, request);
+    if (!response.ok) {
+      // The status says what happened; an error body too large to read is left unread, not taken for the answer.
+      const text = await readBody(response, request, ERROR_RESPONSE_BYTES).catch((error: unknown) => {
+        if (error instanceof PlatformResponseTooLarge) return '';
+        throw error;
+      });
+      throw failureFor(response, parseJson(text), request);
+    }
+    const json = parseJson(await readBody(response, request, responseCap(request.schema)));
 
     const parsed = request.schema.safeParse(json);
     if (!parsed.success) {
@@ -110,14 +118,47 @@ export async function requestCached<S extends z.ZodType>(
   }
 }
 
-async function readBody(response: Response, request: PlatformRequest<z.ZodType>): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw new ContractFailure('platform_unreachable', `${request.method} ${request.path}: ${reason(error)}`, {
-      cause: error,
-    });
+/** The platform answered with more than the workstation reads (a broken platform, or something posing as one). */
+export class PlatformResponseTooLarge extends ContractFailure {
+  constructor(
+    where: string,
+    readonly limitBytes: number,
+  ) {
+    super('platform_error', `${where}: the answer is larger than the ${limitBytes} bytes this workstation reads, and was refused`);
   }
+}
+
+/**
+ * The body as text, read as a stream and given up (the connection closed) as soon as it passes
+ * `limit` bytes; a declared Content-Length over it is refused before any of it is read.
+ */
+async function readBody(response: Response, request: PlatformRequest<z.ZodType>, limit: number): Promise<string> {
+  const where = `${request.method} ${request.path}`;
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new PlatformResponseTooLarge(where, limit);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw new PlatformResponseTooLarge(where, limit);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof PlatformResponseTooLarge) throw error;
+    throw new ContractFailure('platform_unreachable', `${where}: ${reason(error)}`, { cause: error });
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function parseJson(text: string): unknown {
