@@ -1,4 +1,4 @@
-import { BatchResponse, MAX_BATCH } from '@common/platform/scores';
+import { BatchResponse, MAX_BATCH, MAX_SCORE_SHEET_BYTES } from '@common/platform/scores';
 import { QueueEntry } from '@common/platform/queue';
 import { ExaminerProfile, HealthResponse, LoginResponse } from '@common/platform/wire';
 import type { z } from 'zod';
@@ -22,11 +22,10 @@ export const FIXED_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * An error answer: its code and message, and for a refused score sheet (412, 423) the platform's
- * current record. A sheet at its schema's largest, every string escaped (200 marks of 500
- * characters, a comment and a note of 2,000, 50 values), is under 0.7 MB; tests/unit/platform-client
- * builds that refusal and checks it fits.
+ * current record, whose sheet is at most MAX_SCORE_SHEET_BYTES (computed from the sheet's schema,
+ * every string at its longest escape: 200 marks of 500 characters, a comment and a note of 2,000).
  */
-export const ERROR_RESPONSE_BYTES = 768 * 1024;
+export const ERROR_RESPONSE_BYTES = FIXED_RESPONSE_BYTES + MAX_SCORE_SHEET_BYTES;
 
 /** A batch's answer: a result per item (MAX_BATCH), each at most a refusal with the current sheet. */
 export const BATCH_RESPONSE_BYTES = MAX_BATCH * ERROR_RESPONSE_BYTES;
