@@ -1,8 +1,18 @@
 import { ContractFailure, type SyncStatus } from '@common/contract';
-import { AUDIT_HEAD_HEADER, BatchResponse, ScoreReceipt, ScoreRefusal, type BatchItem, type BatchResult } from '@common/platform';
+import {
+  AUDIT_HEAD_HEADER,
+  BatchResponse,
+  MAX_BATCH,
+  MAX_BATCH_BODY_BYTES,
+  ScoreReceipt,
+  ScoreRefusal,
+  type BatchItem,
+  type BatchResult,
+  type ScoreSheet,
+} from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
-import type { PlatformClient } from '../platform/client';
+import { PlatformRefusal, type PlatformClient } from '../platform/client';
 import { appendAudit, AuditHeadStamp } from '../store/audit';
 import type { Store, WritableDb } from '../store/connection';
 import { sql } from '../store/sql';
@@ -10,10 +20,17 @@ import { fullJitterDelay } from './backoff';
 import type { PlatformHealthMonitor } from './health';
 import type { SessionService } from './session';
 import type { SheetService } from './sheets';
+import { batchBytes, budgetAfterTooLarge, fillBatch, halves, refusesTheItems } from './sync-batches';
 
 export interface SyncOptions {
-  /** Sheets per request (the platform takes up to 500). */
+  /** Sheets per request (the platform takes up to MAX_BATCH, 500). */
   readonly batchSize?: number;
+  /**
+   * Bytes per request body. Default: the longest valid batch (MAX_BATCH_BODY_BYTES), the
+   * platform's own body limit; lowered for the rest of the run when the platform (or a proxy
+   * before it) refuses a batch as too large.
+   */
+  readonly batchBytes?: number;
   /** Batches in flight at once (default 2). */
   readonly concurrency?: number;
   readonly baseDelayMs?: number;
@@ -23,24 +40,57 @@ export interface SyncOptions {
   readonly now?: () => Date;
 }
 
-interface OutboxRow {
+/** An outbox row waiting to be sent, with its payload's size but not the payload. */
+interface DueRow {
   id: number;
   assignment_id: string;
   examiner_id: string;
   idempotency_key: string;
   base_version: number;
-  payload: string;
   attempts: number;
+  /** The payload's length in UTF-8, as it goes into the request. */
+  payload_bytes: number;
+}
+
+interface OutboxRow extends DueRow {
+  /** The sheet exactly as submitted: its JSON (sheets.ts), sent unchanged on every retry. */
+  payload: string;
+}
+
+/** An outbox row in a batch, with the bytes its item takes in the request body. */
+interface Submission {
+  readonly row: OutboxRow;
+  readonly bytes: number;
 }
 
 type ItemOutcome = 'accepted' | 'conflict' | 'rejected' | 'retry';
+type Delivery = 'sent' | 'failed' | 'signed_out';
+
+/** The item for an outbox row: everything that goes with one submission in a batch. */
+function itemOf(row: DueRow, sheet: ScoreSheet): BatchItem {
+  return { assignmentId: row.assignment_id, idempotencyKey: row.idempotency_key, baseVersion: row.base_version, sheet };
+}
+
+const EMPTY_SHEET: ScoreSheet = { values: {}, comment: '', violation: { flagged: false, note: null } };
+const EMPTY_SHEET_BYTES = Buffer.byteLength(JSON.stringify(EMPTY_SHEET));
 
 /**
- * Sends the outbox to the platform in batches until it is empty. Network errors, timeouts and
- * 5xx are retried with exponential back-off and full jitter, always with the same idempotency
- * key and body; the worker pauses while the platform is unreachable and resumes when it
- * answers. A 412 or 423 becomes a conflict holding both versions; a 400/422 is a refusal
- * surfaced to the user, never retried forever. Nothing is resolved silently.
+ * The bytes an outbox row's item takes in the body, from the real payload: the item's JSON
+ * around a stand-in sheet, with the stand-in's bytes swapped for the payload's. Exact, because
+ * the payload is JSON.stringify's output, which JSON.parse and JSON.stringify give back unchanged.
+ */
+function itemBytes(row: DueRow): number {
+  return Buffer.byteLength(JSON.stringify(itemOf(row, EMPTY_SHEET))) - EMPTY_SHEET_BYTES + row.payload_bytes;
+}
+
+/**
+ * Sends the outbox to the platform in batches until it is empty, each filled up to a count and a
+ * byte budget from the real payloads (sync-batches.ts). Network errors, timeouts and 5xx are
+ * retried with exponential back-off and full jitter, always with the same idempotency key and
+ * body; the worker pauses while the platform is unreachable and resumes when it answers. A 412
+ * or 423 becomes a conflict holding both versions; a 400/422 is a refusal surfaced to the user,
+ * never retried forever. A batch refused as a whole (413, 400) is split until the sheet at fault
+ * is alone and refused, and the others are delivered. Nothing is resolved silently.
  */
 export class SyncWorker {
   #running: Promise<void> | null = null;
@@ -53,6 +103,7 @@ export class SyncWorker {
   #nextAttemptAt: number | null = null;
   readonly #unsubscribe: (() => void)[] = [];
   readonly #auditHead = new AuditHeadStamp();
+  #byteBudget: number;
 
   constructor(
     private readonly store: Store,
@@ -63,7 +114,9 @@ export class SyncWorker {
     private readonly events: EventHub,
     private readonly log: Logger,
     private readonly options: SyncOptions = {},
-  ) {}
+  ) {
+    this.#byteBudget = options.batchBytes ?? MAX_BATCH_BODY_BYTES;
+  }
 
   start(): void {
     if (!this.#stopped) return;
@@ -105,6 +158,11 @@ export class SyncWorker {
     });
   }
 
+  /** Bytes a batch may take now: the configured budget, or less once the platform refused a batch as too large. */
+  get batchBytes(): number {
+    return this.#byteBudget;
+  }
+
   /** Resolves when the worker has nothing more it can do now (tests, benchmarks, shutdown). */
   async idle(): Promise<void> {
     while (this.#running) await this.#running;
@@ -142,7 +200,7 @@ export class SyncWorker {
     const claimed = new Set<number>();
     const running = new Set<Promise<void>>();
     let halted: (() => void) | null = null;
-    const batchSize = this.options.batchSize ?? 500;
+    const maxItems = Math.min(this.options.batchSize ?? MAX_BATCH, MAX_BATCH);
     for (;;) {
       while (halted === null && running.size < (this.options.concurrency ?? 2)) {
         const examinerId = this.session.session?.examiner.id;
@@ -150,35 +208,58 @@ export class SyncWorker {
         else if (!examinerId) halted = () => this.#settle('signed_out');
         else if (this.health.current.state === 'offline') halted = () => this.#settle('offline');
         if (halted !== null || !examinerId) break;
-        const due = this.store.reader
-          .all<OutboxRow>(sql`
-            SELECT id, assignment_id, examiner_id, idempotency_key, base_version, payload, attempts FROM outbox
-            WHERE examiner_id = ${examinerId} AND next_attempt_at <= ${this.#now()} ORDER BY id LIMIT ${batchSize + claimed.size}`)
-          .filter((row) => !claimed.has(row.id))
-          .slice(0, batchSize);
-        if (due.length === 0) {
+        const batch = this.#nextBatch(examinerId, claimed, maxItems);
+        if (batch.length === 0) {
           if (running.size === 0) halted = () => this.#scheduleNext(examinerId);
           break;
         }
-        for (const row of due) claimed.add(row.id);
+        for (const { row } of batch) claimed.add(row.id);
         if (this.#state !== 'syncing') {
           this.#state = 'syncing';
           this.#publish();
         }
-        const batch: Promise<void> = this.#sendBatch(due).then((outcome) => {
+        const delivery: Promise<void> = this.#deliver(batch).then((outcome) => {
           if (outcome === 'signed_out') halted ??= () => undefined;
-          for (const row of due) claimed.delete(row.id);
-          running.delete(batch);
+          for (const { row } of batch) claimed.delete(row.id);
+          running.delete(delivery);
         });
-        running.add(batch);
+        running.add(delivery);
       }
       if (running.size === 0) return (halted ?? (() => undefined))();
       await Promise.race(running);
     }
   }
 
+  /**
+   * The next batch: the oldest due sheets not in flight, as many as fit the count and the byte
+   * budget. Sizes come from SQLite; only the payloads of the sheets taken are read.
+   */
+  #nextBatch(examinerId: string, claimed: ReadonlySet<number>, maxItems: number): Submission[] {
+    const due = this.store.reader
+      .all<DueRow>(sql`
+        SELECT id, assignment_id, examiner_id, idempotency_key, base_version, attempts, length(CAST(payload AS BLOB)) AS payload_bytes
+        FROM outbox WHERE examiner_id = ${examinerId} AND next_attempt_at <= ${this.#now()} ORDER BY id LIMIT ${maxItems + claimed.size}`)
+      .filter((row) => !claimed.has(row.id));
+    const taken = fillBatch(
+      due.map((row) => ({ row, bytes: itemBytes(row) })),
+      { maxItems, maxBytes: this.#byteBudget },
+    );
+    if (taken.length === 0) return [];
+    const ids = JSON.stringify(taken.map(({ row }) => row.id));
+    const payloads = new Map(
+      this.store.reader
+        .all<{ id: number; payload: string }>(sql`SELECT id, payload FROM outbox WHERE id IN (SELECT value FROM json_each(${ids}))`)
+        .map((row) => [row.id, row.payload]),
+    );
+    return taken.flatMap(({ row, bytes }) => {
+      const payload = payloads.get(row.id);
+      return payload === undefined ? [] : [{ row: { ...row, payload }, bytes }];
+    });
+  }
+
   /** Sends one batch and records its answers; a failed request puts its sheets back to wait. */
-  async #sendBatch(rows: readonly OutboxRow[]): Promise<'sent' | 'failed' | 'signed_out'> {
+  async #deliver(batch: readonly Submission[]): Promise<Delivery> {
+    const rows = batch.map(({ row }) => row);
     let results: BatchResult[];
     try {
       results = await this.#send(rows);
@@ -188,6 +269,7 @@ export class SyncWorker {
         this.#settle('signed_out', error.message);
         return 'signed_out';
       }
+      if (error instanceof PlatformRefusal && refusesTheItems(error.status, error.platformCode)) return this.#split(batch, error);
       this.#lastError = error instanceof Error ? error.message : String(error);
       this.#backOff(rows, this.#lastError);
       if (error instanceof ContractFailure && error.code === 'platform_unreachable') void this.health.check();
@@ -199,13 +281,33 @@ export class SyncWorker {
     return 'sent';
   }
 
+  /**
+   * A batch the platform refused as a whole: each half goes on its own, and so on, until the
+   * sheet at fault is alone; that one is refused with the platform's reason, as a refusal of a
+   * single item is. The sheets around it are delivered. After a network failure the halves not
+   * yet sent wait with the failed one instead of being tried against a platform that is away.
+   */
+  async #split(batch: readonly Submission[], refusal: PlatformRefusal): Promise<Delivery> {
+    const [only] = batch;
+    if (batch.length === 1 && only) {
+      const error = { code: refusal.platformCode ?? `http_${String(refusal.status)}`, message: refusal.message };
+      this.#apply([only.row], [{ idempotencyKey: only.row.idempotency_key, status: refusal.status, body: { error } }]);
+      return 'sent';
+    }
+    if (refusal.status === 413) {
+      const bytes = batchBytes(batch);
+      this.#byteBudget = budgetAfterTooLarge(this.#byteBudget, bytes);
+      this.log.warn('the platform refused a batch as too large: smaller batches from now on', { bytes, items: batch.length, budget: this.#byteBudget });
+    }
+    const [first, second] = halves(batch);
+    const delivered = await this.#deliver(first);
+    if (delivered === 'sent') return this.#deliver(second);
+    if (delivered === 'failed') this.#backOff(second.map(({ row }) => row), this.#lastError ?? 'an earlier part of the batch failed');
+    return delivered;
+  }
+
   async #send(rows: readonly OutboxRow[]): Promise<BatchResult[]> {
-    const items: BatchItem[] = rows.map((row) => ({
-      assignmentId: row.assignment_id,
-      idempotencyKey: row.idempotency_key,
-      baseVersion: row.base_version,
-      sheet: JSON.parse(row.payload) as BatchItem['sheet'],
-    }));
+    const items = rows.map((row) => itemOf(row, JSON.parse(row.payload) as ScoreSheet));
     // The chain's head as the request leaves, for the platform to witness (common/platform/audit.ts).
     const head = this.#auditHead.next(this.store.reader);
     const { data } = await this.client.request({
