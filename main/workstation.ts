@@ -1,5 +1,6 @@
 import { ContractFailure, type HostKind, type RecoveryReport, type SheetStatus } from '@common/contract';
 import { AssignmentList, Exam, ExamList } from '@common/platform';
+import { chiefHandlers } from './chief';
 import { EventHub } from './contract/event-hub';
 import { createDispatcher, type Dispatch } from './contract/dispatcher';
 import { createEvidenceService, type EvidenceOptions, type EvidenceService } from './evidence';
@@ -214,6 +215,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       'evidence.list': ({ assignmentId }) => ({ recordings: evidence.list(assignmentId) }),
       'reReviews.list': () => live.reReviews(),
       ...media.handlers,
+      ...chiefHandlers(),
     },
     log,
   );

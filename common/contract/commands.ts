@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chiefCommands } from './chief-commands';
 import { command } from './command';
 import { evidenceCommands } from './evidence-commands';
 import { liveCommands } from './live-commands';
@@ -48,6 +49,7 @@ export const commands = {
   ...liveCommands,
   ...mediaCommands,
   ...evidenceCommands,
+  ...chiefCommands,
 } as const;
 
 export type Commands = typeof commands;

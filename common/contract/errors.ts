@@ -71,6 +71,12 @@ export const ErrorCode = z.enum([
   'evidence_no_space',
   /** A finished evidence file is not the size it was finished at (truncated or changed on disk): it is kept, not played. */
   'evidence_damaged',
+  /** The slot is signed off: a sheet is unlocked only with a reason, which is logged. */
+  'signed_off',
+  /** A sign-off before every counting sheet of the slot is accepted. */
+  'not_all_accepted',
+  /** Nothing to export: no candidate of the slot or subject has an accepted sheet. No file is written. */
+  'export_empty',
   /** The local database failed; details are in the main process log. */
   'storage_error',
   /** A bug on our side; details are in the main process log. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { chiefEvents } from './chief-commands';
 import { evidenceEvents } from './evidence-events';
 import { liveEvents } from './live-events';
 import { mediaEvents } from './media-events';
@@ -20,6 +21,7 @@ export const events = {
   ...liveEvents,
   ...mediaEvents,
   ...evidenceEvents,
+  ...chiefEvents,
 } as const;
 
 export type Events = typeof events;

@@ -9,3 +9,4 @@ export * from './store-schemas';
 export * from './live-schemas';
 export * from './media-schemas';
 export * from './evidence-schemas';
+export * from './chief-commands';

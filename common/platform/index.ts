@@ -1,6 +1,7 @@
 export * from './admin';
 export * from './assignments';
 export * from './audit';
+export * from './chief';
 export * from './exams';
 export * from './queue';
 export * from './realtime';

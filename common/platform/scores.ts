@@ -142,16 +142,27 @@ export type BatchResult = z.infer<typeof BatchResult>;
 export const BatchResponse = z.object({ results: z.array(BatchResult) });
 export type BatchResponse = z.infer<typeof BatchResponse>;
 
-/** Pushed to an examiner whose total deviates from the panel: which sheet and why, never others' scores. */
-export const ReReviewRequest = z.object({
-  requestId: Id,
-  assignmentId: Id,
-  reason: z.literal('deviation'),
-  /** How far this examiner's total is from the panel's combined score, and the threshold. */
-  deviation: z.number().nonnegative(),
-  threshold: z.number().positive(),
-  requestedAt: z.iso.datetime(),
-});
+/**
+ * Pushed to an examiner asked to look at a sheet again: by the platform when their total
+ * deviates from the panel (how far, never the others' scores), or by a chief examiner with a
+ * note (common/platform/chief.ts). Blind either way: nobody else's score goes with it.
+ */
+const ReReviewBase = { requestId: Id, assignmentId: Id, requestedAt: z.iso.datetime() };
+export const ReReviewRequest = z.discriminatedUnion('reason', [
+  z.object({
+    ...ReReviewBase,
+    reason: z.literal('deviation'),
+    /** How far this examiner's total is from the panel's combined score, and the threshold. */
+    deviation: z.number().nonnegative(),
+    threshold: z.number().positive(),
+  }),
+  z.object({
+    ...ReReviewBase,
+    reason: z.literal('chief'),
+    /** The chief examiner's reason, in their words. */
+    note: z.string().min(1).max(500),
+  }),
+]);
 export type ReReviewRequest = z.infer<typeof ReReviewRequest>;
 
 export const ReReviewList = z.object({ requests: z.array(ReReviewRequest) });

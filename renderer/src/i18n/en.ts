@@ -82,6 +82,9 @@ export const en: Messages = {
     evidence_closed: 'This evidence recording has already ended.',
     evidence_no_space: 'Too little free disk space: the evidence recording did not start or has stopped; what was recorded so far is kept. Free some space to record again.',
     evidence_damaged: 'This evidence file is damaged or truncated on disk (not the size it was finished at). It is kept but not played.',
+    signed_off: 'This slot is signed off by the chief examiner: a score changes only after the chief unlocks it with a reason, which is logged.',
+    not_all_accepted: 'Some score sheets are not accepted by the platform yet: the slot can be signed off once all of them are.',
+    export_empty: 'Nothing is scored in this range yet: no file was written.',
     storage_error: 'The local database failed. Please contact support.',
     internal: 'The workstation hit an internal error. Please contact support.',
   },
@@ -306,6 +309,7 @@ export const en: Messages = {
   reReview: {
     title: 'Re-review requested',
     line: "Code {{code}} ({{subject}}): your total is {{deviation}} points from the panel's combined score, more than the {{threshold}} allowed.",
+    chiefLine: 'Code {{code}} ({{subject}}): the chief examiner asks you to look at this sheet again. Reason: {{note}}',
     hint: "Only the deviation is shown, never the other examiners' scores. Please look again, then resubmit.",
     open: 'Open',
     reopen: 'Reopen the score sheet',

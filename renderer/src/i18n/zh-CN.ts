@@ -34,6 +34,9 @@ const errors: Record<ErrorCode, string> = {
   evidence_closed: '该取证录像已结束。',
   evidence_no_space: '磁盘剩余空间不足，取证录像未能开始或已停止；已录制的部分已保存。请清理磁盘空间后再录制。',
   evidence_damaged: '该取证录像文件在磁盘上已损坏或被截断（与录制完成时的大小不符），文件已保留，但不予播放。',
+  signed_off: '该场次已由主考签署确认，成绩只能在主考填写理由解锁后修改（解锁会记入记录）。',
+  not_all_accepted: '还有评分表尚未被平台接收，全部接收后才能签署确认该场次。',
+  export_empty: '该范围内还没有任何已接收的成绩，未生成文件。',
   storage_error: '本机数据库出错，请联系技术支持。',
   internal: '工作台内部错误，请联系技术支持。',
 };
@@ -308,6 +311,7 @@ export const zhCN = {
   reReview: {
     title: '复核请求',
     line: '考号 {{code}}（{{subject}}）：你的总分与评委组合成分相差 {{deviation}} 分，超过允许的 {{threshold}} 分。',
+    chiefLine: '考号 {{code}}（{{subject}}）：主考请你复核这份评分表。理由：{{note}}',
     hint: '这里只显示偏差，不显示其他评委的分数。请重新查看后再提交。',
     open: '查看',
     reopen: '重新打开评分表',

@@ -10,8 +10,9 @@ interface ReReviewNoticeProps {
 }
 
 /**
- * Which sheet the platform asks to be looked at again, and why: how far its total is from the
- * panel's combined score, and the threshold. Never what the other examiners gave.
+ * Which sheet is to be looked at again, and why: how far its total is from the panel's combined
+ * score and the threshold (the platform's request), or the chief examiner's note. Never what the
+ * other examiners gave.
  */
 export function ReReviewNotice({ request, candidateCode, subjectName, onOpen }: ReReviewNoticeProps) {
   const { t } = useTranslation();
@@ -24,7 +25,9 @@ export function ReReviewNotice({ request, candidateCode, subjectName, onOpen }: 
       title={t('reReview.title')}
       description={
         <>
-          {t('reReview.line', { code: candidateCode, subject: subjectName, deviation: request.deviation, threshold: request.threshold })}
+          {request.reason === 'deviation'
+            ? t('reReview.line', { code: candidateCode, subject: subjectName, deviation: request.deviation, threshold: request.threshold })
+            : t('reReview.chiefLine', { code: candidateCode, subject: subjectName, note: request.note })}
           <br />
           {t('reReview.hint')}
         </>
