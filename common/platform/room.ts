@@ -110,7 +110,31 @@ export const MoveEntry = z.discriminatedUnion('to', [
 export type MoveEntry = z.infer<typeof MoveEntry>;
 
 /** One line of the exam-room log (考场记录): who did what, when. */
-export const RoomLogAction = z.enum(['call', 'finish', 'absent', 'extend', 'readmit', 'move', 'join', 'leave', 'route']);
+/**
+ * What a line of the exam-room log (考场记录) records: the lead's controls (call, finish, absent,
+ * extend, readmit, move), members joining and leaving, the media route, and what the platform
+ * sees by itself: a candidate device connecting and dropping (`detail.device`), a face-check
+ * attempt and its result, a prompt or quick message sent, an interruption and what the rule
+ * decided, a member's sheet submitted (never its score).
+ */
+export const RoomLogAction = z.enum([
+  'call',
+  'finish',
+  'absent',
+  'extend',
+  'readmit',
+  'move',
+  'join',
+  'leave',
+  'route',
+  'device_connect',
+  'device_drop',
+  'face_check',
+  'prompt',
+  'quick_message',
+  'interruption',
+  'submit',
+]);
 export type RoomLogAction = z.infer<typeof RoomLogAction>;
 export const RoomLogLine = z.object({
   at: z.iso.datetime(),
