@@ -111,6 +111,27 @@ export const PushMatrix = z.object({
 });
 export type PushMatrix = z.infer<typeof PushMatrix>;
 
+/**
+ * Pushed to the examiner whose sheet a chief locked or unlocked (or the whole slot on sign-off):
+ * the sheet can no longer be submitted (423) until it is unlocked.
+ */
+export const PushSheetLock = z.object({
+  type: z.literal('sheet_lock'),
+  assignmentId: Id,
+  locked: z.boolean(),
+  /** The lock is the slot's sign-off. */
+  signedOff: z.boolean(),
+});
+export type PushSheetLock = z.infer<typeof PushSheetLock>;
+
+/**
+ * PUT /assignments/:assignmentId/progress: the examiner's workstation says a draft is saved, or
+ * a sheet submitted and on its way (never the values), so the chief's matrix shows it. Best
+ * effort: an acceptance outranks it, and a stale report never moves a sheet back.
+ */
+export const SheetProgressBody = z.strictObject({ state: SheetProgress });
+export type SheetProgressBody = z.infer<typeof SheetProgressBody>;
+
 /** POST /chief/re-reviews: ask a member to look at a sheet again, saying why. */
 export const ChiefReReviewBody = z.strictObject({
   assignmentId: Id,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PushMatrix, PushSheetLock } from './chief';
 import { Id } from './exams';
 import { Device, QueueEntry } from './queue';
 import { IceServers, RoomState } from './room';
@@ -188,6 +189,8 @@ export const PushToExaminer = z.discriminatedUnion('type', [
   PushPeerClosedToExaminer,
   PushQuickMessage,
   PushReReview,
+  PushSheetLock,
+  PushMatrix,
   PushError,
   Heartbeat,
 ]);
