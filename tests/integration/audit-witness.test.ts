@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Exam } from '@common/platform';
 import { AuditFlagList, type AuditFlag } from '@common/platform/audit';
 import { LoginResponse } from '@common/platform/wire';
@@ -11,6 +10,7 @@ import { auditChainId, verifyAudit } from '../../main/store/audit';
 import { backupStore } from '../../main/store/backups';
 import { DATABASE_FILE } from '../../main/store/database';
 import { sql } from '../../main/store/sql';
+import { testCleanups } from '../support/cleanups';
 import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
 
 /**
@@ -20,16 +20,8 @@ import { startWorkstation, valuesFor, type TestWorkstation } from '../support/wo
  * the head, flags it to the chief, and every score still arrives.
  */
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, tempDir } = testCleanups();
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function platformIn(dataDir: string, port = 0): Promise<RunningPlatform> {
   const platform = await startPlatform({ dataDir, port, sfu: 'off' });

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SheetState } from '@common/contract';
 import type { Exam, ReviewMark } from '@common/platform';
 import { faultInjectorOf } from '../../platform/faults';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
+import { testCleanups } from '../support/cleanups';
 import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
 
 /**
@@ -14,16 +12,8 @@ import { startWorkstation, valuesFor, type TestWorkstation } from '../support/wo
  * with the platform's reason and the others are delivered, each once.
  */
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, tempDir } = testCleanups();
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function platformWith(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const platform = await startPlatform({ dataDir: tempDir('platform-'), demo: { liveCandidates: 40, recordedPerSlot: 1 }, ...options });

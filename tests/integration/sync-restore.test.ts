@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Exam, ScoreSheet } from '@common/platform';
 import { backupStore } from '../../main/store/backups';
 import { DATABASE_FILE } from '../../main/store/database';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
+import { testCleanups } from '../support/cleanups';
 import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
 
 /**
@@ -16,16 +16,8 @@ import { startWorkstation, valuesFor, type TestWorkstation } from '../support/wo
  * an older base becomes a conflict the examiner sees, with both versions.
  */
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, tempDir } = testCleanups();
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A workstation on `dataDir`, stopped at the end unless the test stopped it. */
 function workstation(platform: RunningPlatform, dataDir: string): TestWorkstation & { stopped: boolean } {

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Exam } from '@common/platform';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
+import { testCleanups } from '../support/cleanups';
 import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, tempDir } = testCleanups();
 
 async function platformIn(dataDir: string, port = 0): Promise<RunningPlatform> {
   const platform = await startPlatform({ dataDir, port });
@@ -49,11 +44,6 @@ async function platformScore(platform: RunningPlatform, assignmentId: string) {
   return (await response.json()) as { version: number; total: number | null; sheet: { values: Record<string, number> } | null };
 }
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe('score sheets reach the platform', () => {
   it('autosaves, submits, and the platform accepts the sheet once', async () => {
