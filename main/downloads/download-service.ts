@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { API_PREFIX } from '@common/platform/wire';
@@ -20,7 +20,7 @@ import { fullJitterDelay } from '../services/backoff';
 import type { PlatformHealthMonitor } from '../services/health';
 import type { SessionService } from '../services/session';
 import type { Store, WritableDb } from '../store/connection';
-import { syncDir, syncFile } from '../store/durable';
+import { sizeOnDisk, syncDir, syncFile } from '../store/durable';
 import { sql } from '../store/sql';
 import { AttemptError, downloadAttempt, type AttemptFailure } from './fetch-recording';
 import { purgeEvidence } from '../evidence/evidence-purge';
@@ -569,16 +569,6 @@ function codeFor(failure: AttemptFailure): [ErrorCode, string] {
       return ['platform_unreachable', failure.message];
     case 'aborted':
       return ['internal', 'aborted'];
-  }
-}
-
-/** A file's size, or null when there is no file. */
-function sizeOnDisk(path: string): number | null {
-  try {
-    const info = statSync(path);
-    return info.isFile() ? info.size : null;
-  } catch {
-    return null;
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -19,7 +18,7 @@ import type { MediaLookup, ServedMedia } from '../media/serve-media';
 import type { PlatformCache } from '../services/cache';
 import type { SessionService } from '../services/session';
 import type { Store } from '../store/connection';
-import { syncDir, syncFile } from '../store/durable';
+import { sizeOnDisk, syncDir, syncFile } from '../store/durable';
 import { makePrivateDir } from '../store/private-files';
 import { sql } from '../store/sql';
 import {
@@ -460,16 +459,6 @@ export class EvidenceService implements MediaLookup {
 /** Failures after which a recording is finished later rather than marked failed: nothing is wrong with it. */
 function isDeferred(error: unknown): boolean {
   return error instanceof ContractFailure && (error.code === 'ffmpeg_missing' || error.code === 'evidence_no_space' || error.code === 'disk_full');
-}
-
-/** A file's size, or null when there is no file. */
-function sizeOnDisk(path: string): number | null {
-  try {
-    const info = statSync(path);
-    return info.isFile() ? info.size : null;
-  } catch {
-    return null;
-  }
 }
 
 function contractErrorOf(error: unknown): ContractError {
