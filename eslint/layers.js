@@ -16,7 +16,7 @@ export const LAYERS = {
   /** The sandboxed preload: electron's renderer APIs and the contract, nothing else. */
   preload: { paths: ['preload/'], may: ['common'], packages: ['electron', 'zod'], node: false },
   /** The workstation's back end, host-independent: it never imports electron. */
-  main: { paths: ['main/'], may: ['common'], packages: [...SERVER_PACKAGES, ...MEDIA_PACKAGES], node: true, files: ['package.json'] },
+  main: { paths: ['main/'], may: ['common'], packages: [...SERVER_PACKAGES, ...MEDIA_PACKAGES, 'exceljs'], node: true, files: ['package.json'] },
   /** The thin Electron shell: the only part of main that touches electron. */
   shell: { paths: ['main/electron/'], may: ['main', 'common'], packages: ['electron', ...SERVER_PACKAGES], node: true },
   /** The reference exam platform: a separate server that shares only the wire schemas. */
