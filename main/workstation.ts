@@ -1,6 +1,6 @@
 import { ContractFailure, type HostKind, type RecoveryReport, type SheetStatus } from '@common/contract';
 import { AssignmentList, Exam, ExamList } from '@common/platform';
-import { chiefHandlers } from './chief';
+import { ChiefService, chiefHandlers, ResultsFiles } from './chief';
 import { EventHub } from './contract/event-hub';
 import { createDispatcher, type Dispatch } from './contract/dispatcher';
 import { createEvidenceService, type EvidenceOptions, type EvidenceService } from './evidence';
@@ -100,6 +100,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       },
     },
   );
+  const resultsFiles = new ResultsFiles(config.dataDir, session);
+  const chief = new ChiefService(client, session, cache, resultsFiles, log);
   const evidence = createEvidenceService({ store, session, cache, events, log, dataDir: config.dataDir, runner: media.runner }, options.evidence);
 
   const dispatch = createDispatcher(
@@ -215,7 +217,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       'evidence.list': ({ assignmentId }) => ({ recordings: evidence.list(assignmentId) }),
       'reReviews.list': () => live.reReviews(),
       ...media.handlers,
-      ...chiefHandlers(),
+      ...chiefHandlers(chief),
     },
     log,
   );
@@ -241,8 +243,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     sync,
     store,
     evidence,
-    // Evidence recordings open in the review player like downloaded recordings, by media id.
-    media: { lookup: (mediaId) => media.library.lookup(mediaId) ?? evidence.lookup(mediaId) },
+    // Evidence recordings open in the review player like downloaded recordings, by media id; the
+    // chief's results files are saved from the same route (as downloads).
+    media: { lookup: (mediaId) => media.library.lookup(mediaId) ?? evidence.lookup(mediaId) ?? resultsFiles.lookup(mediaId) },
     start: () => {
       health.start();
       sync.start();
@@ -250,6 +253,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       void evidence.recover();
       media.start();
       space.start();
+      resultsFiles.purge();
       backup();
       backupTimer = setInterval(backup, options.backupIntervalMs ?? 10 * 60_000);
       backupTimer.unref();

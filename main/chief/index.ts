@@ -1,22 +1,22 @@
-import { ContractFailure } from '@common/contract';
 import type { Handlers } from '../contract/dispatcher';
+import type { ChiefService } from './service';
+
+export { ChiefService } from './service';
+export { ResultsFiles } from './results-files';
 
 type ChiefHandlers = Pick<Handlers, `chief.${string}` & keyof Handlers>;
 
-/** Placeholder while the chief's desk is built: every command refuses. Replaced by the chief service. */
-export function chiefHandlers(): ChiefHandlers {
-  const refuse = (): never => {
-    throw new ContractFailure('internal', 'the chief desk is not built yet');
-  };
+/** The chief examiner's desk commands (common/contract/chief-commands.ts), each through the chief service. */
+export function chiefHandlers(chief: ChiefService): ChiefHandlers {
   return {
-    'chief.getMatrix': refuse,
-    'chief.lock': refuse,
-    'chief.unlock': refuse,
-    'chief.requestReReview': refuse,
-    'chief.getReReviews': refuse,
-    'chief.signOff': refuse,
-    'chief.getActions': refuse,
-    'chief.getRoomLog': refuse,
-    'chief.export': refuse,
+    'chief.getMatrix': ({ slotId }) => chief.getMatrix(slotId),
+    'chief.lock': ({ assignmentId }) => chief.lock(assignmentId),
+    'chief.unlock': ({ assignmentId, reason }) => chief.unlock(assignmentId, reason),
+    'chief.requestReReview': ({ assignmentId, note }) => chief.requestReReview(assignmentId, note),
+    'chief.getReReviews': ({ slotId }) => chief.getReReviews(slotId),
+    'chief.signOff': ({ slotId }) => chief.signOff(slotId),
+    'chief.getActions': ({ slotId }) => chief.getActions(slotId),
+    'chief.getRoomLog': ({ slotId }) => chief.getRoomLog(slotId),
+    'chief.export': (input) => chief.export(input),
   };
 }

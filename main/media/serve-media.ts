@@ -8,6 +8,11 @@ export interface ServedMedia {
   readonly contentType: string;
   /** Strong: the sha256 of a recording, the media id of an artefact (each names one immutable file). */
   readonly etag: string;
+  /**
+   * A file to save rather than play (the chief's results files): served as an attachment under
+   * this name, and only with one of DOWNLOAD_CONTENT_TYPES.
+   */
+  readonly download?: { readonly fileName: string };
 }
 
 export interface MediaLookup {
@@ -30,7 +35,7 @@ export interface MediaReplyPlan {
  */
 export function planMediaReply(media: ServedMedia | null, method: string, headers: ConditionalHeaders): MediaReplyPlan {
   if (media === null) return { status: 404, headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store' }, body: null };
-  const contentType = playableContentType(media.contentType);
+  const contentType = media.download ? downloadContentType(media.contentType) : playableContentType(media.contentType);
   if (contentType === null) return { status: 403, headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store' }, body: null };
   const common = {
     ...SECURITY_HEADERS,
@@ -47,6 +52,7 @@ export function planMediaReply(media: ServedMedia | null, method: string, header
   const reply = {
     ...common,
     'content-type': contentType,
+    ...(media.download && { 'content-disposition': attachment(media.download.fileName) }),
     'content-length': String(Math.max(0, end - start + 1)),
     ...(plan.status === 206 ? { 'content-range': `bytes ${String(start)}-${String(end)}/${String(media.size)}` } : {}),
   };
@@ -76,4 +82,24 @@ export function playableContentType(raw: string): string | null {
   const essence = `${match[1].toLowerCase()}/${match[2].toLowerCase()}`;
   if (/svg|xml/.test(essence)) return null;
   return `${essence}${match[3] ?? ''}`;
+}
+
+/**
+ * The only types served that are not media: the results workbook and CSV (main/chief), always as
+ * an attachment (a download, never a page). Exactly these; anything else with `download` is a 403.
+ */
+export const DOWNLOAD_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/csv; charset=utf-8',
+]);
+
+export function downloadContentType(raw: string): string | null {
+  return DOWNLOAD_CONTENT_TYPES.has(raw) ? raw : null;
+}
+
+/** `attachment` with the name twice (RFC 6266): an ASCII stand-in, and the real name in UTF-8 (RFC 8187). */
+export function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

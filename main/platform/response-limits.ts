@@ -1,7 +1,8 @@
+import { ChiefReReview, Results, SignOff } from '@common/platform/chief';
 import { BatchResponse, MAX_BATCH, MAX_SCORE_SHEET_BYTES } from '@common/platform/scores';
 import { QueueEntry } from '@common/platform/queue';
 import { ExaminerProfile, HealthResponse, LoginResponse } from '@common/platform/wire';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * How many bytes of a platform's answer the workstation reads before it refuses the answer
@@ -32,12 +33,27 @@ export const BATCH_RESPONSE_BYTES = MAX_BATCH * ERROR_RESPONSE_BYTES;
 
 /**
  * Lists the schemas leave unbounded (a slot's queue, a grader's assignments, an exam, a room
- * log): on the demo day of 10,000 candidates the largest, the queue, is 3.6 MB; 64 MiB is
- * eighteen times that.
+ * log, a chief's score matrix, re-reviews and actions): on the demo day of 10,000 candidates the
+ * largest, the queue, is 3.6 MB; 64 MiB is eighteen times that. A matrix of 5,000 candidates × 9
+ * members (about 300 bytes a cell) is about 14 MB.
  */
 export const DEFAULT_RESPONSE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A subject's results for the exam office (GET …/results): every candidate of every slot the chief
+ * sits on, each member's criterion values and the room log. The demo's subject of 10,000
+ * candidates × 9 members with 50 criteria and a room log of 40 lines each is about 150 MB.
+ */
+export const RESULTS_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** An answer with no body the workstation reads (204: a lock, an unlock, a progress report). */
+export const NoContent = z.unknown();
+
 const BY_SCHEMA = new Map<z.ZodType, number>([
+  [NoContent, FIXED_RESPONSE_BYTES],
+  [SignOff, FIXED_RESPONSE_BYTES],
+  [ChiefReReview, FIXED_RESPONSE_BYTES],
+  [Results, RESULTS_RESPONSE_BYTES],
   [HealthResponse, FIXED_RESPONSE_BYTES],
   [LoginResponse, FIXED_RESPONSE_BYTES],
   [ExaminerProfile, FIXED_RESPONSE_BYTES],
