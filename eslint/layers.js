@@ -12,7 +12,7 @@ export const LAYERS = {
   /** Pure TypeScript shared by every side: no Node, no DOM, no Electron. */
   common: { paths: ['common/'], may: [], packages: ['zod'], node: false },
   /** The React UI: the contract from common/, browser packages, nothing of Node or Electron. */
-  renderer: { paths: ['renderer/'], may: ['common'], packages: BROWSER_PACKAGES, node: false },
+  renderer: { paths: ['renderer/'], may: ['common'], packages: [...BROWSER_PACKAGES, 'echarts', 'echarts-for-react'], node: false },
   /** The sandboxed preload: electron's renderer APIs and the contract, nothing else. */
   preload: { paths: ['preload/'], may: ['common'], packages: ['electron', 'zod'], node: false },
   /** The workstation's back end, host-independent: it never imports electron. */

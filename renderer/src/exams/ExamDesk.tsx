@@ -2,6 +2,7 @@ import { Alert, Flex, Spin, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '@common/platform';
+import { ChiefDesk } from '../chief/ChiefDesk';
 import { ExamTimeZone } from '../format/ExamTimeZone';
 import { LiveQueueScreen } from '../queue/LiveQueueScreen';
 import { ReviewScreen } from '../review/ReviewScreen';
@@ -9,9 +10,9 @@ import { ToneTag } from '../theme/ToneTag';
 import { useReReviews } from '../review/useReReviews';
 import { useExam } from './useExams';
 
-type Desk = 'live' | 'review';
+type Desk = 'live' | 'review' | 'chief';
 
-/** One exam's work: the live queue and the review queue, every time in the exam's zone. */
+/** One exam's work: the live queue, the review queue and, for a chief, the chief's desk; every time in the exam's zone. */
 export function ExamDesk({ examId, roles }: { examId: string; roles: readonly Role[] }) {
   const { t, i18n } = useTranslation();
   const { value, error } = useExam(examId);
@@ -33,7 +34,7 @@ export function ExamDesk({ examId, roles }: { examId: string; roles: readonly Ro
         <Tabs
           className="examiner-desk-tabs"
           activeKey={desk}
-          onChange={(key) => setDesk(key === 'review' ? 'review' : 'live')}
+          onChange={(key) => setDesk(key === 'review' || key === 'chief' ? key : 'live')}
           destroyOnHidden
           items={[
             { key: 'live', label: t('desk.live'), children: <LiveQueueScreen key={exam.id} exam={exam} /> },
@@ -42,6 +43,7 @@ export function ExamDesk({ examId, roles }: { examId: string; roles: readonly Ro
               label: reReviews.length > 0 ? t('desk.reviewWithRequests', { count: reReviews.length }) : t('desk.review'),
               children: <ReviewScreen key={exam.id} exam={exam} reReviews={reReviews} />,
             },
+            ...(roles.includes('chief') ? [{ key: 'chief', label: t('chief.tab'), children: <ChiefDesk key={exam.id} exam={exam} /> }] : []),
           ]}
         />
       </Flex>
