@@ -70,8 +70,11 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
   },
 ];
 
-/** The demo exam, with today's live slot around `now` and yesterday's recorded slots. */
-export function demoExam(now: Date): ExamDefinition {
+/**
+ * The demo exam, with today's live slot around `now` and yesterday's recorded slots; `extraVocal`
+ * adds members to the vocal panel (benchmarks).
+ */
+export function demoExam(now: Date, extraVocal: readonly string[] = []): ExamDefinition {
   const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
   return {
@@ -86,7 +89,7 @@ export function demoExam(now: Date): ExamDefinition {
       { id: DEMO_RECORDED_SLOT_IDS[1], subjectId: 'acting', kind: 'recorded', startsAt: at(-25 * 60), endsAt: at(-21 * 60), panelId: 'panel-recorded' },
     ],
     panels: [
-      { id: 'panel-vocal', name: { zh: '声乐评委组', en: 'Vocal panel' }, examinerIds: ['ex-01', 'ex-02', 'ex-03', 'ch-01'] },
+      { id: 'panel-vocal', name: { zh: '声乐评委组', en: 'Vocal panel' }, examinerIds: ['ex-01', 'ex-02', 'ex-03', 'ch-01', ...extraVocal] },
       { id: 'panel-recorded', name: { zh: '阅卷组', en: 'Grading panel' }, examinerIds: ['ex-01', 'ex-02', 'gr-01'] },
     ],
     combineRule: { kind: 'trimmed_mean', drop: 1 },

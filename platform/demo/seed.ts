@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PlatformDb } from '../db/database';
 import type { Accounts } from '../state/accounts';
 import type { Catalog } from '../state/catalog';
-import { DEMO_ACCOUNTS } from '../demo';
+import { DEMO_ACCOUNTS, extraDemoExaminers } from '../demo';
 import { DEMO_LIVE_SLOT_ID, DEMO_RECORDED_SLOT_IDS, demoCandidate, demoExam } from './exam';
 
 export interface DemoSeedOptions {
@@ -11,6 +11,8 @@ export interface DemoSeedOptions {
   readonly liveCandidates?: number;
   /** Candidates per recorded slot (default 6; two recorded slots). */
   readonly recordedPerSlot?: number;
+  /** Members added to the vocal panel (default none): examiner4… (platform/demo.ts). */
+  readonly extraVocalMembers?: number;
 }
 
 const id = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
@@ -21,12 +23,13 @@ const id = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
  * platform/demo/media.ts, which needs ffmpeg. Returns false when the data was already there.
  */
 export function seedDemo(db: PlatformDb, catalog: Catalog, accounts: Accounts, options: DemoSeedOptions): boolean {
-  accounts.seed(DEMO_ACCOUNTS);
+  const extra = extraDemoExaminers(options.extraVocalMembers ?? 0);
+  accounts.seed([...DEMO_ACCOUNTS, ...extra]);
   if (catalog.all().length > 0) {
     refreshDemoDay(db, catalog, options.now);
     return false;
   }
-  const exam = demoExam(options.now);
+  const exam = demoExam(options.now, extra.map((account) => account.id));
   catalog.add(exam);
 
   const insertCandidate = db.prepare('INSERT INTO candidates (id, exam_id, name, id_number) VALUES (?, ?, ?, ?)');
