@@ -8,6 +8,7 @@ import { launchChromium } from '../support/chromium';
 import { startPlatformProcess } from '../support/platform-process';
 import { startStack } from '../support/servers';
 import { bench, note, percentile } from './report';
+import { runMatrix } from './ui-matrix';
 
 const CANDIDATES = 5_000;
 const FIRST_RENDERS = 5;
@@ -73,6 +74,7 @@ export async function run(): Promise<void> {
     await stack.stop();
     await platform.stop();
   }
+  await runMatrix();
 }
 
 function installProbe(): void {
