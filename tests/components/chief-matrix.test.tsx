@@ -2,6 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { ContractFailure } from '@common/contract';
 import type { ScoreMatrix } from '@common/platform/chief';
 import { ChiefSlotDesk } from '../../renderer/src/chief/ChiefDesk';
 import { CHIEF_EXAM, fresh, matrix, row, sheet, SLOT, SLOT_ID } from './chief-fixtures';
@@ -112,6 +113,17 @@ describe("the chief's score matrix", () => {
     expect(within(screen.getByTestId('sheet-panel')).getByTestId('sheet-state').textContent).toBe('已接收');
     fireEvent.keyDown(table(), { key: 'End' });
     await waitFor(() => expect(screen.getByTestId('sheet-panel').getAttribute('data-code')).toBe('CC33'));
+  });
+
+  it('shows a refused matrix in words, and no sign-off reason for a matrix it does not have', async () => {
+    fakeExaminer.handle('chief.getMatrix', () => {
+      throw new ContractFailure('forbidden', 'not a chief');
+    });
+    fakeExaminer.handle('chief.getRoomLog', () => ({ slotId: SLOT_ID, entries: [] }));
+    renderInApp(<ChiefSlotDesk exam={CHIEF_EXAM} slot={slot} />);
+    expect((await screen.findByTestId('chief-error')).textContent).toBe('无权执行此操作。');
+    expect(screen.getByTestId('sign-off').hasAttribute('disabled')).toBe(true);
+    expect(screen.queryByTestId('sign-off-blocked')).toBeNull();
   });
 
   it('speaks English when chosen', async () => {

@@ -134,7 +134,9 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
       },
     });
   };
-  const signOffBlocked = matrix.rows.length === 0 ? t('chief.signOff.noRows') : notReady > 0 ? t('chief.signOff.notReady', { count: notReady }) : null;
+  // Nothing to say of a matrix that has not arrived (its error says why).
+  const signOffBlocked =
+    matrix.header === null ? '' : matrix.rows.length === 0 ? t('chief.signOff.noRows') : notReady > 0 ? t('chief.signOff.notReady', { count: notReady }) : null;
 
   return (
     <Flex vertical gap={8} style={{ flex: 1, minHeight: 0 }} data-testid="chief-slot" data-slot-id={slot.id}>
@@ -154,7 +156,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
             <Button type="primary" disabled={signOffBlocked !== null || matrix.loading} loading={signing} onClick={signOff} data-testid="sign-off">
               {t('chief.signOff.button')}
             </Button>
-            {signOffBlocked !== null && !matrix.loading && (
+            {signOffBlocked !== null && signOffBlocked !== '' && (
               <Typography.Text type="secondary" data-testid="sign-off-blocked">
                 {signOffBlocked}
               </Typography.Text>
