@@ -94,8 +94,14 @@ export const RoomState = z.object({
 });
 export type RoomState = z.infer<typeof RoomState>;
 
-/** The lead's controls beyond call / call next / finish / absent (HTTP bodies). */
-export const ExtendTime = z.strictObject({ minutes: z.union([z.literal(1), z.literal(2), z.literal(5)]) });
+/**
+ * The lead's controls beyond call / call next / finish / absent (HTTP bodies). An extension's
+ * `reason` goes into the exam-room log; optional, for clients that send none.
+ */
+export const ExtendTime = z.strictObject({
+  minutes: z.union([z.literal(1), z.literal(2), z.literal(5)]),
+  reason: z.string().trim().min(2).max(500).optional(),
+});
 export type ExtendTime = z.infer<typeof ExtendTime>;
 
 /** Let a candidate failed by the interruption rule back into the queue: a 考务 decision with a reason. */

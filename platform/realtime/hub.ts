@@ -14,6 +14,7 @@ import {
 import { systemClock, type Clock } from '../clock';
 import type { Notifier, PlatformContext } from '../context';
 import { HttpError, QUERY_TOKEN_REFUSED, bearerOf, deviceOf, queryTokenOf } from '../http';
+import { devicesLogged, RoomLogStore } from '../room/log';
 import type { PanelRooms } from '../room/rooms';
 import type { DeviceDirectory } from '../room/room';
 import { QueueStore } from '../state/queue';
@@ -31,7 +32,15 @@ interface Runtime {
   readonly interruptions: Interruptions;
   readonly rooms: PanelRooms;
   readonly quickMessages: QuickMessageLimiter;
+  readonly log: RoomLogStore;
 }
+
+/**
+ * Why the room log says a device connected or dropped: `replaced`, a newer connection of the same
+ * device took over from an older one (no drop: the device never left); `closed`, its socket
+ * closed; `heartbeat`, it was silent for HEARTBEAT.deadAfterMs and the platform ended it.
+ */
+type DeviceLogReason = 'replaced' | 'closed' | 'heartbeat';
 
 export interface HubOptions {
   /**
@@ -78,6 +87,8 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
   #runtime: Runtime | null = null;
   #context: (() => PlatformContext) | null = null;
   #rooms: PanelRooms | null = null;
+  /** Sockets the heartbeat ended, so that their close is logged as such. */
+  readonly #silenced = new WeakSet<Client>();
   /** Set at shutdown: sockets closing then are no interruptions. */
   #closing = false;
 
@@ -175,6 +186,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
     for (const [client, heard] of this.#heard) {
       if (now - heard >= HEARTBEAT.deadAfterMs) {
         this.#heard.delete(client);
+        this.#silenced.add(client);
         client.socket.terminate();
       } else {
         send(client.socket, { type: 'heartbeat' });
@@ -188,7 +200,15 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
       if (!this.#context || !this.#rooms) throw new Error('the realtime hub is not registered');
       const ctx = this.#context();
       const store = new QueueStore(ctx.db, ctx.clock);
-      this.#runtime = { ctx, store, interruptions: new Interruptions(ctx, store), rooms: this.#rooms, quickMessages: new QuickMessageLimiter() };
+      const log = new RoomLogStore(ctx.db, ctx.clock, ctx.accounts);
+      this.#runtime = {
+        ctx,
+        store,
+        interruptions: new Interruptions(ctx, store, log),
+        rooms: this.#rooms,
+        quickMessages: new QuickMessageLimiter(),
+        log,
+      };
     }
     return this.#runtime;
   }
@@ -234,6 +254,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
     const key = deviceKey(client.candidateId, client.device);
     const previous = this.#devices.get(key);
     this.#devices.set(key, client);
+    this.#logDevice(client, 'device_connect', previous ? 'replaced' : null);
     if (previous) {
       // The same phone reconnecting (or a second login): the device never left, so no interruption;
       // but its peers were the old connection's, so they end and the room asks for new ones.
@@ -261,6 +282,7 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
     const key = deviceKey(client.candidateId, client.device);
     if (this.#devices.get(key) === client) this.#devices.delete(key);
     if (this.#closing || client.replaced) return;
+    this.#logDevice(client, 'device_drop', this.#silenced.has(client) ? 'heartbeat' : 'closed');
     this.#pushPresence(client, false);
     this.#use().rooms.deviceOffline(client.candidateId, client.device);
     this.#use().interruptions.deviceDropped(client.candidateId);
@@ -301,9 +323,21 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
       if (!parsed.success) return refuse('bad_request', whyRefused(json, parsed.error));
       const message = parsed.data;
       if (message.type === 'heartbeat') return;
-      if (message.type === 'quick_message') return onQuickMessage(ctx, store, quickMessages, client, message);
+      if (message.type === 'quick_message') return onQuickMessage(ctx, store, quickMessages, this.#use().log, client, message);
       rooms.deviceMessage(client, message);
     }
+  }
+
+  /**
+   * A device's socket opening or closing, in the room log of its candidate's current entry while
+   * the log covers devices (devicesLogged: from check-in until the entry ends). Before whatever
+   * the change sets off (an interruption starting or ending), so the log reads in that order.
+   */
+  #logDevice(client: DeviceClient, action: 'device_connect' | 'device_drop', reason: DeviceLogReason | null): void {
+    const { store, log } = this.#use();
+    const row = store.currentEntryOf(client.candidateId);
+    if (!row || !devicesLogged(row.state)) return;
+    log.append(row.id, null, action, { device: client.device, ...(reason !== null && { reason }) });
   }
 
   /** Tells the examiners watching the candidate's slot that a device came or went. */

@@ -1,4 +1,6 @@
+import { INTERRUPTION_RULE } from '@common/platform/queue';
 import type { PlatformContext } from '../context';
+import type { LogDetail, RoomLogStore } from '../room/log';
 import { interruptionDeadline, type QueueEvent, type QueueRow, type QueueStore } from '../state/queue';
 import { publishEntry } from './entries';
 
@@ -6,6 +8,7 @@ import { publishEntry } from './entries';
  * The 2-minute / 3-interruption rule of the candidate manual, driven by device presence: a
  * device dropping while its candidate is in the room starts an interruption with a timer on
  * ctx.clock; both devices back before it runs out resume the interview; otherwise it fails.
+ * Each step is written to the room log as `interruption` (interruptionDetail says what with).
  */
 export class Interruptions {
   /** Entry id → cancels that entry's interruption timer. */
@@ -14,6 +17,7 @@ export class Interruptions {
   constructor(
     private readonly ctx: PlatformContext,
     private readonly store: QueueStore,
+    private readonly log: RoomLogStore,
   ) {}
 
   /** A device of the candidate lost its connection. */
@@ -41,7 +45,7 @@ export class Interruptions {
   recover(): void {
     for (const row of this.store.interrupted()) {
       if (row.interruptedAt === null || interruptionDeadline(row.interruptedAt) <= this.ctx.clock.now()) {
-        this.#apply(row, { kind: 'interruption_expired' });
+        this.#apply(row, { kind: 'interruption_expired' }, true);
       } else {
         this.#schedule(row.id, row.interruptedAt);
       }
@@ -70,10 +74,35 @@ export class Interruptions {
     this.#timers.delete(entryId);
   }
 
-  #apply(row: QueueRow, event: QueueEvent): QueueRow | null {
+  #apply(row: QueueRow, event: QueueEvent, afterRestart = false): QueueRow | null {
     const result = this.store.apply(row.id, event);
     if (!result.ok) return null;
+    const detail = interruptionDetail(result.row, row, this.ctx.clock.now());
+    if (detail) this.log.append(row.id, null, 'interruption', afterRestart ? { ...detail, afterRestart } : detail);
     publishEntry(this.ctx, this.store, result.row);
     return result.row;
   }
+}
+
+/**
+ * The room log's account of one step of the interruption rule, from the row before and after:
+ * `decision` is `started` (with the deadline), `resumed` (both devices back in time) or `failed`
+ * (`reason`: the fourth drop, `too_many_interruptions`, or the time ran out,
+ * `interruption_timeout`); `count` is which interruption of the interview it is (of `max`), and
+ * `seconds` how long it lasted, once it ended. Null for a step that is not the rule's.
+ */
+export function interruptionDetail(after: QueueRow, before: QueueRow, now: Date): LogDetail | null {
+  const max = INTERRUPTION_RULE.maxInterruptions;
+  const lasted = (): number => (before.interruptedAt === null ? 0 : Math.round((now.getTime() - Date.parse(before.interruptedAt)) / 1000));
+  if (before.state === 'in_room') {
+    if (after.state === 'interrupted' && after.interruptedAt !== null) {
+      return { decision: 'started', count: after.interruptions, max, deadline: interruptionDeadline(after.interruptedAt).toISOString() };
+    }
+    if (after.state === 'failed') return { decision: 'failed', reason: after.failureReason, count: after.interruptions, max };
+    return null;
+  }
+  if (before.state !== 'interrupted') return null;
+  if (after.state === 'in_room') return { decision: 'resumed', count: before.interruptions, max, seconds: lasted() };
+  if (after.state === 'failed') return { decision: 'failed', reason: after.failureReason, count: before.interruptions, max, seconds: lasted() };
+  return null;
 }

@@ -2,6 +2,7 @@ import { QUICK_MESSAGES, type CandidateQuickMessage, type ExaminerSubscribe } fr
 import type { QueueState } from '@common/platform/queue';
 import type { z } from 'zod';
 import type { PlatformContext } from '../context';
+import { devicesLogged, type RoomLogStore } from '../room/log';
 import { LIVE_STATES, type QueueStore } from '../state/queue';
 import { send, sendError, type DeviceClient, type ExaminerClient } from './clients';
 import { examinerEntries } from './entries';
@@ -30,17 +31,26 @@ export function onSlotSubscribe(ctx: PlatformContext, store: QueueStore, client:
 /**
  * Quick messages from a candidate's device go to every examiner watching the slot, at the rate
  * the limiter allows (QUICK_MESSAGE_RATE); beyond it the device hears `rate_limited` and nothing
- * reaches the panel. Checked first: a flood costs no database read.
+ * reaches the panel. Checked first: a flood costs no database read. Each message let through is
+ * in the room log (`quick_message`: messageId, device); of a run of refused ones only the first
+ * is (`refused: true`), so a flood adds at most one line per message the limit lets through.
  */
 export function onQuickMessage(
   ctx: PlatformContext,
   store: QueueStore,
   limiter: QuickMessageLimiter,
+  log: RoomLogStore,
   client: DeviceClient,
   message: z.infer<typeof CandidateQuickMessage>,
 ): void {
   const allowed = limiter.take(client.candidateId, client.device, ctx.clock.now().getTime());
   if (!allowed.allowed) {
+    if (allowed.first) {
+      const row = store.currentEntryOf(client.candidateId);
+      if (row && devicesLogged(row.state)) {
+        log.append(row.id, null, 'quick_message', { messageId: message.messageId, device: client.device, refused: true });
+      }
+    }
     const seconds = Math.ceil(allowed.retryAfterMs / 1000);
     return sendError(client.socket, 'rate_limited', `too many quick messages: the next one may be sent in ${seconds} s`);
   }
@@ -48,6 +58,7 @@ export function onQuickMessage(
   if (!row || !QUICK_MESSAGE_STATES.includes(row.state)) {
     return sendError(client.socket, 'forbidden', 'quick messages are for candidates in the queue or the room');
   }
+  log.append(row.id, null, 'quick_message', { messageId: message.messageId, device: client.device });
   const at = ctx.clock.now().toISOString();
   const text = QUICK_MESSAGES[message.messageId];
   ctx.notifier.toSlot(row.slotId, () => ({

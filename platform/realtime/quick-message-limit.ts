@@ -44,19 +44,33 @@ export function take(bucket: Bucket, now: number, rate: Rate): Take {
 }
 
 /**
+ * A refusal says whether it is the first since the device's last allowed message (`first`): the
+ * room log notes that one only, so a flood adds at most one line per message let through.
+ */
+export type LimiterAnswer = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number; readonly first: boolean };
+
+/**
  * One bucket per candidate device, kept across its reconnections (a reconnect must not refill
  * it); as many entries as devices that ever sent a quick message, which the exam bounds.
  */
 export class QuickMessageLimiter {
   readonly #buckets = new Map<string, Bucket>();
+  /** Devices refused since their last allowed message. */
+  readonly #refusing = new Set<string>();
 
   constructor(private readonly rate: Rate = QUICK_MESSAGE_RATE) {}
 
   /** Whether this device may send one now; if not, how long until it may. */
-  take(candidateId: string, device: Device, now: number): { allowed: true } | { allowed: false; retryAfterMs: number } {
+  take(candidateId: string, device: Device, now: number): LimiterAnswer {
     const key = `${candidateId}\u0000${device}`;
     const result = take(this.#buckets.get(key) ?? fullBucket(this.rate, now), now, this.rate);
     this.#buckets.set(key, result.bucket);
-    return result.allowed ? { allowed: true } : { allowed: false, retryAfterMs: result.retryAfterMs };
+    if (result.allowed) {
+      this.#refusing.delete(key);
+      return { allowed: true };
+    }
+    const first = !this.#refusing.has(key);
+    this.#refusing.add(key);
+    return { allowed: false, retryAfterMs: result.retryAfterMs, first };
   }
 }

@@ -21,6 +21,14 @@ export interface PanelRoomsOptions {
   readonly sfu: Sfu | null;
 }
 
+interface Deps {
+  readonly ctx: PlatformContext;
+  readonly store: QueueStore;
+  readonly log: RoomLogStore;
+  /** An accepted sheet's queue entry, member and version (never its values). */
+  readonly acceptedSheet: ReturnType<PlatformContext['db']['prepare']>;
+}
+
 const sendRefusal = (socket: ExaminerClient['socket'] | DeviceClient['socket'], refusal: MediaRefusal) =>
   send(socket, { type: 'error', code: refusal.code, message: refusal.message, ...(refusal.peerId !== undefined && { peerId: refusal.peerId }) });
 
@@ -33,7 +41,7 @@ const sendRefusal = (socket: ExaminerClient['socket'] | DeviceClient['socket'], 
 export class PanelRooms implements RoomEvents {
   readonly #rooms = new Map<string, PanelRoom>();
   #stopStatus: (() => void) | null = null;
-  #deps: { ctx: PlatformContext; store: QueueStore; log: RoomLogStore } | null = null;
+  #deps: Deps | null = null;
 
   constructor(private readonly options: PanelRoomsOptions) {
     this.#stopStatus = options.sfu?.onStatus(() => {
@@ -58,18 +66,27 @@ export class PanelRooms implements RoomEvents {
     room.close();
   }
 
+  /**
+   * Each accepted sheet is logged as its member's `submit` in the candidate's entry of the slot
+   * (once per accepted version: a replayed submission is not a second one; never the score), and
+   * the open rooms show the member as submitted. A sheet of a slot without a queue (recorded
+   * answers) has no room log.
+   */
   sheetsAccepted(assignmentIds: readonly string[]): void {
-    if (this.#rooms.size === 0 || assignmentIds.length === 0) return;
-    const { ctx } = this.#use();
-    const select = ctx.db.prepare('SELECT slot_id, candidate_id FROM assignments WHERE id = ?');
+    if (assignmentIds.length === 0) return;
+    const { ctx, log, acceptedSheet } = this.#use();
     const touched = new Set<PanelRoom>();
-    for (const id of assignmentIds) {
-      const assignment = select.get(id) as { slot_id: string; candidate_id: string } | undefined;
-      if (!assignment) continue;
-      for (const room of this.#rooms.values()) {
-        if (room.slotId === assignment.slot_id && room.candidateId === assignment.candidate_id) touched.add(room);
+    ctx.db.transaction(() => {
+      for (const id of assignmentIds) {
+        const sheet = acceptedSheet.get(id) as { entry_id: string; examiner_id: string; version: number } | undefined;
+        if (!sheet) continue;
+        if (!log.hasSubmit(sheet.entry_id, sheet.examiner_id, sheet.version)) {
+          log.append(sheet.entry_id, sheet.examiner_id, 'submit', { version: sheet.version });
+        }
+        const room = this.#rooms.get(sheet.entry_id);
+        if (room) touched.add(room);
       }
-    }
+    })();
     for (const room of touched) room.changed();
   }
 
@@ -112,6 +129,7 @@ export class PanelRooms implements RoomEvents {
         room.setTalking(client.examinerId, message.talking);
         break;
       case 'prompt':
+        this.#use().log.append(row.id, client.examinerId, 'prompt', { text: message.text });
         ctx.notifier.toCandidate(row.candidateId, 'both', { type: 'prompt', text: message.text, at: ctx.clock.now().toISOString() });
         break;
     }
@@ -190,10 +208,20 @@ export class PanelRooms implements RoomEvents {
     return room;
   }
 
-  #use(): { ctx: PlatformContext; store: QueueStore; log: RoomLogStore } {
+  #use(): Deps {
     if (!this.#deps) {
       const ctx = this.options.ctx();
-      this.#deps = { ctx, store: new QueueStore(ctx.db, ctx.clock), log: new RoomLogStore(ctx.db, ctx.clock, ctx.accounts) };
+      this.#deps = {
+        ctx,
+        store: new QueueStore(ctx.db, ctx.clock),
+        log: new RoomLogStore(ctx.db, ctx.clock, ctx.accounts),
+        acceptedSheet: ctx.db.prepare(
+          `SELECT q.id AS entry_id, a.examiner_id, s.version FROM assignments a
+           JOIN scores s ON s.assignment_id = a.id AND s.accepted_at IS NOT NULL
+           JOIN queue_entries q ON q.slot_id = a.slot_id AND q.candidate_id = a.candidate_id
+           WHERE a.id = ?`,
+        ),
+      };
     }
     return this.#deps;
   }

@@ -138,11 +138,11 @@ export function queueRoutes(app: FastifyInstance, ctx: PlatformContext): void {
 
   app.post<EntryParams>('/slots/:slotId/queue/:entryId/extend', async (request): Promise<QueueEntry> => {
     const examiner = leadOfSlot(request);
-    const { minutes } = parseBody(ExtendTime, request.body);
+    const { minutes, reason } = parseBody(ExtendTime, request.body);
     const before = entryOfSlot(request);
     const row = store.extend(before.id, minutes * 60);
     if (!row) throw new HttpError(409, 'not_live', `the answering time runs only during the interview; the entry is ${before.state}`);
-    record(row, examiner, 'extend', { minutes, extraSeconds: row.extraSeconds });
+    record(row, examiner, 'extend', { minutes, extraSeconds: row.extraSeconds, reason: reason ?? null });
     ctx.rooms.roomChanged(row.id);
     return examinerEntry(ctx, row, examiner.id);
   });
@@ -182,6 +182,9 @@ export function queueRoutes(app: FastifyInstance, ctx: PlatformContext): void {
     const examiner = examinerOfSlot(request);
     if (!examiner.roles.includes('chief')) throw new HttpError(403, 'forbidden', 'only the chief examiner reviews face verification');
     const decision = parseBody(ReviewDecision, request.body);
-    return examinerEntry(ctx, act(request, { kind: 'review', approve: decision.approve }), examiner.id);
+    const row = act(request, { kind: 'review', approve: decision.approve });
+    // The chief's decision on the failed attempts: what the face check came to in the end.
+    record(row, examiner, 'face_check', { review: true, result: decision.approve ? 'approved' : 'rejected', attempts: row.faceAttempts });
+    return examinerEntry(ctx, row, examiner.id);
   });
 }

@@ -40,9 +40,21 @@ describe('the quick-message token bucket', () => {
   it('keeps one bucket per device', () => {
     const limiter = new QuickMessageLimiter({ burst: 1, refillMs: 1_000 });
     expect(limiter.take('c1', 'main', 0).allowed).toBe(true);
-    expect(limiter.take('c1', 'main', 0)).toEqual({ allowed: false, retryAfterMs: 1_000 });
+    expect(limiter.take('c1', 'main', 0)).toEqual({ allowed: false, retryAfterMs: 1_000, first: true });
     expect(limiter.take('c1', 'side', 0).allowed).toBe(true);
     expect(limiter.take('c2', 'main', 0).allowed).toBe(true);
     expect(limiter.take('c1', 'main', 1_000).allowed).toBe(true);
+  });
+
+  it('calls a refusal first only after an allowed message (what the room log notes of a flood)', () => {
+    const limiter = new QuickMessageLimiter({ burst: 1, refillMs: 1_000 });
+    const firsts = (now: number, times: number) =>
+      Array.from({ length: times }, () => limiter.take('c1', 'main', now)).map((answer) => (answer.allowed ? 'allowed' : answer.first));
+    expect(firsts(0, 4)).toEqual(['allowed', true, false, false]);
+    expect(firsts(500, 2)).toEqual([false, false]);
+    expect(firsts(1_000, 3)).toEqual(['allowed', true, false]);
+    // Another device's run is its own.
+    expect(limiter.take('c1', 'side', 1_000).allowed).toBe(true);
+    expect(limiter.take('c1', 'side', 1_000)).toMatchObject({ allowed: false, first: true });
   });
 });
