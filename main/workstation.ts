@@ -14,6 +14,7 @@ import { CredentialStore, memoryOnlyBox, type SecretBox } from './services/crede
 import { PlatformHealthMonitor } from './services/health';
 import { LiveService, type LiveServiceOptions } from './services/live';
 import { SessionService } from './services/session';
+import { SheetLocks } from './services/sheet-locks';
 import { SheetService } from './services/sheets';
 import { StoreSpaceService, type StoreSpaceOptions } from './services/store-space';
 import { SyncWorker, type SyncOptions } from './services/sync';
@@ -88,7 +89,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sync = new SyncWorker(store, client, session, health, () => sheetsRef.current as SheetService, events, log, options.sync);
   const sheets = new SheetService(store, cache, session, events, () => sync.kick());
   sheetsRef.current = sheets;
-  const live = new LiveService(client, session, health, cache, events, log, options.live);
+  const sheetLocks = new SheetLocks(client, session, cache, events);
+  const live = new LiveService(client, session, health, cache, events, log, options.live, sheetLocks);
   const media = createMediaStack(
     { store, dataDir: config.dataDir, ffmpegPath: config.ffmpegPath ?? null, session, cache, health, origin: client.origin, events, log },
     {
@@ -155,6 +157,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       'sheets.save': (input) => sheets.save(input),
       'sheets.submit': ({ assignmentId }) => sheets.submit(assignmentId),
       'sheets.resolveConflict': (input) => sheets.resolveConflict(input),
+      'sheets.getLock': ({ assignmentId }) => sheetLocks.get(assignmentId),
       'sync.getStatus': () => sync.status(),
       'sync.now': async () => {
         if (health.current.state !== 'online') await health.check();

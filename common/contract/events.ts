@@ -4,7 +4,7 @@ import { evidenceEvents } from './evidence-events';
 import { liveEvents } from './live-events';
 import { mediaEvents } from './media-events';
 import { PlatformHealth, Session } from './schemas';
-import { SheetState, StoreSpace, SyncStatus } from './store-schemas';
+import { SheetLock, SheetState, StoreSpace, SyncStatus } from './store-schemas';
 
 /** Every event main pushes to the renderer, with its payload schema. */
 export const events = {
@@ -16,6 +16,8 @@ export const events = {
   'sync.status': SyncStatus,
   /** A sheet changed outside the form that shows it (accepted, conflict, restored…). */
   'sheet.changed': SheetState,
+  /** The chief examiner locked or unlocked this examiner's sheet (or signed off its slot). */
+  'sheet.lock': SheetLock,
   /** The disk space held back for score sheets was spent (the disk is full), or is held again. */
   'store.space': StoreSpace,
   ...liveEvents,

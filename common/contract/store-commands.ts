@@ -11,6 +11,7 @@ import {
   RecoveryReport,
   ResolveConflictInput,
   SheetInput,
+  SheetLock,
   SheetState,
   StoreSpace,
   SyncStatus,
@@ -52,6 +53,11 @@ export const storeCommands = {
     summary: 'Reopen an accepted sheet that has an open re-review request, so it can be scored again.',
     input: AssignmentRef,
     output: SheetState,
+  }),
+  'sheets.getLock': command({
+    summary: "Whether the chief examiner has locked this examiner's sheet (changes then arrive as sheet.lock).",
+    input: AssignmentRef,
+    output: SheetLock,
   }),
   'sheets.resolveConflict': command({
     summary: "Resolve a conflict by keeping this workstation's version (resubmitted) or the platform's.",

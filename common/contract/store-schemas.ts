@@ -92,6 +92,18 @@ export const SheetState = z.strictObject({
 });
 export type SheetState = z.infer<typeof SheetState>;
 
+/**
+ * Whether the chief examiner has locked this examiner's sheet (pushed by the platform as
+ * `sheet_lock`, kept across a restart): a locked sheet cannot be submitted until it is unlocked.
+ */
+export const SheetLock = z.strictObject({
+  assignmentId: Id,
+  locked: z.boolean(),
+  /** The lock is the slot's sign-off (本场已签署). */
+  signedOff: z.boolean(),
+});
+export type SheetLock = z.infer<typeof SheetLock>;
+
 export const ResolveConflictInput = z.strictObject({
   assignmentId: Id,
   /** mine: resubmit this workstation's version on top of the platform's; platform: take theirs. */

@@ -92,6 +92,17 @@ export class PlatformCache {
 
   readonly #parsed = new Map<string, { version: string; schema: z.ZodType; data: unknown }>();
 
+  /** Keeps what the platform said by other means than an answer to a GET (a push). */
+  remember(examinerId: string, kind: CacheKind, key: string, data: unknown): void {
+    const body = JSON.stringify(data);
+    const fetchedAt = this.now().toISOString();
+    this.store.transaction((db) =>
+      db.run(sql`INSERT INTO cache_entries (examiner_id, kind, key, body, etag, fetched_at)
+                 VALUES (${examinerId}, ${kind}, ${key}, ${body}, NULL, ${fetchedAt})
+                 ON CONFLICT (examiner_id, kind, key) DO UPDATE SET body = excluded.body, etag = NULL, fetched_at = excluded.fetched_at`),
+    );
+  }
+
   forget(examinerId: string, kind: CacheKind, key: string): void {
     this.store.transaction((db) => db.run(sql`DELETE FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`));
   }

@@ -18,6 +18,7 @@ import type { PlatformCache } from './cache';
 import type { PlatformHealthMonitor } from './health';
 import { SocketHeartbeat } from './live-heartbeat';
 import type { SessionService } from './session';
+import type { SheetLocks } from './sheet-locks';
 
 /** The platform closes an examiner's socket with this code when the token is no longer good. */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -60,6 +61,8 @@ export class LiveService {
     private readonly events: EventHub,
     private readonly log: Logger,
     private readonly options: LiveServiceOptions = {},
+    /** Where a chief's lock of this examiner's sheet goes (the sheet form shows it). */
+    private readonly sheetLocks: Pick<SheetLocks, 'apply'> | null = null,
   ) {}
 
   start(): void {
@@ -323,6 +326,13 @@ export class LiveService {
         break;
       case 're_review':
         this.events.emit('reReview.requested', message.request);
+        break;
+      case 'matrix':
+        // Rows of a slot's matrix that changed, for a chief examiner's desk.
+        this.events.emit('chief.matrix', { slotId: message.slotId, rows: message.rows, signedOff: message.signedOff });
+        break;
+      case 'sheet_lock':
+        this.sheetLocks?.apply(message);
         break;
       case 'error':
         this.log.warn('the platform refused a realtime message', { code: message.code, message: message.message });

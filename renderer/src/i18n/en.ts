@@ -502,6 +502,9 @@ export const en: Messages = {
     readOnly: 'Submitted and on its way to the platform; it is read-only now.',
     acceptedAt: 'Accepted by the platform (version {{version}}, {{time}}); read-only.',
     rejectedHint: 'The platform refused this score sheet. Please correct it and submit again.',
+    lockedByChief: 'Locked by the chief examiner',
+    lockedSignedOff: 'The slot is signed off: the chief examiner has locked this sheet',
+    lockedHint: 'It cannot be changed or submitted while locked; once the chief examiner unlocks it you can go on.',
     save: {
       loading: 'Loading…',
       idle: 'Not scored yet',

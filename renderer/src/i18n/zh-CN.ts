@@ -504,6 +504,9 @@ export const zhCN = {
     readOnly: '评分已提交，正在发送到平台；提交后只读。',
     acceptedAt: '平台已接收（第 {{version}} 版，{{time}}），只读。',
     rejectedHint: '平台拒收了这份评分表，请修改后重新提交。',
+    lockedByChief: '已被主考锁定',
+    lockedSignedOff: '本场已签署，评分表已被主考锁定',
+    lockedHint: '锁定期间不能修改或提交；主考解锁后即可继续。',
     save: {
       loading: '正在加载…',
       idle: '尚未评分',

@@ -51,7 +51,8 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
   const root = useRef<HTMLDivElement>(null);
   const fieldId = (criterionId: string) => `sheet-${assignmentId}-${criterionId}`;
   const noteId = `sheet-${assignmentId}-note`;
-  const editable = !model.readOnly && model.saveState !== 'loading';
+  const locked = model.lock !== null;
+  const editable = !model.readOnly && !locked && model.saveState !== 'loading';
   const inConflict = sheet?.status === 'conflict';
 
   const requestSubmit = () => {
@@ -124,6 +125,16 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
           />
         )}
         {sheet?.status === 'submitted' && <Alert type="info" showIcon title={t('sheet.readOnly')} />}
+        {model.lock && (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="sheet-locked"
+            data-signed-off={model.lock.signedOff}
+            title={t(model.lock.signedOff ? 'sheet.lockedSignedOff' : 'sheet.lockedByChief')}
+            description={t('sheet.lockedHint')}
+          />
+        )}
         {inConflict && sheet && <ConflictPanel sheet={sheet} rubric={rubric} mineUsable={check.submittable} onResolve={model.resolve} />}
         <Form layout="vertical" component="div" requiredMark disabled={!editable}>
           {rubric.criteria.map((criterion) => (
@@ -189,8 +200,8 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
           </Typography.Text>
           <Space>
             {onClose && <Button onClick={onClose}>{t('sheet.back')}</Button>}
-            {editable && !inConflict && (
-              <Button type="primary" onClick={requestSubmit} data-testid="submit-sheet">
+            {(editable || (locked && !model.readOnly)) && !inConflict && (
+              <Button type="primary" onClick={requestSubmit} disabled={locked} data-testid="submit-sheet">
                 {t('sheet.submit')}
               </Button>
             )}

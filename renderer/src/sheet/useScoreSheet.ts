@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ContractError, ResolveConflictInput, SheetInput, SheetState } from '@common/contract';
+import type { ContractError, ResolveConflictInput, SheetInput, SheetLock, SheetState } from '@common/contract';
 import type { Rubric } from '@common/platform';
 import { examiner } from '../bridge';
 import { asContractError, call } from '../app/call';
@@ -22,6 +22,8 @@ export interface ScoreSheetModel {
   /** The last failure of a save or an action, for its sentence. */
   readonly error: ContractError | null;
   readonly readOnly: boolean;
+  /** The chief examiner has locked the sheet (or signed off the slot): nothing can be submitted. */
+  readonly lock: SheetLock | null;
   edit(draft: SheetDraft): void;
   /** Waits for the autosave, then submits; false if the platform-side checks refused it. */
   submit(): Promise<boolean>;
@@ -49,6 +51,7 @@ export function useScoreSheet(assignmentId: string, rubric: Rubric): ScoreSheetM
   const [draft, setDraft] = useState<SheetDraft>(EMPTY_DRAFT);
   const [phase, setPhase] = useState<Phase>('settled');
   const [error, setError] = useState<ContractError | null>(null);
+  const [lock, setLock] = useState<SheetLock | null>(null);
   const waiting = useRef<SheetInput | null>(null);
   const running = useRef<Promise<void> | null>(null);
   const revision = useRef(-1);
@@ -81,9 +84,24 @@ export function useScoreSheet(assignmentId: string, rubric: Rubric): ScoreSheetM
     const off = examiner().on('sheet.changed', (state) => {
       if (live && state.assignmentId === assignmentId) accept(state, false);
     });
+    // A push wins over the answer to the read it may have overtaken.
+    let pushed = false;
+    const offLock = examiner().on('sheet.lock', (next) => {
+      if (!live || next.assignmentId !== assignmentId) return;
+      pushed = true;
+      setLock(next);
+    });
+    // The lock is advice ahead of a refusal (423 becomes a conflict anyway): a failed read shows none.
+    void call('sheets.getLock', { assignmentId }).then(
+      (next) => {
+        if (live && !pushed) setLock(next);
+      },
+      () => undefined,
+    );
     return () => {
       live = false;
       off();
+      offLock();
     };
   }, [assignmentId, accept]);
 
@@ -160,5 +178,5 @@ export function useScoreSheet(assignmentId: string, rubric: Rubric): ScoreSheetM
           ? 'idle'
           : STATUS_STATE[sheet.status];
   const readOnly = sheet?.status === 'submitted' || sheet?.status === 'accepted';
-  return { sheet, draft, check, saveState, error, readOnly, edit, submit, reopen, resolve };
+  return { sheet, draft, check, saveState, error, readOnly, lock: lock?.locked ? lock : null, edit, submit, reopen, resolve };
 }

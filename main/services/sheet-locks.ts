@@ -1,0 +1,64 @@
+import { ContractFailure, SheetLock } from '@common/contract';
+import { ScoreRecord, type PushSheetLock } from '@common/platform';
+import type { EventHub } from '../contract/event-hub';
+import type { PlatformClient } from '../platform/client';
+import type { PlatformCache } from './cache';
+import type { SessionService } from './session';
+
+/** How long opening a sheet waits for the platform's word on its lock before showing what it knew. */
+const LOCK_READ_TIMEOUT_MS = 2_000;
+
+/**
+ * Whether the chief examiner has locked this examiner's sheets, so the form says so before a
+ * submission would be refused (423). The platform pushes each change (`sheet_lock`); the last word
+ * is kept in the cache table (kind `sheetLock`), so a restart still shows it offline; and opening
+ * a sheet asks the platform again (its ScoreRecord.locked), so a lock pushed while this
+ * workstation was closed is not missed.
+ */
+export class SheetLocks {
+  constructor(
+    private readonly client: PlatformClient,
+    private readonly session: SessionService,
+    private readonly cache: PlatformCache,
+    private readonly events: EventHub,
+  ) {}
+
+  /** A push from the platform: kept, and told to the renderer. */
+  apply(push: PushSheetLock): void {
+    const examinerId = this.session.session?.examiner.id;
+    if (examinerId === undefined) return;
+    this.#keep(examinerId, { assignmentId: push.assignmentId, locked: push.locked, signedOff: push.locked && push.signedOff });
+  }
+
+  async get(assignmentId: string): Promise<SheetLock> {
+    const examinerId = this.session.requireExaminerId();
+    const known = this.peek(examinerId, assignmentId);
+    let record: ScoreRecord;
+    try {
+      ({ data: record } = await this.client.request({
+        method: 'GET',
+        path: `/assignments/${encodeURIComponent(assignmentId)}/score`,
+        schema: ScoreRecord,
+        token: this.session.requireToken(),
+        timeoutMs: LOCK_READ_TIMEOUT_MS,
+      }));
+    } catch (error) {
+      if (error instanceof ContractFailure && (error.code === 'platform_unreachable' || error.code === 'platform_error')) return known;
+      throw error;
+    }
+    // The record says locked or not; whether the lock is the sign-off only a push says.
+    const lock: SheetLock = { assignmentId, locked: record.locked, signedOff: record.locked && known.signedOff };
+    if (lock.locked !== known.locked || lock.signedOff !== known.signedOff) this.#keep(examinerId, lock);
+    return lock;
+  }
+
+  /** What is known without asking the platform: unlocked when nothing was ever said. */
+  peek(examinerId: string, assignmentId: string): SheetLock {
+    return this.cache.peek(examinerId, 'sheetLock', assignmentId, SheetLock) ?? { assignmentId, locked: false, signedOff: false };
+  }
+
+  #keep(examinerId: string, lock: SheetLock): void {
+    this.cache.remember(examinerId, 'sheetLock', lock.assignmentId, lock);
+    this.events.emit('sheet.lock', lock);
+  }
+}
