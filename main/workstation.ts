@@ -15,6 +15,7 @@ import { PlatformHealthMonitor } from './services/health';
 import { LiveService, type LiveServiceOptions } from './services/live';
 import { SessionService } from './services/session';
 import { SheetLocks } from './services/sheet-locks';
+import { SheetProgressReporter } from './services/sheet-progress';
 import { SheetService } from './services/sheets';
 import { StoreSpaceService, type StoreSpaceOptions } from './services/store-space';
 import { SyncWorker, type SyncOptions } from './services/sync';
@@ -87,7 +88,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   // The sync worker reports synced sheets through the sheet service, which kicks the worker on submit.
   const sheetsRef: { current: SheetService | null } = { current: null };
   const sync = new SyncWorker(store, client, session, health, () => sheetsRef.current as SheetService, events, log, options.sync);
-  const sheets = new SheetService(store, cache, session, events, () => sync.kick());
+  const progress = new SheetProgressReporter(client, session, health, log);
+  const sheets = new SheetService(store, cache, session, events, () => sync.kick(), undefined, progress);
   sheetsRef.current = sheets;
   const sheetLocks = new SheetLocks(client, session, cache, events);
   const live = new LiveService(client, session, health, cache, events, log, options.live, sheetLocks);

@@ -8,6 +8,7 @@ import type { ReadableDb, Store, WritableDb } from '../store/connection';
 import { sql } from '../store/sql';
 import type { PlatformCache } from './cache';
 import type { SessionService } from './session';
+import type { SheetProgressSink } from './sheet-progress';
 import { rowToState, sortedMarks, type SheetRow } from './sheet-row';
 
 /** A sheet's write may spend the disk space held back for it: a score is never lost to a full disk. */
@@ -28,6 +29,8 @@ export class SheetService {
     private readonly events: EventHub,
     private readonly onSubmitted: () => void,
     private readonly now: () => Date = () => new Date(),
+    /** Tells the platform a sheet is saved or submitted (never its values), for the chief's matrix. */
+    private readonly progress: SheetProgressSink | null = null,
   ) {}
 
   get(assignmentId: string): SheetState | null {
@@ -45,7 +48,7 @@ export class SheetService {
       throw new ContractFailure('invalid_sheet', refused.map((problem) => `${problem.criterionId}: ${problem.problem}`).join('; '));
     }
     const at = this.now().toISOString();
-    return this.store.transaction((db) => {
+    const saved = this.store.transaction((db) => {
       const existing = readSheet(db, input.assignmentId, examinerId);
       if (existing && (existing.status === 'submitted' || existing.status === 'accepted')) {
         throw new ContractFailure('sheet_read_only', `the sheet is ${existing.status}`);
@@ -80,6 +83,8 @@ export class SheetService {
       });
       return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
     }, SHEET_WRITE);
+    this.progress?.saved(saved.assignmentId, saved.baseVersion);
+    return saved;
   }
 
   submit(assignmentId: string): SheetState {
@@ -94,6 +99,7 @@ export class SheetService {
       return rowToState(mustRead(db, assignmentId, examinerId), rubric);
     }, SHEET_WRITE);
     this.onSubmitted();
+    this.progress?.submitted(assignmentId);
     return state;
   }
 
@@ -147,7 +153,10 @@ export class SheetService {
       }
       return rowToState(mustRead(db, input.assignmentId, examinerId), rubric);
     }, SHEET_WRITE);
-    if (input.keep === 'mine') this.onSubmitted();
+    if (input.keep === 'mine') {
+      this.onSubmitted();
+      this.progress?.submitted(input.assignmentId);
+    }
     this.events.emit('sheet.changed', state);
     return state;
   }
