@@ -91,7 +91,13 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const progress = new SheetProgressReporter(client, session, health, log);
   const sheets = new SheetService(store, cache, session, events, () => sync.kick(), undefined, progress);
   sheetsRef.current = sheets;
-  const sheetLocks = new SheetLocks(client, session, cache, events);
+  const sheetLocks = new SheetLocks(client, session, cache, events, (lock) => {
+    try {
+      sheets.lockChanged(lock.assignmentId, lock.locked);
+    } catch (error) {
+      log.warn('a locked conflict could not take the new lock state', { assignmentId: lock.assignmentId, error: String(error) });
+    }
+  });
   const live = new LiveService(client, session, health, cache, events, log, options.live, sheetLocks);
   const media = createMediaStack(
     { store, dataDir: config.dataDir, ffmpegPath: config.ffmpegPath ?? null, session, cache, health, origin: client.origin, events, log },

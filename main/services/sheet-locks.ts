@@ -21,6 +21,8 @@ export class SheetLocks {
     private readonly session: SessionService,
     private readonly cache: PlatformCache,
     private readonly events: EventHub,
+    /** Told of every change kept (the sheet service updates a locked conflict). */
+    private readonly onChange: (lock: SheetLock) => void = () => undefined,
   ) {}
 
   /** A push from the platform: kept, and told to the renderer. */
@@ -59,6 +61,7 @@ export class SheetLocks {
 
   #keep(examinerId: string, lock: SheetLock): void {
     this.cache.remember(examinerId, 'sheetLock', lock.assignmentId, lock);
+    this.onChange(lock);
     this.events.emit('sheet.lock', lock);
   }
 }

@@ -9,7 +9,7 @@ import { sql } from '../store/sql';
 import type { PlatformCache } from './cache';
 import type { SessionService } from './session';
 import type { SheetProgressSink } from './sheet-progress';
-import { rowToState, sortedMarks, type SheetRow } from './sheet-row';
+import { rowToState, sortedMarks, StoredConflict, type SheetRow } from './sheet-row';
 
 /** A sheet's write may spend the disk space held back for it: a score is never lost to a full disk. */
 const SHEET_WRITE = { mayUseReserve: true } as const;
@@ -159,6 +159,27 @@ export class SheetService {
     }
     this.events.emit('sheet.changed', state);
     return state;
+  }
+
+  /**
+   * The chief locked or unlocked the sheet: a conflict kept from a 423 holds the platform's word
+   * at that time, and must not go on refusing "keep mine" once the sheet is unlocked (nor offer
+   * it once locked again).
+   */
+  lockChanged(assignmentId: string, locked: boolean): void {
+    const examinerId = this.session.session?.examiner.id;
+    if (examinerId === undefined) return;
+    const row = readSheet(this.store.reader, assignmentId, examinerId);
+    if (!row || row.status !== 'conflict' || row.conflict === null) return;
+    const conflict = StoredConflict.parse(JSON.parse(row.conflict));
+    if (conflict.platform.locked === locked) return;
+    const updated = JSON.stringify({ ...conflict, platform: { ...conflict.platform, locked } });
+    const state = this.store.transaction((db) => {
+      db.run(sql`UPDATE score_sheets SET conflict = ${updated}, revision = revision + 1
+                 WHERE assignment_id = ${assignmentId} AND examiner_id = ${examinerId} AND status = 'conflict'`);
+      return rowToState(mustRead(db, assignmentId, examinerId), this.#rubricFor(examinerId, assignmentId));
+    }, SHEET_WRITE);
+    this.events.emit('sheet.changed', state);
   }
 
   /** Freezes the sheet into the outbox: this exact body and key are what every retry sends. */
