@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import type { LivePresence, LiveQuickMessage } from '@common/contract';
 import type { QueueEntry, Slot } from '@common/platform';
 import { FrameBatcher } from './frame-batcher';
@@ -11,14 +12,17 @@ export interface QueueRowSource {
 
 /**
  * The queue store as React sees it (subscribe / getSnapshot for useSyncExternalStore), fed by
- * the platform's pushes and flushed at most once per frame. Pushes for a slot whose snapshot is
+ * the platform's pushes: each shown at once while rendering them is cheap, a flood of them
+ * once per frame (FrameBatcher). Pushes for a slot whose snapshot is
  * still on its way are held and replayed on top of it, so none is lost to the race.
  */
 export class QueueFeed implements QueueRowSource {
   readonly #store = new QueueStore();
   readonly #listeners = new Set<() => void>();
   readonly #rowListeners = new Map<string, Set<() => void>>();
-  readonly #batcher = new FrameBatcher(() => this.#notify());
+  // Half a frame of rendering at once, the rest once per frame. Rendered within the flush, so
+  // that the budget counts React's work too.
+  readonly #batcher = new FrameBatcher(() => flushSync(() => this.#notify()), { budgetMs: 8 });
   readonly #awaiting = new Set<string>();
   #early: QueueEntry[] = [];
 
