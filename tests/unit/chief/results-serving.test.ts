@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RESULTS_CONTENT_TYPES, ResultsFiles } from '../../../main/chief/results-files';
+import { mediaProtocolResponse } from '../../../main/media/protocol-response';
 import { attachment, planMediaReply, type ServedMedia } from '../../../main/media/serve-media';
 import type { SessionService } from '../../../main/services/session';
 
@@ -30,6 +31,21 @@ describe('serving a results file', () => {
     const { download: _download, ...asMedia } = file;
     expect(planMediaReply(asMedia, 'GET', {}).status).toBe(403);
     expect(planMediaReply({ ...asMedia, contentType: 'text/csv; charset=utf-8' }, 'GET', {}).status).toBe(403);
+  });
+
+  it('is served the same by Electron’s app:// protocol, from the file', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'results-protocol-'));
+    try {
+      const files = new ResultsFiles(dataDir, { session: { examiner: { id: 'chief' } } } as unknown as SessionService);
+      const { mediaId } = files.write('chief', 'xlsx', '成绩.xlsx', Buffer.from('PK-bytes'));
+      const response = mediaProtocolResponse(files, mediaId, { method: 'GET', headers: new Headers() });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(XLSX);
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="__.xlsx"; filename*=UTF-8''${encodeURIComponent('成绩.xlsx')}`);
+      expect(await response.text()).toBe('PK-bytes');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('quotes nothing a header could be broken with', () => {
