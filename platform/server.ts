@@ -22,6 +22,7 @@ import { adminRoutes } from './routes/admin';
 import { assignmentRoutes } from './routes/assignments';
 import { authRoutes } from './routes/auth';
 import { candidateRoutes } from './routes/candidate';
+import { ChiefDesk, chiefRoutes } from './routes/chief';
 import { examRoutes } from './routes/exams';
 import { queueRoutes } from './routes/queue';
 import { recordingRoutes } from './routes/recordings';
@@ -62,6 +63,11 @@ export interface PlatformOptions {
   readonly scoreProcessingDelayMs?: number;
   /** Test knob: a smaller body limit for the score batch than the longest valid one, as a proxy may have. */
   readonly scoreBatchBodyLimit?: number;
+  /**
+   * Whether the platform grants chief examiners the candidate code → name mapping in the results
+   * (`identities`); default false (the demo too): candidate codes only.
+   */
+  readonly chiefIdentities?: boolean;
   /** Replaces the realtime hub as the way pushes leave the platform (tests that watch them). */
   readonly notifier?: Notifier;
   /**
@@ -194,10 +200,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       candidateRoutes(api, ctx);
       assignmentRoutes(api, ctx);
       recordingRoutes(api, ctx);
-      scoreRoutes(api, ctx, {
+      const desk = new ChiefDesk(ctx, { identities: options.chiefIdentities ?? false });
+      scoreRoutes(api, ctx, desk, {
         processingDelayMs: options.scoreProcessingDelayMs ?? 0,
         ...(options.scoreBatchBodyLimit !== undefined && { batchBodyLimit: options.scoreBatchBodyLimit }),
       });
+      chiefRoutes(api, ctx, desk);
       adminRoutes(api, ctx);
       hub.register(api, () => ctx, rooms);
       done();

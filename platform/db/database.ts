@@ -11,7 +11,7 @@ export type PlatformDb = Database.Database;
  * every migration in order, an older one the migrations it lacks; a data folder from a newer
  * platform is refused.
  */
-export const PLATFORM_SCHEMA_VERSION = 3;
+export const PLATFORM_SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -60,7 +60,12 @@ CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
  * added, and the exam-room log, which is append-only: its triggers refuse any rewrite. (3) The
  * witness of the workstations' audit chains (common/platform/audit.ts): the latest head seen per
  * examiner and chain, and the forks and new chains flagged to the chief, append-only like the
- * room log.
+ * room log. (4) The chief examiner's desk: the first acceptance time of a sheet (kept across
+ * resubmissions), what a workstation reports of a sheet it has not yet had accepted
+ * (`sheet_progress`: saved or submitted, never values), re-reviews that are either the platform's
+ * (deviation) or a chief's (a note, who asked) — the table is rebuilt since a chief's request has
+ * no deviation — the slots signed off, and the chief's actions (lock, unlock, re-review, sign-off),
+ * append-only like the room log.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -85,6 +90,34 @@ CREATE TABLE audit_flags (
 CREATE INDEX audit_flags_by_examiner ON audit_flags (examiner_id, id);
 CREATE TRIGGER audit_flags_no_update BEFORE UPDATE ON audit_flags BEGIN SELECT RAISE(ABORT, 'audit flags are append-only'); END;
 CREATE TRIGGER audit_flags_no_delete BEFORE DELETE ON audit_flags BEGIN SELECT RAISE(ABORT, 'audit flags are append-only'); END;
+`,
+  `
+ALTER TABLE scores ADD COLUMN first_accepted_at TEXT;
+UPDATE scores SET first_accepted_at = accepted_at WHERE accepted_at IS NOT NULL;
+CREATE INDEX assignments_by_slot ON assignments (slot_id, subject_id);
+CREATE TABLE sheet_progress (
+  assignment_id TEXT PRIMARY KEY REFERENCES assignments(id), state TEXT NOT NULL CHECK (state IN ('saved', 'submitted')),
+  version INTEGER NOT NULL, at TEXT NOT NULL) STRICT;
+CREATE TABLE re_reviews_v4 (
+  id TEXT PRIMARY KEY, assignment_id TEXT NOT NULL REFERENCES assignments(id),
+  reason TEXT NOT NULL CHECK (reason IN ('deviation', 'chief')), deviation REAL, threshold REAL, note TEXT,
+  requested_by TEXT REFERENCES accounts(id), requested_at TEXT NOT NULL, resolved_at TEXT,
+  CHECK ((reason = 'deviation' AND deviation IS NOT NULL AND threshold IS NOT NULL) OR (reason = 'chief' AND note IS NOT NULL AND requested_by IS NOT NULL))) STRICT;
+INSERT INTO re_reviews_v4 (id, assignment_id, reason, deviation, threshold, requested_at, resolved_at)
+  SELECT id, assignment_id, 'deviation', deviation, threshold, requested_at, resolved_at FROM re_reviews;
+DROP TABLE re_reviews;
+ALTER TABLE re_reviews_v4 RENAME TO re_reviews;
+CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
+CREATE TABLE sign_offs (slot_id TEXT PRIMARY KEY, at TEXT NOT NULL, by_id TEXT NOT NULL REFERENCES accounts(id)) STRICT;
+CREATE TRIGGER sign_offs_no_update BEFORE UPDATE ON sign_offs BEGIN SELECT RAISE(ABORT, 'a sign-off is final'); END;
+CREATE TRIGGER sign_offs_no_delete BEFORE DELETE ON sign_offs BEGIN SELECT RAISE(ABORT, 'a sign-off is final'); END;
+CREATE TABLE chief_actions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, slot_id TEXT NOT NULL, at TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES accounts(id),
+  action TEXT NOT NULL CHECK (action IN ('lock', 'unlock', 're_review', 'sign_off')),
+  assignment_id TEXT REFERENCES assignments(id), reason TEXT) STRICT;
+CREATE INDEX chief_actions_by_slot ON chief_actions (slot_id, id);
+CREATE TRIGGER chief_actions_no_update BEFORE UPDATE ON chief_actions BEGIN SELECT RAISE(ABORT, 'the chief action log is append-only'); END;
+CREATE TRIGGER chief_actions_no_delete BEFORE DELETE ON chief_actions BEGIN SELECT RAISE(ABORT, 'the chief action log is append-only'); END;
 `,
 ];
 

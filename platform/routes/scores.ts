@@ -12,6 +12,7 @@ import {
   type ReReviewRequest,
 } from '@common/platform/scores';
 import type { PlatformContext } from '../context';
+import type { ChiefDesk } from './chief';
 import { HttpError, parseBody, requireExaminer, sendCached } from '../http';
 import { AuditWitness } from '../state/audit-witness';
 import type { Catalog } from '../state/catalog';
@@ -69,8 +70,11 @@ function panelMembersOf(catalog: Catalog, chiefId: string): string[] {
   return [...members];
 }
 
-/** Score intake: the examiner's sheets, the chief examiner's lock and re-review requests, and the audit chains' witness. */
-export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options: ScoreRouteOptions = {}): void {
+/**
+ * Score intake: the examiner's sheets, the platform's re-review requests, and the audit chains'
+ * witness. Every accepted sheet moves its row of the chief's matrix (`desk`), pushed to the chiefs.
+ */
+export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, desk: ChiefDesk, options: ScoreRouteOptions = {}): void {
   const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog);
   const witness = new AuditWitness(ctx.db, ctx.clock);
   const delayMs = options.processingDelayMs ?? 0;
@@ -118,8 +122,11 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
       throw error;
     }
     push(processed.pushes);
-    // The panel room shows that this member submitted (never what).
-    if (processed.answer.status < 300) ctx.rooms.sheetsAccepted([assignment.id]);
+    // The panel room shows that this member submitted (never what); the chiefs see the row.
+    if (processed.answer.status < 300) {
+      ctx.rooms.sheetsAccepted([assignment.id]);
+      if (!processed.answer.replayed) desk.rowsChanged([assignment.id]);
+    }
     return send(reply, processed.answer);
   });
 
@@ -138,22 +145,14 @@ export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, options:
     }
     const { results, pushes } = intake.submitBatch(examiner.id, items, headOf(head));
     push(pushes);
-    ctx.rooms.sheetsAccepted(items.filter((_item, index) => (results[index]?.status ?? 500) < 300).map((item) => item.assignmentId));
+    const accepted = items.filter((_item, index) => (results[index]?.status ?? 500) < 300).map((item) => item.assignmentId);
+    ctx.rooms.sheetsAccepted(accepted);
+    // One push per slot and chief for the whole batch (rows chunked), not one per sheet.
+    desk.rowsChanged(accepted);
     return { results };
   });
 
-  const lock = (locked: boolean) => async (request: FastifyRequest<AssignmentParams>, reply: FastifyReply) => {
-    const examiner = requireExaminer(request, ctx.accounts);
-    if (!examiner.roles.includes('chief')) throw new HttpError(403, 'forbidden', 'only a chief examiner locks scores');
-    const assignment = intake.assignment(request.params.assignmentId);
-    // Another panel's assignment looks like none at all.
-    if (!assignment || !ctx.catalog.sitsOn(examiner.id, assignment.slot_id)) throw notFound();
-    intake.setLocked(assignment.id, locked);
-    // No body: the chief sees that the lock took, never the examiner's sheet.
-    return reply.code(204).send();
-  };
-  app.post<AssignmentParams>('/assignments/:assignmentId/lock', lock(true));
-  app.delete<AssignmentParams>('/assignments/:assignmentId/lock', lock(false));
+  // Locking and unlocking a sheet is the chief's desk's (platform/routes/chief.ts): logged and pushed.
 
   // Forks of the audit chains of the examiners on the chief's panels; never their scores.
   app.get('/audit-flags', async (request, reply) => {

@@ -52,9 +52,18 @@ interface PanelRow {
 interface ReReviewRow {
   id: string;
   assignment_id: string;
-  deviation: number;
-  threshold: number;
+  reason: 'deviation' | 'chief';
+  deviation: number | null;
+  threshold: number | null;
+  note: string | null;
   requested_at: string;
+}
+
+/** A stored request as its examiner receives it: the platform's deviation, or the chief's note; nobody's score. */
+function blindRequest(row: ReReviewRow): ReReviewRequest {
+  const base = { requestId: row.id, assignmentId: row.assignment_id, requestedAt: row.requested_at };
+  if (row.reason === 'chief') return { ...base, reason: 'chief', note: row.note ?? '' };
+  return { ...base, reason: 'deviation', deviation: row.deviation ?? 0, threshold: row.threshold ?? 0 };
 }
 
 /**
@@ -76,15 +85,17 @@ export class PanelScores {
     );
     this.#resolve = db.prepare('UPDATE re_reviews SET resolved_at = ? WHERE assignment_id = ? AND resolved_at IS NULL');
     // A request concerns the sheet accepted at `accepted_at` when it is open, was made after it,
-    // or was resolved by it: each accepted sheet is questioned at most once.
+    // or was resolved by it: each accepted sheet is questioned at most once by the platform (a
+    // chief's request is the chief's own, and does not stand in for the platform's).
     this.#alreadyAsked = db.prepare(
-      `SELECT 1 FROM re_reviews WHERE assignment_id = ? AND (resolved_at IS NULL OR requested_at >= ? OR resolved_at >= ?) LIMIT 1`,
+      `SELECT 1 FROM re_reviews WHERE assignment_id = ? AND reason = 'deviation'
+         AND (resolved_at IS NULL OR requested_at >= ? OR resolved_at >= ?) LIMIT 1`,
     );
     this.#insert = db.prepare(
-      'INSERT INTO re_reviews (id, assignment_id, deviation, threshold, requested_at) VALUES (?, ?, ?, ?, ?)',
+      "INSERT INTO re_reviews (id, assignment_id, reason, deviation, threshold, requested_at) VALUES (?, ?, 'deviation', ?, ?, ?)",
     );
     this.#openFor = db.prepare(
-      `SELECT r.id, r.assignment_id, r.deviation, r.threshold, r.requested_at FROM re_reviews r
+      `SELECT r.id, r.assignment_id, r.reason, r.deviation, r.threshold, r.note, r.requested_at FROM re_reviews r
        JOIN assignments a ON a.id = r.assignment_id
        WHERE a.examiner_id = ? AND r.resolved_at IS NULL ORDER BY r.requested_at, r.id`,
     );
@@ -121,15 +132,8 @@ export class PanelScores {
     return pushes;
   }
 
-  /** This examiner's unanswered re-review requests, oldest first. */
+  /** This examiner's unanswered re-review requests (the platform's and the chiefs'), oldest first. */
   openFor(examinerId: string): ReReviewRequest[] {
-    return (this.#openFor.all(examinerId) as ReReviewRow[]).map((row) => ({
-      requestId: row.id,
-      assignmentId: row.assignment_id,
-      reason: 'deviation',
-      deviation: row.deviation,
-      threshold: row.threshold,
-      requestedAt: row.requested_at,
-    }));
+    return (this.#openFor.all(examinerId) as ReReviewRow[]).map(blindRequest);
   }
 }

@@ -124,9 +124,10 @@ export class ScoreIntake {
     this.#assignment = db.prepare('SELECT id, examiner_id, candidate_id, subject_id, slot_id FROM assignments WHERE id = ?');
     this.#score = db.prepare('SELECT version, sheet, total, accepted_at, locked FROM scores WHERE assignment_id = ?');
     this.#writeScore = db.prepare(
-      `INSERT INTO scores (assignment_id, version, sheet, total, accepted_at, audit_head) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO scores (assignment_id, version, sheet, total, accepted_at, first_accepted_at, audit_head) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (assignment_id) DO UPDATE SET version = excluded.version, sheet = excluded.sheet, total = excluded.total,
-         accepted_at = excluded.accepted_at, audit_head = excluded.audit_head`,
+         accepted_at = excluded.accepted_at, first_accepted_at = COALESCE(scores.first_accepted_at, excluded.accepted_at),
+         audit_head = excluded.audit_head`,
     );
     this.#lock = db.prepare(
       'INSERT INTO scores (assignment_id, version, locked) VALUES (?, 0, ?) ON CONFLICT (assignment_id) DO UPDATE SET locked = excluded.locked',
@@ -300,7 +301,7 @@ export class ScoreIntake {
     const { sheet } = submission;
     // The head the request claimed; a sheet from an older workstation may carry its own instead.
     const auditHead = submission.auditHead ?? sheet.auditHead ?? null;
-    this.#writeScore.run(assignment.id, version, JSON.stringify(sheet), total, acceptedAt, auditHead);
+    this.#writeScore.run(assignment.id, version, JSON.stringify(sheet), total, acceptedAt, acceptedAt, auditHead);
     const receipt: ScoreReceipt = { assignmentId: assignment.id, version, total, acceptedAt, idempotencyKey: submission.idempotencyKey };
     return { answer: { status: 201, body: receipt, replayed: false }, pushes: this.#panel.afterAccepted(assignment, context, acceptedAt) };
   }

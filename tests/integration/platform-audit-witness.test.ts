@@ -295,16 +295,17 @@ describe('reference platform: the witness in an older data folder', () => {
       const assignment = first.ctx.db.prepare("SELECT id FROM assignments WHERE examiner_id = 'ex-01' LIMIT 1").get() as { id: string };
       first.ctx.db.prepare("INSERT INTO scores (assignment_id, version, sheet, total, accepted_at, audit_head) VALUES (?, 1, '{}', 10, '2026-06-01T02:00:00.000Z', ?)").run(assignment.id, hashOf('old'));
       await first.close();
-      // What a schema 2 platform left: no witness tables.
+      // What a schema 2 platform left: no witness tables (nor the chief's desk of schema 4).
       const old = new Database(join(dataDir, 'platform.sqlite'));
       old.exec('DROP TABLE audit_flags; DROP TABLE audit_heads;');
+      old.exec('DROP TABLE chief_actions; DROP TABLE sign_offs; DROP TABLE sheet_progress; DROP INDEX assignments_by_slot; ALTER TABLE scores DROP COLUMN first_accepted_at;');
       old.pragma('user_version = 2');
       old.close();
 
       const again = await startPlatform({ dataDir, sfu: 'off' });
       try {
         expect(again.ctx.db.pragma('user_version', { simple: true })).toBe(PLATFORM_SCHEMA_VERSION);
-        expect(PLATFORM_SCHEMA_VERSION).toBe(3);
+        expect(PLATFORM_SCHEMA_VERSION).toBe(4);
         expect(again.ctx.db.prepare('SELECT version, audit_head FROM scores WHERE assignment_id = ?').get(assignment.id)).toEqual({ version: 1, audit_head: hashOf('old') });
         expect(again.ctx.db.prepare('SELECT count(*) AS n FROM audit_heads').get()).toEqual({ n: 0 });
         expect(again.ctx.db.prepare('SELECT count(*) AS n FROM audit_flags').get()).toEqual({ n: 0 });
