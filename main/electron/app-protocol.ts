@@ -14,7 +14,8 @@ export function registerAppScheme(protocol: Protocol): void {
 
 /**
  * Serves the built renderer under app://workstation/, and the review player's media by id under
- * app://workstation/media/<id> (audio, video and images only, with byte ranges): every answer,
+ * app://workstation/media/<id> (audio, video and images, with byte ranges; and the chief's results
+ * files, as attachments: see main/media/serve-media.ts): every answer,
  * refusals too, with the app's security headers (nosniff, the CSP), as the browser host's.
  */
 export function serveRenderer(protocol: Protocol, rendererDir: string, media?: MediaLookup): void {
