@@ -103,6 +103,13 @@ export class PlatformCache {
     );
   }
 
+  /** The keys held of a kind for an examiner. */
+  keys(examinerId: string, kind: CacheKind): string[] {
+    return this.store.reader
+      .all<{ key: string }>(sql`SELECT key FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} ORDER BY key`)
+      .map((row) => row.key);
+  }
+
   forget(examinerId: string, kind: CacheKind, key: string): void {
     this.store.transaction((db) => db.run(sql`DELETE FROM cache_entries WHERE examiner_id = ${examinerId} AND kind = ${kind} AND key = ${key}`));
   }

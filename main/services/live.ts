@@ -62,7 +62,7 @@ export class LiveService {
     private readonly log: Logger,
     private readonly options: LiveServiceOptions = {},
     /** Where a chief's lock of this examiner's sheet goes (the sheet form shows it). */
-    private readonly sheetLocks: Pick<SheetLocks, 'apply'> | null = null,
+    private readonly sheetLocks: Pick<SheetLocks, 'apply' | 'refreshLocked'> | null = null,
   ) {}
 
   start(): void {
@@ -245,6 +245,8 @@ export class LiveService {
       this.#setState('connected');
       for (const slotId of this.#slots) this.#send({ type: 'subscribe', slotId });
       for (const entryId of this.#rooms) this.#send({ type: 'room_join', entryId });
+      // Pushes are not replayed: a lock lifted while the socket was down is asked about again.
+      void this.sheetLocks?.refreshLocked();
     });
     socket.on('message', (data) => {
       heartbeat.heard();

@@ -54,6 +54,23 @@ export class SheetLocks {
     return lock;
   }
 
+  /**
+   * Asks the platform again about every sheet kept as locked (the realtime socket is back: an
+   * unlock pushed while it was down would otherwise be missed until the sheet is opened again).
+   * Best effort, one at a time; a lock made while it was down shows when its sheet is opened.
+   * Sign-off locks are left out: a slot's every sheet, held for days, and lifted only one by one
+   * by an exceptional unlock, which opening the sheet asks about anyway.
+   */
+  async refreshLocked(): Promise<void> {
+    const examinerId = this.session.session?.examiner.id;
+    if (examinerId === undefined) return;
+    for (const assignmentId of this.cache.keys(examinerId, 'sheetLock')) {
+      const known = this.peek(examinerId, assignmentId);
+      if (!known.locked || known.signedOff) continue;
+      await this.get(assignmentId).catch(() => undefined);
+    }
+  }
+
   /** What is known without asking the platform: unlocked when nothing was ever said. */
   peek(examinerId: string, assignmentId: string): SheetLock {
     return this.cache.peek(examinerId, 'sheetLock', assignmentId, SheetLock) ?? { assignmentId, locked: false, signedOff: false };

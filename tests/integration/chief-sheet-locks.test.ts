@@ -50,4 +50,34 @@ describe('a chief’s lock on the examiner’s workstation', () => {
     second.locks.apply({ type: 'sheet_lock', assignmentId: 'as-1', locked: false, signedOff: false });
     expect(await second.locks.get('as-1')).toEqual({ assignmentId: 'as-1', locked: false, signedOff: false });
   });
+
+  it('asks the platform again about sheets kept as locked when the socket is back, sign-offs left out', async () => {
+    const dataDir = tempDir('sheet-locks-');
+    const { store } = openStore(dataDir);
+    cleanups.push(() => store.close());
+    const asked: string[] = [];
+    // The platform as it is now: every sheet unlocked.
+    const fetchImpl = (async (url: string) => {
+      const assignmentId = /assignments\/([^/]+)\/score$/.exec(url)?.[1] ?? '';
+      asked.push(assignmentId);
+      return Response.json({ assignmentId, version: 0, sheet: null, total: null, acceptedAt: null, locked: false });
+    }) as unknown as typeof fetch;
+    const client = new PlatformClient('http://127.0.0.1:9', fetchImpl);
+    const events = new EventHub(silentLogger);
+    const heard: unknown[] = [];
+    events.subscribe((name, payload) => {
+      if (name === 'sheet.lock') heard.push(payload);
+    });
+    const locks = new SheetLocks(client, session, new PlatformCache(store, client, session), events);
+    locks.apply({ type: 'sheet_lock', assignmentId: 'as-locked', locked: true, signedOff: false });
+    locks.apply({ type: 'sheet_lock', assignmentId: 'as-signed', locked: true, signedOff: true });
+    locks.apply({ type: 'sheet_lock', assignmentId: 'as-open', locked: false, signedOff: false });
+    heard.length = 0;
+
+    await locks.refreshLocked();
+    expect(asked).toEqual(['as-locked']);
+    expect(heard).toEqual([{ assignmentId: 'as-locked', locked: false, signedOff: false }]);
+    expect(locks.peek('ex-01', 'as-locked').locked).toBe(false);
+    expect(locks.peek('ex-01', 'as-signed')).toEqual({ assignmentId: 'as-signed', locked: true, signedOff: true });
+  });
 });
