@@ -1,4 +1,5 @@
 import type { MatrixRow, PushMatrix, ScoreMatrix, SignOff } from '@common/platform/chief';
+import { flushSync } from 'react-dom';
 import { FrameBatcher } from '../queue/frame-batcher';
 
 /** The matrix without its rows: what changes only with a new snapshot. */
@@ -26,8 +27,8 @@ const bySlotOrder = (a: MatrixRow, b: MatrixRow) =>
 
 /**
  * One slot's score matrix as React sees it: the snapshot, then every `chief.matrix` push (whole
- * rows replacing rows by candidate code), flushed at most once per frame (the queue's
- * FrameBatcher). A push that arrives while the snapshot is on its way is held and replayed on top
+ * rows replacing rows by candidate code), flushed by the queue's FrameBatcher: at once while
+ * half a frame's budget lasts, then once per frame. A push that arrives while the snapshot is on its way is held and replayed on top
  * of it. Unchanged rows keep their identity; each cell listens to its own row only, so a burst
  * re-renders the touched rows' cells and the table only when the order changes.
  */
@@ -35,7 +36,8 @@ export class MatrixFeed implements MatrixRowSource {
   readonly #rows = new Map<string, MatrixRow>();
   readonly #listeners = new Set<() => void>();
   readonly #rowListeners = new Map<string, Set<() => void>>();
-  readonly #batcher = new FrameBatcher(() => this.#notify());
+  // As the live queue: applied at once while a frame's budget lasts (rendered inside the flush), batched per frame beyond it.
+  readonly #batcher = new FrameBatcher(() => flushSync(() => this.#notify()), { budgetMs: 8 });
   #header: MatrixHeader | null = null;
   #signedOff: SignOff | null = null;
   #order: MatrixRow[] = [];
