@@ -8,6 +8,9 @@ import type { SlotContext } from './catalog';
 import type { BlindCodes } from './codes';
 import { deviatingTotals } from './panel-scores';
 
+/** Up to this many rows, a push numbers them by the queue's index instead of ordering the whole slot. */
+const FEW_ROWS = 20;
+
 interface CellRecord {
   id: string;
   examiner_id: string;
@@ -18,19 +21,20 @@ interface CellRecord {
   first_accepted_at: string | null;
   locked: number;
   progress: SheetProgress | null;
-  re_review: ReReviewState;
+  /** Of the sheet's re-review requests: null with none, 0 while one is open, 1 when all are answered. */
+  answered: 0 | 1 | null;
   /** Recusals arrive with issue 14; until then no sheet is recused (the column is here so the state is computed). */
   recused: number;
   sheet?: string | null;
 }
 
 const CELL_COLUMNS = `a.id, a.examiner_id, a.candidate_id, COALESCE(s.version, 0) AS version, s.total, s.accepted_at, s.first_accepted_at,
-  COALESCE(s.locked, 0) AS locked, p.state AS progress, 0 AS recused,
-  CASE WHEN NOT EXISTS (SELECT 1 FROM re_reviews r WHERE r.assignment_id = a.id) THEN 'none'
-       WHEN EXISTS (SELECT 1 FROM re_reviews r WHERE r.assignment_id = a.id AND r.resolved_at IS NULL) THEN 'open'
-       ELSE 'answered' END AS re_review`;
+  COALESCE(s.locked, 0) AS locked, p.state AS progress, 0 AS recused, rr.answered`;
+// Re-reviews are few: grouped once for the slot rather than looked up per cell.
 const CELL_FROM = `FROM assignments a LEFT JOIN scores s ON s.assignment_id = a.id LEFT JOIN sheet_progress p ON p.assignment_id = a.id
-  WHERE a.slot_id = ? AND a.subject_id = ?`;
+  LEFT JOIN (SELECT r.assignment_id, MIN(r.resolved_at IS NOT NULL) AS answered FROM re_reviews r
+             JOIN assignments ra ON ra.id = r.assignment_id WHERE ra.slot_id = @slot GROUP BY r.assignment_id) rr ON rr.assignment_id = a.id
+  WHERE a.slot_id = @slot AND a.subject_id = @subject`;
 
 /** A cell's state: a recusal stands aside, an accepted sheet outranks any report, else the latest report. */
 export function sheetStateOf(cell: Pick<CellRecord, 'recused' | 'total' | 'accepted_at' | 'progress'>): SheetState {
@@ -38,6 +42,8 @@ export function sheetStateOf(cell: Pick<CellRecord, 'recused' | 'total' | 'accep
   if (cell.total !== null && cell.accepted_at !== null) return 'accepted';
   return cell.progress ?? 'not_scored';
 }
+
+const reReviewOf = (answered: 0 | 1 | null): ReReviewState => (answered === null ? 'none' : answered === 1 ? 'answered' : 'open');
 
 /** One candidate's cells, judged as the platform's automatic re-review judges them. */
 interface JudgedRow {
@@ -60,6 +66,7 @@ export class ChiefMatrix {
   readonly #sheets;
   readonly #appointments;
   readonly #candidateIds;
+  readonly #place;
   readonly #codes = new Map<string, string>();
 
   constructor(
@@ -68,9 +75,14 @@ export class ChiefMatrix {
     private readonly codes: BlindCodes,
   ) {
     this.#cells = db.prepare(`SELECT ${CELL_COLUMNS} ${CELL_FROM}`);
-    this.#someCells = db.prepare(`SELECT ${CELL_COLUMNS} ${CELL_FROM} AND a.candidate_id IN (SELECT value FROM json_each(?))`);
+    this.#someCells = db.prepare(`SELECT ${CELL_COLUMNS} ${CELL_FROM} AND a.candidate_id IN (SELECT value FROM json_each(@ids))`);
     this.#sheets = db.prepare(`SELECT ${CELL_COLUMNS}, s.sheet ${CELL_FROM}`);
     this.#appointments = db.prepare('SELECT candidate_id FROM queue_entries WHERE slot_id = ? ORDER BY appointment_at, id');
+    this.#place = db.prepare(
+      `SELECT q.candidate_id, (SELECT COUNT(*) FROM queue_entries o WHERE o.slot_id = q.slot_id
+         AND (o.appointment_at < q.appointment_at OR (o.appointment_at = q.appointment_at AND o.id <= q.id))) AS place
+       FROM queue_entries q WHERE q.slot_id = ? AND q.candidate_id IN (SELECT value FROM json_each(?))`,
+    );
     this.#candidateIds = db.prepare('SELECT DISTINCT candidate_id FROM assignments WHERE slot_id = ? AND subject_id = ?');
   }
 
@@ -97,11 +109,14 @@ export class ChiefMatrix {
   rows(context: SlotContext, chiefId: string, candidateIds: readonly string[] | null = null): MatrixRow[] {
     const records = (
       candidateIds === null
-        ? this.#cells.all(context.slot.id, context.subject.id)
-        : this.#someCells.all(context.slot.id, context.subject.id, JSON.stringify(candidateIds))
+        ? this.#cells.all({ slot: context.slot.id, subject: context.subject.id })
+        : this.#someCells.all({ slot: context.slot.id, subject: context.subject.id, ids: JSON.stringify(candidateIds) })
     ) as CellRecord[];
     const judged = this.#judge(context, records);
-    const order = this.#order(context, chiefId, candidateIds === null ? judged.map((row) => row.candidateId) : null);
+    const order =
+      candidateIds !== null && context.slot.kind === 'live' && candidateIds.length <= FEW_ROWS
+        ? this.#places(context, chiefId, candidateIds)
+        : this.#order(context, chiefId, candidateIds === null ? judged.map((row) => row.candidateId) : null);
     return judged
       .map(
         (row): MatrixRow => ({
@@ -118,7 +133,7 @@ export class ChiefMatrix {
 
   /** The results of a slot: every sheet's criterion values as accepted, with the rows' judgement. */
   results(context: SlotContext, chiefId: string, nameOf: ((candidateId: string) => string | null) | null): ResultCandidate[] {
-    const records = this.#sheets.all(context.slot.id, context.subject.id) as CellRecord[];
+    const records = this.#sheets.all({ slot: context.slot.id, subject: context.subject.id }) as CellRecord[];
     const judged = this.#judge(context, records);
     const order = this.#order(context, chiefId, judged.map((row) => row.candidateId));
     const names = new Map(context.panel.examinerIds.map((id) => [id, this.accounts.profile(id)?.displayName ?? id]));
@@ -177,7 +192,7 @@ export class ChiefMatrix {
           firstAcceptedAt: record.first_accepted_at ?? record.accepted_at,
           deviation: accepted && combined !== null && record.total !== null ? deviationFrom(record.total, combined) : null,
           flagged: flagged.has(record.id),
-          reReview: record.re_review,
+          reReview: reReviewOf(record.answered),
         };
         return { record, cell };
       });
@@ -210,6 +225,14 @@ export class ChiefMatrix {
       .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
       .forEach(({ id }) => order.set(id, order.size + 1));
     return order;
+  }
+
+  /** The places of a few candidates of a live slot in its appointment order (each by the queue's index). */
+  #places(context: SlotContext, chiefId: string, candidateIds: readonly string[]): Map<string, number> {
+    const rows = this.#place.all(context.slot.id, JSON.stringify(candidateIds)) as { candidate_id: string; place: number }[];
+    const places = new Map(rows.map((row) => [row.candidate_id, row.place]));
+    // A candidate without an appointment comes after the queue, as in the whole matrix.
+    return places.size === candidateIds.length ? places : this.#order(context, chiefId, null);
   }
 
   #candidates(context: SlotContext): string[] {
