@@ -372,6 +372,7 @@ export const en: Messages = {
       actions: 'Actions',
     },
     reReviewTag: 'Re-review',
+    liveTag: 'Live interview (no recording)',
     evidenceTag: 'Interview evidence',
     open: 'Grade',
     openCode: 'Grade {{code}}',

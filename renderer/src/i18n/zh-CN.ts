@@ -374,6 +374,7 @@ export const zhCN = {
       actions: '操作',
     },
     reReviewTag: '待复核',
+    liveTag: '现场面试（无录像）',
     evidenceTag: '面试取证录像',
     open: '评分',
     openCode: '为 {{code}} 评分',

@@ -1,7 +1,7 @@
 import { Alert, Flex, Progress, Table, Typography, type GetRef } from 'antd';
 import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AssignmentView } from '@common/contract';
+import type { AssignmentView, SheetStatus } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
@@ -41,14 +41,19 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
     () => (view?.assignments ?? []).filter((item) => item.assignment.kind === 'live' && item.assignment.examId === exam.id).map((item) => item.assignment.assignmentId),
     [view, exam.id],
   );
-  // Live interviews recorded as evidence are reviewed here too, after the recorded exams.
+  // Live interviews are here too, after the recorded exams, when there is something to do with
+  // them after the interview: evidence to review, a re-review asked for, a sheet not yet sent
+  // (a draft, a conflict, a refusal) — a sheet the chief locked among them.
   const withEvidence = useEvidenceAssignments(liveIds);
+  const asked = useMemo(() => new Set(reReviews.map((request) => request.assignmentId)), [reReviews]);
   const rows = useMemo(
     () =>
       (view?.assignments ?? []).filter(
-        (item) => item.assignment.examId === exam.id && (item.assignment.kind === 'recorded' || withEvidence.has(item.assignment.assignmentId)),
+        (item) =>
+          item.assignment.examId === exam.id &&
+          (item.assignment.kind === 'recorded' || withEvidence.has(item.assignment.assignmentId) || asked.has(item.assignment.assignmentId) || isOutstanding(item.sheetStatus)),
       ),
-    [view, exam.id, withEvidence],
+    [view, exam.id, withEvidence, asked],
   );
   const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
   const requests = useMemo(() => new Map(reReviews.map((request) => [request.assignmentId, request])), [reReviews]);
@@ -61,12 +66,13 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
         format,
         subjects,
         reReviews: requests,
+        withEvidence,
         downloads: downloads.byAssignment,
         downloadBusy,
         onDownload: (action, assignmentId) => void runDownload(action, assignmentId),
         onOpen,
       }),
-    [t, i18n.language, format, subjects, requests, downloads.byAssignment, downloadBusy, runDownload, onOpen],
+    [t, i18n.language, format, subjects, requests, withEvidence, downloads.byAssignment, downloadBusy, runDownload, onOpen],
   );
   const subjectName = (subjectId: string) => {
     const name = subjects.get(subjectId)?.name;
@@ -141,4 +147,9 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
       </div>
     </Flex>
   );
+}
+
+/** A live sheet left with work on this computer: started and not sent, or sent and not taken. */
+function isOutstanding(status: SheetStatus | null): boolean {
+  return status === 'draft' || status === 'conflict' || status === 'rejected';
 }

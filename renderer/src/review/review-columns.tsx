@@ -14,6 +14,8 @@ export interface ReviewColumnContext {
   readonly format: TimeFormat;
   readonly subjects: ReadonlyMap<string, Subject>;
   readonly reReviews: ReadonlyMap<string, ReReviewRequest>;
+  /** Live assignments with an evidence recording on this computer. */
+  readonly withEvidence: ReadonlySet<string>;
   /** Download state by assignment id. */
   readonly downloads: ReadonlyMap<string, AssignmentRecordings>;
   /** The assignment whose download action is on its way. */
@@ -22,7 +24,7 @@ export interface ReviewColumnContext {
   onOpen(view: AssignmentView): void;
 }
 
-export function reviewColumns({ t, language, format, subjects, reReviews, downloads, downloadBusy, onDownload, onOpen }: ReviewColumnContext): TableColumnsType<AssignmentView> {
+export function reviewColumns({ t, language, format, subjects, reReviews, withEvidence, downloads, downloadBusy, onDownload, onOpen }: ReviewColumnContext): TableColumnsType<AssignmentView> {
   return [
     {
       key: 'code',
@@ -50,9 +52,15 @@ export function reviewColumns({ t, language, format, subjects, reReviews, downlo
       width: 220,
       render: (_, { assignment }) =>
         assignment.kind === 'live' ? (
-          <ToneTag tone="info" data-testid="evidence-tag">
-            {t('review.evidenceTag')}
-          </ToneTag>
+          withEvidence.has(assignment.assignmentId) ? (
+            <ToneTag tone="info" data-testid="evidence-tag">
+              {t('review.evidenceTag')}
+            </ToneTag>
+          ) : (
+            <ToneTag tone="neutral" data-testid="live-tag">
+              {t('review.liveTag')}
+            </ToneTag>
+          )
         ) : (
           <DownloadStateCell
             assignment={assignment}
