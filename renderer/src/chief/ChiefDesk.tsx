@@ -11,7 +11,7 @@ import { ToneTag } from '../theme/ToneTag';
 import { ActionLog } from './ActionLog';
 import { ExportButtons } from './ExportButtons';
 import { filterMatrix, isComplete, NO_MATRIX_FILTER, type MatrixFilter } from './filter-matrix';
-import { KeyedRefs } from './keyed-refs';
+import { KeyedRefs } from '../layout/keyed-refs';
 import { matrixColumns } from './matrix-columns';
 import { MatrixCellContext, MatrixRowContext } from './MatrixCells';
 import type { MatrixFeed } from './matrix-feed';

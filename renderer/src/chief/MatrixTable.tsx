@@ -2,7 +2,7 @@ import { Table, type GetRef, type TableColumnsType } from 'antd';
 import { memo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useElementHeight } from '../layout/useElementHeight';
-import type { KeyRef } from './keyed-refs';
+import type { KeyRef } from '../layout/keyed-refs';
 
 export type MatrixScroller = GetRef<typeof Table>;
 

@@ -2,7 +2,7 @@ import type { TableColumnsType } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import type { MatrixMember, MatrixRow } from '@common/platform/chief';
-import type { KeyRef } from './keyed-refs';
+import type { KeyRef } from '../layout/keyed-refs';
 import { CandidateCodeCell, formatScore, RowCell, RowProgress, SheetCellView } from './MatrixCells';
 
 const refChanged = (ref: KeyRef, previous: KeyRef) => ref !== previous;

@@ -2,15 +2,15 @@ import { Table, type GetRef, type TableColumnsType } from 'antd';
 import { memo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useElementHeight } from '../layout/useElementHeight';
-import type { QueueRowRef } from './row-refs';
+import type { KeyRef } from '../layout/keyed-refs';
 
 /** antd's virtual table scrolls by index; the navigation hook tells it where to. */
 export type TableScroller = GetRef<typeof Table>;
 
 interface QueueTableProps {
-  /** The same array while the rows shown and their order are the same (QueueRowRefs). */
-  readonly rows: readonly QueueRowRef[];
-  readonly columns: TableColumnsType<QueueRowRef>;
+  /** The same array while the rows shown and their order are the same (KeyedRefs). */
+  readonly rows: readonly KeyRef[];
+  readonly columns: TableColumnsType<KeyRef>;
   readonly activeKey: string | null;
   readonly applied: number;
   readonly loading: boolean;
@@ -49,8 +49,8 @@ export function QueueTable({ rows, columns, activeKey, applied, loading, scrolle
 }
 
 interface QueueGridProps {
-  readonly rows: readonly QueueRowRef[];
-  readonly columns: TableColumnsType<QueueRowRef>;
+  readonly rows: readonly KeyRef[];
+  readonly columns: TableColumnsType<KeyRef>;
   readonly activeKey: string | null;
   readonly loading: boolean;
   readonly height: number;
@@ -66,18 +66,18 @@ interface QueueGridProps {
  */
 const QueueGrid = memo(function QueueGrid({ rows, columns, activeKey, loading, height, scroller, emptyText, onSelect }: QueueGridProps) {
   return (
-    <Table<QueueRowRef>
+    <Table<KeyRef>
       ref={scroller}
       virtual
       size="small"
-      rowKey={(row) => row.entryId}
+      rowKey={(row) => row.key}
       columns={columns}
-      dataSource={rows as QueueRowRef[]}
+      dataSource={rows as KeyRef[]}
       pagination={false}
       loading={loading}
       scroll={{ x: columns.reduce((sum, column) => sum + (column.hidden ? 0 : Number(column.width ?? 100)), 0), y: Math.max(160, height - HEADER_HEIGHT) }}
-      rowClassName={(row) => (row.entryId === activeKey ? 'examiner-row-active' : '')}
-      onRow={(row) => ({ onClick: () => onSelect(row.entryId) })}
+      rowClassName={(row) => (row.key === activeKey ? 'examiner-row-active' : '')}
+      onRow={(row) => ({ onClick: () => onSelect(row.key) })}
       locale={{ emptyText }}
     />
   );

@@ -15,7 +15,7 @@ import type { QueueRow } from './queue-store';
 import { QueueTable, type TableScroller } from './QueueTable';
 import { QueueToolbar } from './QueueToolbar';
 import { useLiveQueue } from './useLiveQueue';
-import { QueueRowRefs } from './row-refs';
+import { KeyedRefs } from '../layout/keyed-refs';
 
 export interface QueueViewProps {
   readonly exam: Exam;
@@ -44,8 +44,8 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
   const format = useTimeFormat();
   const queue = useLiveQueue(slots);
   const rows = useMemo(() => filterQueue(queue.rows, filter), [queue.rows, filter]);
-  const [rowRefs] = useState(() => new QueueRowRefs());
-  const tableRows = useMemo(() => rowRefs.of(rows), [rowRefs, rows]);
+  const [rowRefs] = useState(() => new KeyedRefs());
+  const tableRows = useMemo(() => rowRefs.of(rows, rowKey), [rowRefs, rows]);
   const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
   const scroller = useRef<TableScroller>(null);
   const [busy, setBusy] = useState<{ entryId: string; action: EntryAction } | null>(null);

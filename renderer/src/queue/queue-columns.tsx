@@ -5,7 +5,7 @@ import { AppointmentTime, CallButton, CandidateCode, LiveCell, SubjectName } fro
 import { DeviceStatus } from './DeviceStatus';
 import { InterruptionCell } from './InterruptionCell';
 import type { QueueRow } from './queue-store';
-import type { QueueRowRef } from './row-refs';
+import type { KeyRef } from '../layout/keyed-refs';
 import { QueueStateTag } from './QueueStateTag';
 import { QuickMessageBadge } from './QuickMessageBadge';
 import { WaitingTime } from './WaitingTime';
@@ -22,12 +22,12 @@ export interface QueueColumnContext {
  * cell for a change of its row, and whatever else a cell shows (language, time zone, the call on
  * its way) it reads from context, which reaches it regardless.
  */
-const refChanged = (ref: QueueRowRef, previous: QueueRowRef) => ref !== previous;
-const cell = (show: (row: QueueRow) => ReactNode) => (_: unknown, ref: QueueRowRef) => <LiveCell entryId={ref.entryId}>{show}</LiveCell>;
+const refChanged = (ref: KeyRef, previous: KeyRef) => ref !== previous;
+const cell = (show: (row: QueueRow) => ReactNode) => (_: unknown, ref: KeyRef) => <LiveCell entryId={ref.key}>{show}</LiveCell>;
 
 /** The live queue's columns: code (never a name), state, the interruption rule, waiting, devices, messages. */
-export function queueColumns({ t, showSubject }: QueueColumnContext): TableColumnsType<QueueRowRef> {
-  const columns: TableColumnsType<QueueRowRef> = [
+export function queueColumns({ t, showSubject }: QueueColumnContext): TableColumnsType<KeyRef> {
+  const columns: TableColumnsType<KeyRef> = [
     {
       key: 'appointment',
       title: t('queue.columns.appointment'),

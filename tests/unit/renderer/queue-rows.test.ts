@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QueueEntry, Slot } from '@common/platform';
 import { filterQueue } from '../../../renderer/src/queue/filter-queue';
 import { QueueFeed } from '../../../renderer/src/queue/queue-feed';
-import { QueueRowRefs } from '../../../renderer/src/queue/row-refs';
+import type { QueueRow } from '../../../renderer/src/queue/queue-store';
+import { KeyedRefs } from '../../../renderer/src/layout/keyed-refs';
 import { queueEntry } from '../../support/queue-entries';
 
 const entry = (entryId: string, minute: number, revision = 1, extra: Partial<QueueEntry> = {}): QueueEntry =>
@@ -11,13 +12,14 @@ const slot = { id: 'slot-a', subjectId: 'vocal' } as Slot;
 
 afterEach(() => vi.useRealTimers());
 
+const rowKey = (row: QueueRow) => row.entry.entryId;
 describe("the queue table's rows", () => {
   it('stay the same array while the rows shown and their order do, and change when either does', () => {
     const feed = new QueueFeed();
-    const refs = new QueueRowRefs();
+    const refs = new KeyedRefs();
     feed.load(slot, [entry('a', 0), entry('b', 10), entry('c', 20)]);
-    const first = refs.of(feed.getSnapshot().rows);
-    expect(first.map((ref) => ref.entryId)).toEqual(['a', 'b', 'c']);
+    const first = refs.of(feed.getSnapshot().rows, rowKey);
+    expect(first.map((ref) => ref.key)).toEqual(['a', 'b', 'c']);
 
     vi.useFakeTimers();
     feed.entry(entry('b', 10, 2, { state: 'waiting' }));
@@ -25,17 +27,17 @@ describe("the queue table's rows", () => {
     const afterChange = feed.getSnapshot().rows;
     expect(afterChange[1]?.entry.state).toBe('waiting');
     // A change of state alone: the table gets the same array, so it need not render again.
-    expect(refs.of(afterChange)).toBe(first);
+    expect(refs.of(afterChange, rowKey)).toBe(first);
 
     // The filter's result changes: a new array, with the same reference for each row kept.
-    const waiting = refs.of(filterQueue(afterChange, { states: ['waiting'], subjectIds: [], code: '' }));
+    const waiting = refs.of(filterQueue(afterChange, { states: ['waiting'], subjectIds: [], code: '' }), rowKey);
     expect(waiting).not.toBe(first);
     expect(waiting).toEqual([first[1]]);
     expect(waiting[0]).toBe(first[1]);
     // A moved appointment reorders the rows: a new array.
     feed.entry(entry('a', 30, 2));
     vi.runAllTimers();
-    expect(refs.of(feed.getSnapshot().rows).map((ref) => ref.entryId)).toEqual(['b', 'c', 'a']);
+    expect(refs.of(feed.getSnapshot().rows, rowKey).map((ref) => ref.key)).toEqual(['b', 'c', 'a']);
   });
 
   it("tell each cell of its own row's changes only, and every cell when a snapshot loads", async () => {

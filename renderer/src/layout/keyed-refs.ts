@@ -6,10 +6,7 @@ export interface KeyRef {
 /**
  * The table's data, kept the same array while the rows shown and their order stay the same, so a
  * burst of changes to rows does not re-render the table, only the changed rows' cells.
- *
- * The same idea as renderer/src/queue/row-refs.ts (QueueRowRefs), made generic over the key;
- * the queue's copy is typed to its rows and was being changed when this was written: once it
- * settles, the queue can use this one.
+ * The live queue's and the chief's matrix's virtual tables both hold these.
  */
 export class KeyedRefs {
   readonly #refs = new Map<string, KeyRef>();
