@@ -94,8 +94,37 @@ export const ScoreMatrix = z.object({
   rows: z.array(MatrixRow),
   signedOff: SignOff.nullable(),
   generatedAt: z.iso.datetime(),
+  /**
+   * Present when only a page of the rows was asked for (`?offset=&limit=`): the rows are the
+   * slot's [offset, offset + limit) in its order, of `totalRows`. Absent: the rows are all of them.
+   */
+  page: z
+    .object({
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive(),
+      totalRows: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type ScoreMatrix = z.infer<typeof ScoreMatrix>;
+
+/** The most rows one page of the matrix may ask for (GET /chief/slots/:slotId/matrix?limit=). */
+export const MAX_MATRIX_PAGE_ROWS = 5000;
+
+const QueryCount = z
+  .string()
+  .regex(/^\d{1,9}$/, 'a whole number')
+  .transform(Number);
+
+/**
+ * The query of a page of the matrix (query strings, as they come): without either, the whole
+ * matrix; with either, a page (offset 0 and MAX_MATRIX_PAGE_ROWS rows unless said).
+ */
+export const MatrixPageQuery = z.object({
+  offset: QueryCount.optional(),
+  limit: QueryCount.pipe(z.number().min(1).max(MAX_MATRIX_PAGE_ROWS)).optional(),
+});
+export type MatrixPageQuery = z.infer<typeof MatrixPageQuery>;
 
 /**
  * Pushed on the realtime socket to the chief examiners of the slot's panel when rows change (a

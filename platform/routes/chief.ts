@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ChiefReReviewBody,
+  MAX_MATRIX_PAGE_ROWS,
   MAX_MATRIX_PUSH_ROWS,
+  MatrixPageQuery,
   SheetProgressBody,
   UnlockBody,
   type ChiefActionList,
@@ -90,7 +92,9 @@ export class ChiefDesk {
     return context.panel.examinerIds.filter((id) => this.ctx.accounts.profile(id)?.roles.includes('chief') ?? false);
   }
 
-  scoreMatrix(context: SlotContext, chiefId: string): ScoreMatrix {
+  /** The slot's matrix: every row, or with `page` only the rows [offset, offset + limit) of the slot's order. */
+  scoreMatrix(context: SlotContext, chiefId: string, page: { offset: number; limit: number } | null = null): ScoreMatrix {
+    const paged = page === null ? null : this.matrix.page(context, chiefId, page.offset, page.limit);
     return {
       examId: context.exam.id,
       slotId: context.slot.id,
@@ -100,9 +104,10 @@ export class ChiefDesk {
       deviationThreshold: context.exam.deviationThreshold,
       maxTotal: maxTotal(context.subject.rubric),
       members: this.matrix.members(context, chiefId),
-      rows: this.matrix.rows(context, chiefId),
+      rows: paged === null ? this.matrix.rows(context, chiefId) : paged.rows,
       signedOff: this.store.signedOff(context.slot.id),
       generatedAt: this.ctx.clock.now().toISOString(),
+      ...(page === null || paged === null ? {} : { page: { ...page, totalRows: paged.totalRows } }),
     };
   }
 
@@ -164,9 +169,13 @@ export function chiefRoutes(app: FastifyInstance, ctx: PlatformContext, desk: Ch
   };
   const codeOf = (chief: ExaminerProfile) => (candidateId: string) => desk.matrix.codeOf(chief.id, candidateId);
 
+  // The whole matrix; or, with ?offset=&limit=, a page of its rows (the workstation loads a large slot page by page).
   app.get<SlotParams>('/chief/slots/:slotId/matrix', async (request, reply) => {
     const chief = requireChief(request);
-    return sendCached(request, reply, desk.scoreMatrix(slotOf(chief, request.params.slotId), chief.id));
+    const { offset, limit } = parseBody(MatrixPageQuery, request.query ?? {});
+    const context = slotOf(chief, request.params.slotId);
+    const page = offset === undefined && limit === undefined ? null : { offset: offset ?? 0, limit: limit ?? MAX_MATRIX_PAGE_ROWS };
+    return sendCached(request, reply, desk.scoreMatrix(context, chief.id, page));
   });
 
   // The examiner's own sheet: saved or submitted on the workstation (never its values).

@@ -66,6 +66,7 @@ export class ChiefMatrix {
   readonly #sheets;
   readonly #appointments;
   readonly #candidateIds;
+  readonly #panelCandidateIds;
   readonly #place;
   readonly #codes = new Map<string, string>();
 
@@ -84,6 +85,10 @@ export class ChiefMatrix {
        FROM queue_entries q WHERE q.slot_id = ? AND q.candidate_id IN (SELECT value FROM json_each(?))`,
     );
     this.#candidateIds = db.prepare('SELECT DISTINCT candidate_id FROM assignments WHERE slot_id = ? AND subject_id = ?');
+    // The candidates that have a row: a cell of a panel member (as #judge keeps them).
+    this.#panelCandidateIds = db.prepare(
+      'SELECT DISTINCT candidate_id FROM assignments WHERE slot_id = ? AND subject_id = ? AND examiner_id IN (SELECT value FROM json_each(?))',
+    );
   }
 
   /** The chief's blind code of a candidate (memoized: codes never change). */
@@ -117,6 +122,28 @@ export class ChiefMatrix {
       candidateIds !== null && context.slot.kind === 'live' && candidateIds.length <= FEW_ROWS
         ? this.#places(context, chiefId, candidateIds)
         : this.#order(context, chiefId, candidateIds === null ? judged.map((row) => row.candidateId) : null);
+    return this.#rowsOf(chiefId, judged, order);
+  }
+
+  /**
+   * The rows [offset, offset + limit) of the slot in its order, and how many rows the slot has:
+   * the slot's order is chosen once (its queue and its candidates' codes, without their cells),
+   * then only the page's candidates' cells are read and judged. Pages concatenated are the whole.
+   */
+  page(context: SlotContext, chiefId: string, offset: number, limit: number): { rows: MatrixRow[]; totalRows: number } {
+    const candidates = (
+      this.#panelCandidateIds.all(context.slot.id, context.subject.id, JSON.stringify(context.panel.examinerIds)) as { candidate_id: string }[]
+    ).map((row) => row.candidate_id);
+    const order = this.#order(context, chiefId, candidates);
+    const inSlot = new Set(candidates);
+    const ordered = [...order.keys()].filter((id) => inSlot.has(id));
+    const ids = ordered.slice(offset, offset + limit);
+    if (ids.length === 0) return { rows: [], totalRows: ordered.length };
+    const records = this.#someCells.all({ slot: context.slot.id, subject: context.subject.id, ids: JSON.stringify(ids) }) as CellRecord[];
+    return { rows: this.#rowsOf(chiefId, this.#judge(context, records), order), totalRows: ordered.length };
+  }
+
+  #rowsOf(chiefId: string, judged: readonly JudgedRow[], order: ReadonlyMap<string, number>): MatrixRow[] {
     return judged
       .map(
         (row): MatrixRow => ({
