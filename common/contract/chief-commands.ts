@@ -3,6 +3,7 @@ import {
   ChiefActionList,
   ChiefReReview,
   ChiefReReviewList,
+  MAX_MATRIX_PAGE_ROWS,
   PushMatrix,
   ScoreMatrix,
   SignOff,
@@ -19,6 +20,13 @@ import { Freshness } from './store-schemas';
 
 export const ChiefSlotRef = z.strictObject({ slotId: Id });
 export const ChiefSheetRef = z.strictObject({ slotId: Id, assignmentId: Id });
+/** A slot's matrix: every row, or a page of them (the slot's rows [offset, offset + limit) in its order). */
+export const ChiefMatrixInput = z.strictObject({
+  slotId: Id,
+  offset: z.number().int().nonnegative().optional(),
+  limit: z.number().int().min(1).max(MAX_MATRIX_PAGE_ROWS).optional(),
+});
+export type ChiefMatrixInput = z.infer<typeof ChiefMatrixInput>;
 export const ChiefUnlockInput = z.strictObject({
   slotId: Id,
   assignmentId: Id,
@@ -54,8 +62,9 @@ export type ChiefExportFile = z.infer<typeof ChiefExportFile>;
 
 export const chiefCommands = {
   'chief.getMatrix': command({
-    summary: "A slot's score matrix (candidates × panel members); its changes then arrive as chief.matrix.",
-    input: ChiefSlotRef,
+    summary:
+      "A slot's score matrix (candidates × panel members), whole or a page of its rows (offset, limit); its changes then arrive as chief.matrix.",
+    input: ChiefMatrixInput,
     output: ChiefMatrixView,
   }),
   'chief.lock': command({

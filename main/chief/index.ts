@@ -9,7 +9,7 @@ type ChiefHandlers = Pick<Handlers, `chief.${string}` & keyof Handlers>;
 /** The chief examiner's desk commands (common/contract/chief-commands.ts), each through the chief service. */
 export function chiefHandlers(chief: ChiefService): ChiefHandlers {
   return {
-    'chief.getMatrix': ({ slotId }) => chief.getMatrix(slotId),
+    'chief.getMatrix': ({ slotId, offset, limit }) => chief.getMatrix(slotId, offset, limit),
     'chief.lock': ({ assignmentId }) => chief.lock(assignmentId),
     'chief.unlock': ({ assignmentId, reason }) => chief.unlock(assignmentId, reason),
     'chief.requestReReview': ({ assignmentId, note }) => chief.requestReReview(assignmentId, note),

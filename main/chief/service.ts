@@ -5,6 +5,7 @@ import {
   ChiefReReview,
   ChiefReReviewList,
   Exam,
+  MAX_MATRIX_PAGE_ROWS,
   Results,
   ScoreMatrix,
   SignOff,
@@ -37,9 +38,17 @@ export class ChiefService {
     private readonly log: Logger,
   ) {}
 
-  async getMatrix(slotId: string): Promise<ChiefMatrixView> {
+  /**
+   * The slot's matrix, or a page of its rows. Each page is cached under its own key (the slot's id
+   * with its offset and limit; the whole matrix under the slot's id alone), so a desk that goes
+   * offline shows again every page it had, each with its age.
+   */
+  async getMatrix(slotId: string, offset?: number, limit?: number): Promise<ChiefMatrixView> {
+    const paged = offset !== undefined || limit !== undefined;
+    const query = paged ? `?offset=${String(offset ?? 0)}&limit=${String(limit ?? MAX_MATRIX_PAGE_ROWS)}` : '';
+    const key = paged ? `${slotId}@${String(offset ?? 0)}+${String(limit ?? MAX_MATRIX_PAGE_ROWS)}` : slotId;
     try {
-      const { data, freshness } = await this.cache.fetch('chiefMatrix', slotId, `${slotPath(slotId)}/matrix`, ScoreMatrix);
+      const { data, freshness } = await this.cache.fetch('chiefMatrix', key, `${slotPath(slotId)}/matrix${query}`, ScoreMatrix);
       return { matrix: data, freshness };
     } catch (error) {
       throw chiefFailure(error);

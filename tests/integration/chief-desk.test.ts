@@ -133,6 +133,26 @@ describe("the chief's desk through the workstation", () => {
     expect(cellOf(offline.matrix.rows, assignmentId)).toMatchObject({ state: 'accepted', total: sheet.total });
   });
 
+  it('gives the matrix in pages through main, each cached under its own key, so an offline desk shows every page it had', async () => {
+    const platform = await platformWith();
+    const chief = await signedIn(platform, 'chief');
+    const whole = await chief.call('chief.getMatrix', { slotId: DEMO_LIVE_SLOT_ID });
+    const total = whole.matrix.rows.length;
+    expect(total).toBeGreaterThan(2);
+    const first = await chief.call('chief.getMatrix', { slotId: DEMO_LIVE_SLOT_ID, offset: 0, limit: 2 });
+    const rest = await chief.call('chief.getMatrix', { slotId: DEMO_LIVE_SLOT_ID, offset: 2, limit: 1000 });
+    expect(first.matrix.page).toEqual({ offset: 0, limit: 2, totalRows: total });
+    expect(rest.matrix.page).toEqual({ offset: 2, limit: 1000, totalRows: total });
+    expect([...first.matrix.rows, ...rest.matrix.rows]).toEqual(whole.matrix.rows);
+    expect(await refusal(chief.call('chief.getMatrix', { slotId: DEMO_LIVE_SLOT_ID, offset: 0, limit: 0 }))).toBe('invalid_input');
+
+    await platform.close();
+    const offlineFirst = await chief.call('chief.getMatrix', { slotId: DEMO_LIVE_SLOT_ID, offset: 0, limit: 2 });
+    const offlineRest = await chief.call('chief.getMatrix', { slotId: DEMO_LIVE_SLOT_ID, offset: 2, limit: 1000 });
+    expect([offlineFirst.freshness.fresh, offlineRest.freshness.fresh]).toEqual([false, false]);
+    expect([...offlineFirst.matrix.rows, ...offlineRest.matrix.rows]).toEqual(whole.matrix.rows);
+  });
+
   it('locks a sheet: the examiner’s form knows before submitting, a submission in flight is a locked conflict with both versions, and unlocking brings it back', async () => {
     const platform = await platformWith();
     const chief = await signedIn(platform, 'chief');
