@@ -236,6 +236,14 @@ describe('the chief examiner watches the live slot', () => {
     await chiefPage.waitForSelector(`${cell(second, 'examiner1')}[data-locked="true"]`);
   });
 
+  it("shows the raters' figures, drawn", async () => {
+    await chiefPage.getByTestId('chief-views').getByText('评委评分质量').click();
+    await chiefPage.waitForSelector('[data-testid="rater-quality"]');
+    await chiefPage.waitForFunction(() => document.querySelectorAll('[data-testid="rater-charts"] canvas').length > 0);
+    await chiefPage.getByTestId('chief-views').getByText('成绩矩阵').click();
+    await chiefPage.waitForSelector('[data-testid="matrix-cell"]');
+  });
+
   it('exports the workbook: read back with exceljs, every cell as the platform scored it', async () => {
     await chiefPage.getByTestId('export-slotXlsx').click();
     const link = chiefPage.getByTestId('export-save');
