@@ -8,17 +8,27 @@ import { CandidateCodeCell, formatScore, RowCell, RowProgress, SheetCellView } f
 const refChanged = (ref: KeyRef, previous: KeyRef) => ref !== previous;
 const cell = (show: (row: MatrixRow) => ReactNode) => (_: unknown, ref: KeyRef) => <RowCell code={ref.key}>{show}</RowCell>;
 
-export const MEMBER_COLUMN_WIDTH = 200;
+// Wide enough for a state, its total, a re-review mark and a deviation flag side by side.
+export const MEMBER_COLUMN_WIDTH = 232;
 
 /**
- * The matrix's columns: order, code, one per panel member, the combined score and how many of the
- * counting sheets are accepted. Each cell reads its row itself (RowCell), so the table never
+ * The matrix's columns: order, code, the combined score and how many of the counting sheets are
+ * accepted (kept at the left), then one per panel member. Each cell reads its row itself (RowCell), so the table never
  * re-renders a cell for a change of its row.
  */
 export function matrixColumns(t: TFunction, members: readonly MatrixMember[]): TableColumnsType<KeyRef> {
   const columns: TableColumnsType<KeyRef> = [
     { key: 'order', title: t('chief.columns.order'), width: 56, fixed: 'left', render: cell((row) => row.order) },
     { key: 'code', title: t('chief.columns.code'), width: 120, fixed: 'left', render: cell((row) => <CandidateCodeCell code={row.candidateCode} />) },
+    // The row's outcome stays in sight beside the code, however many members scroll by.
+    {
+      key: 'combined',
+      title: t('chief.columns.combined'),
+      width: 84,
+      fixed: 'left',
+      render: cell((row) => <strong data-testid="row-combined">{formatScore(row.combined)}</strong>),
+    },
+    { key: 'progress', title: t('chief.columns.progress'), width: 84, fixed: 'left', render: cell((row) => <RowProgress row={row} />) },
     ...members.map((member, index) => ({
       key: `member-${member.memberId}`,
       title: member.isYou ? t('chief.you', { name: member.displayName }) : member.displayName,
@@ -28,13 +38,6 @@ export function matrixColumns(t: TFunction, members: readonly MatrixMember[]): T
         return sheet ? <SheetCellView code={row.candidateCode} cell={sheet} /> : null;
       }),
     })),
-    {
-      key: 'combined',
-      title: t('chief.columns.combined'),
-      width: 84,
-      render: cell((row) => <strong data-testid="row-combined">{formatScore(row.combined)}</strong>),
-    },
-    { key: 'progress', title: t('chief.columns.progress'), width: 84, render: cell((row) => <RowProgress row={row} />) },
   ];
   return columns.map((column) => ({ ...column, shouldCellUpdate: refChanged }));
 }
