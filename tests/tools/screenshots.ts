@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '@common/contract';
 import type { AdminCandidate } from '@common/platform/admin';
 import type { Exam } from '@common/platform';
-import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
+import { DEMO_LIVE_SLOT_ID, DEMO_SUBJECTS } from '../../platform/demo/exam';
 import type { RunningPlatform } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
 import { startSimulatedCandidate, type SimulatedCandidate } from '../../platform/sim/candidate';
@@ -14,7 +14,7 @@ import { DEMO_PASSWORD } from '../../platform/demo';
 import { SimulatedExaminer, type TalkBack } from '../../platform/sim/examiner';
 import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { RawCandidate } from '../e2e/desk/candidate';
-import { assignmentsOf, leadControl, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
+import { assignmentsOf, leadControl, scoreOf, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
 import { launchChromiumBrowser } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
 import { valuesFor } from '../support/workstation';
@@ -30,8 +30,8 @@ import { valuesFor } from '../support/workstation';
  * of the panel as simulated examiners, scores from "other examiners" through its API.
  */
 const LANGUAGES = [
-  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/ },
-  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/ },
+  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/, chief: '主考工作台', quality: '评委评分质量' },
+  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/, chief: "Chief's desk", quality: 'Rater quality' },
 ] as const;
 type Words = (typeof LANGUAGES)[number];
 
@@ -124,6 +124,29 @@ try {
     await page.waitForSelector('.ant-message-notice', { state: 'detached' });
     await shoot(page, `panel-room-lead.${words.language}`);
     await leave(page, words);
+  }
+  // The chief's desk: the live slot's matrix with a dozen candidates scored by the panel, one
+  // sheet far from the rest, a few still to come; then the raters' figures.
+  // The panel room's interview ends first: the lead's workstation would open it over the desk.
+  await leadControl(platform.url, await signInToPlatform(platform.url, 'chief'), DEMO_LIVE_SLOT_ID, room.entryId, 'finish');
+  const flagged = await setChiefScene();
+  for (const words of LANGUAGES) {
+    const page = await openWorkstation(words.language);
+    await signIn(page, words, 'chief');
+    await page.getByRole('tab', { name: words.chief }).click();
+    await page.waitForSelector(`[data-testid="chief-slot"][data-slot-id="${DEMO_LIVE_SLOT_ID}"] [data-testid="matrix-cell"][data-flagged="true"]`);
+    await page.locator(`[data-testid="matrix-cell"][data-flagged="true"][data-member="${flagged}"]`).first().click();
+    await page.getByTestId('sheet-panel').waitFor();
+    await page.mouse.move(10, 700);
+    await shoot(page, `chief-desk.${words.language}`);
+    await page.getByTestId('chief-views').getByText(words.quality).click();
+    await page.getByTestId('rater-charts').waitFor();
+    // ECharts draws on a canvas after its first frame.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="rater-charts"] canvas').length > 0);
+    await page.waitForTimeout(800);
+    await shoot(page, `chief-quality.${words.language}`);
+    await page.getByRole('button', { name: words.signOut }).click();
+    await page.close();
   }
   process.stdout.write(`Screenshots written to ${out}\n`);
 } catch (error) {
@@ -378,6 +401,46 @@ async function scoreAsPanel(username: string, candidateId: string, subjectId: st
     .get(examinerId, candidateId, subjectId) as { id: string };
   const status = await submitScore(platform.url, token, id, 0, { values, comment: '', violation: { flagged: false, note: null } });
   if (status !== 201) throw new Error(`${username}'s score: HTTP ${status}`);
+}
+
+/**
+ * Sheets for the first candidates of the live slot from the whole panel, straight to the
+ * platform: members a little lenient or severe, examiner3 drifting up through the day and once
+ * far below the rest; the last few without examiner1's sheet. Sheets the scene already holds are
+ * left as they are. Returns examiner3's member id (the flagged column).
+ */
+async function setChiefScene(): Promise<string> {
+  const members = [
+    { username: 'examiner1', lean: 3 },
+    { username: 'examiner2', lean: -4 },
+    { username: 'examiner3', lean: 0 },
+    { username: 'chief', lean: 1 },
+  ] as const;
+  const rows = platform.ctx.db
+    .prepare(
+      `SELECT a.id, a.candidate_id, acc.username FROM assignments a JOIN accounts acc ON acc.id = a.examiner_id
+       JOIN queue_entries q ON q.id = a.entry_id WHERE a.slot_id = ? ORDER BY q.appointment_at`,
+    )
+    .all(DEMO_LIVE_SLOT_ID) as { id: string; candidate_id: string; username: string }[];
+  const candidates = [...new Set(rows.map((row) => row.candidate_id))].slice(0, 14);
+  const criteria = DEMO_SUBJECTS.find((subject) => subject.id === 'vocal')?.rubric.criteria ?? [];
+  for (const member of members) {
+    const token = await signInToPlatform(platform.url, member.username);
+    for (const [index, candidateId] of candidates.entries()) {
+      if (member.username === 'examiner1' && index >= candidates.length - 3) continue;
+      const assignment = rows.find((row) => row.candidate_id === candidateId && row.username === member.username);
+      if (!assignment) continue;
+      const current = await scoreOf(platform.url, token, assignment.id);
+      if (current.version > 0) continue;
+      const base = 62 + ((index * 37) % 27);
+      const drift = member.username === 'examiner3' ? index * 0.6 - 4 : 0;
+      const total = member.username === 'examiner3' && index === 4 ? base - 24 : base + member.lean + drift;
+      const values = valuesFor(criteria, Math.min(0.98, Math.max(0.2, total / 100)));
+      await submitScore(platform.url, token, assignment.id, 0, { values, comment: '', violation: { flagged: false, note: null } });
+    }
+  }
+  const { id } = platform.ctx.db.prepare("SELECT id FROM accounts WHERE username = 'examiner3'").get() as { id: string };
+  return id;
 }
 
 async function dispatch<N extends CommandName>(at: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
