@@ -135,8 +135,17 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
     });
   };
   // Nothing to say of a matrix that has not arrived (its error says why).
+  // While pages are still coming, what is shown is not the whole slot: no sign-off on it.
   const signOffBlocked =
-    matrix.header === null ? '' : matrix.rows.length === 0 ? t('chief.signOff.noRows') : notReady > 0 ? t('chief.signOff.notReady', { count: notReady }) : null;
+    matrix.header === null
+      ? ''
+      : matrix.progress !== null
+        ? t('chief.signOff.loading', matrix.progress)
+        : matrix.rows.length === 0
+          ? t('chief.signOff.noRows')
+          : notReady > 0
+            ? t('chief.signOff.notReady', { count: notReady })
+            : null;
 
   return (
     <Flex vertical gap={8} style={{ flex: 1, minHeight: 0 }} data-testid="chief-slot" data-slot-id={slot.id}>
@@ -166,6 +175,19 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
       </Flex>
       {matrix.error && <Alert type="error" showIcon title={t(`errors.${matrix.error.code}`)} data-testid="chief-error" />}
       {!matrix.fresh && !matrix.error && <Alert type="warning" showIcon title={t('chief.stale')} data-testid="chief-stale" />}
+      {matrix.pageError && (
+        <Alert
+          type="error"
+          showIcon
+          title={t('chief.pageError', { reason: t(`errors.${matrix.pageError.code}`) })}
+          action={
+            <Button size="small" onClick={matrix.retry} data-testid="matrix-page-retry">
+              {t('chief.pageRetry')}
+            </Button>
+          }
+          data-testid="matrix-page-error"
+        />
+      )}
       {view === 'matrix' && (
         <>
           <Flex gap={12} wrap align="center" data-testid="matrix-filters">
@@ -185,7 +207,9 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
               data-testid="matrix-search"
             />
             <Typography.Text type="secondary" data-testid="matrix-count" style={{ marginInlineStart: 'auto' }}>
-              {t('chief.count', { shown: rows.length, total: matrix.rows.length })}
+              {matrix.progress === null
+                ? t('chief.count', { shown: rows.length, total: matrix.rows.length })
+                : t('chief.countLoading', { shown: rows.length, ...matrix.progress })}
             </Typography.Text>
           </Flex>
           <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>

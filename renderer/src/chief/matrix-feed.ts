@@ -47,6 +47,12 @@ export class MatrixFeed implements MatrixRowSource {
   #applied = 0;
   #loaded = false;
   #early: MatrixPush[] = [];
+  /**
+   * While a paged load is under way: the rows this load has set (by a page or a push since it began).
+   * A later page never replaces one of them (a push is newer than any page); rows it has not set yet
+   * are the ones shown before (a reload), replaced as their pages come and dropped if none brings them.
+   */
+  #fresh: Set<string> | null = null;
   /** Rows changed since the last notification; null: all of them. */
   #changed: Set<string> | null = new Set();
 
@@ -97,12 +103,21 @@ export class MatrixFeed implements MatrixRowSource {
     this.#notify();
   }
 
+  /**
+   * The snapshot: the whole matrix, or the first page of a paged load (its other rows then come
+   * with addPage, and finish ends the load).
+   */
   load(matrix: ScoreMatrix): void {
     if (matrix.slotId !== this.slotId) return;
-    const { rows, signedOff, ...header } = matrix;
+    const { rows, signedOff, page: _page, ...header } = matrix;
     this.#header = header;
     this.#signedOff = signedOff;
-    this.#rows.clear();
+    if (matrix.page === undefined) {
+      this.#fresh = null;
+      this.#rows.clear();
+    } else {
+      this.#fresh = new Set(rows.map((row) => row.candidateCode));
+    }
     for (const row of rows) this.#rows.set(row.candidateCode, row);
     this.#orderStale = true;
     this.#snapshotStale = true;
@@ -112,6 +127,44 @@ export class MatrixFeed implements MatrixRowSource {
     this.#early = [];
     for (const push of early) this.#apply(push);
     this.#notify();
+  }
+
+  /** A later page of a paged load: its rows join the matrix, except where a push of this load already set the row. */
+  addPage(matrix: ScoreMatrix): void {
+    const fresh = this.#fresh;
+    if (matrix.slotId !== this.slotId || fresh === null) return;
+    for (const row of matrix.rows) {
+      if (fresh.has(row.candidateCode)) continue;
+      fresh.add(row.candidateCode);
+      this.#rows.set(row.candidateCode, row);
+      this.#changed?.add(row.candidateCode);
+    }
+    this.#orderStale = true;
+    this.#snapshotStale = true;
+    this.#notify();
+  }
+
+  /** Every page of the load is in: rows shown before that no page brought again are gone from the slot. */
+  finish(): void {
+    const fresh = this.#fresh;
+    if (fresh === null) return;
+    this.#fresh = null;
+    let dropped = false;
+    for (const code of [...this.#rows.keys()]) {
+      if (fresh.has(code)) continue;
+      this.#rows.delete(code);
+      this.#changed?.add(code);
+      dropped = true;
+    }
+    if (!dropped) return;
+    this.#orderStale = true;
+    this.#snapshotStale = true;
+    this.#notify();
+  }
+
+  /** How many rows this load has brought so far (pages and pushes); every row shown outside a paged load. */
+  get loadedRows(): number {
+    return this.#fresh?.size ?? this.#rows.size;
   }
 
   push(push: MatrixPush): void {
@@ -139,6 +192,7 @@ export class MatrixFeed implements MatrixRowSource {
       const known = this.#rows.get(row.candidateCode);
       if (!known || known.order !== row.order) this.#orderStale = true;
       this.#rows.set(row.candidateCode, row);
+      this.#fresh?.add(row.candidateCode);
       this.#changed?.add(row.candidateCode);
     }
     this.#signedOff = push.signedOff;
