@@ -109,7 +109,8 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
     nav.onKeyDown(event);
   };
   const activeRow = useRow(matrix.feed, nav.activeKey);
-  const roomLog = useSlotRead('chief.getRoomLog', slot.id, version);
+  // The slot's whole room log (thousands of entries) is read once the matrix's first page is in, not in its way.
+  const roomLog = useSlotRead('chief.getRoomLog', slot.id, version, !matrix.loading);
   const roomLines = nav.activeKey === null ? null : (roomLog.value?.entries.find((entry) => entry.candidateCode === nav.activeKey)?.lines ?? []);
 
   const notReady = matrix.rows.filter((row) => !isComplete(row)).length;

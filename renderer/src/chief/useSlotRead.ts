@@ -17,11 +17,15 @@ interface Answer<T> {
   readonly error: ContractError | null;
 }
 
-/** One of the slot's lists (re-reviews, actions, room log), read again whenever `version` moves; the last answer stays while the next is on its way. */
-export function useSlotRead<N extends SlotCommand & CommandName>(name: N, slotId: string, version: number): SlotRead<CommandOutput<N>> {
+/**
+ * One of the slot's lists (re-reviews, actions, room log), read again whenever `version` moves; the
+ * last answer stays while the next is on its way. Not read while `enabled` is false (it waits for it).
+ */
+export function useSlotRead<N extends SlotCommand & CommandName>(name: N, slotId: string, version: number, enabled = true): SlotRead<CommandOutput<N>> {
   const key = `${slotId}:${version}`;
   const [answer, setAnswer] = useState<Answer<CommandOutput<N>>>({ key: '', value: null, error: null });
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     // The three commands take the same input: { slotId }.
     (call as (command: N, input: { slotId: string }) => Promise<CommandOutput<N>>)(name, { slotId }).then(
@@ -35,6 +39,6 @@ export function useSlotRead<N extends SlotCommand & CommandName>(name: N, slotId
     return () => {
       live = false;
     };
-  }, [name, slotId, key]);
+  }, [name, slotId, key, enabled]);
   return { value: answer.value, error: answer.error, loading: answer.key !== key };
 }
