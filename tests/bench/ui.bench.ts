@@ -7,6 +7,7 @@ import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { launchChromium } from '../support/chromium';
 import { startPlatformProcess } from '../support/platform-process';
 import { startStack } from '../support/servers';
+import { measureFirstRenders } from './first-render';
 import { bench, note, percentile } from './report';
 import { runMatrix } from './ui-matrix';
 
@@ -97,41 +98,7 @@ function installProbe(): void {
 }
 
 async function firstRender(page: Page): Promise<void> {
-  const runs: { total: number; fetched: number | null; bytes: number }[] = [];
-  for (let i = 0; i < FIRST_RENDERS; i++) {
-    await page.getByRole('tab', { name: /录播阅卷/ }).click();
-    await page.waitForSelector('[data-testid="review-queue"]');
-    await page.evaluate(() => {
-      const win = globalThis as ProbeWindow & { __firstRender?: Promise<{ clickAt: number; shownAt: number }> };
-      win.__uiProbe.snapshots = [];
-      win.__firstRender = new Promise((resolve) => {
-        document.addEventListener(
-          'click',
-          (click) => {
-            const clickAt = click.timeStamp;
-            const shown = () => document.querySelector('[data-testid="queue-table"][data-loading="false"] [data-row-key]') !== null;
-            const observer = new MutationObserver(() => {
-              if (!shown()) return;
-              observer.disconnect();
-              resolve({ clickAt, shownAt: performance.now() });
-            });
-            observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-          },
-          { capture: true, once: true },
-        );
-      });
-    });
-    await page.getByRole('tab', { name: '现场候考' }).click();
-    const result = await page.evaluate(async () => {
-      const win = globalThis as ProbeWindow & { __firstRender?: Promise<{ clickAt: number; shownAt: number }> };
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the queue never showed its rows')), 60_000));
-      const { clickAt, shownAt } = await Promise.race([win.__firstRender as Promise<{ clickAt: number; shownAt: number }>, timeout]);
-      const snapshot = win.__uiProbe.snapshots.find((message) => message.at >= clickAt);
-      return { total: shownAt - clickAt, fetched: snapshot ? snapshot.at - clickAt : null, bytes: snapshot?.bytes ?? 0 };
-    });
-    await page.waitForSelector(`[data-testid="queue-table"][data-rows="${CANDIDATES}"]`);
-    runs.push(result);
-  }
+  const runs = await measureFirstRenders(page, { probe: '__uiProbe', tab: '现场候考', table: 'queue-table', rows: CANDIDATES }, FIRST_RENDERS);
   for (const [index, result] of runs.entries()) {
     const fetched = result.fetched === null ? 'snapshot not seen' : `snapshot (${(result.bytes / 1e6).toFixed(1)} MB) in the page after ${result.fetched.toFixed(0)} ms`;
     note(`first render ${index + 1}: ${result.total.toFixed(0)} ms from the click on the tab; ${fetched}`);
