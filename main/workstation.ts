@@ -185,7 +185,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       'live.callNext': ({ slotId }) => live.callNext(slotId),
       'live.finish': ({ slotId, entryId }) => live.finish(slotId, entryId),
       'live.markAbsent': ({ slotId, entryId }) => live.markAbsent(slotId, entryId),
-      'live.extend': ({ slotId, entryId, minutes }) => live.extend(slotId, entryId, minutes),
+      'live.extend': ({ slotId, entryId, minutes, reason }) => live.extend(slotId, entryId, minutes, reason),
       'live.readmit': ({ slotId, entryId, reason }) => live.readmit(slotId, entryId, reason),
       'live.move': ({ slotId, entryId, move }) => live.move(slotId, entryId, move),
       'live.roomLog': ({ slotId, entryId }) => live.roomLog(slotId, entryId),

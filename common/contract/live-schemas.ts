@@ -59,7 +59,13 @@ export const PeerCloseInput = z.strictObject({ entryId: Id, peerId: PeerId });
 export type PeerCloseInput = z.infer<typeof PeerCloseInput>;
 
 /** The lead adds 1, 2 or 5 minutes to the answering time. */
-export const ExtendInput = z.strictObject({ slotId: Id, entryId: Id, minutes: z.union([z.literal(1), z.literal(2), z.literal(5)]) });
+/** The lead adds time; the reason, when given, goes into the exam-room log with it. */
+export const ExtendInput = z.strictObject({
+  slotId: Id,
+  entryId: Id,
+  minutes: z.union([z.literal(1), z.literal(2), z.literal(5)]),
+  reason: z.string().trim().min(2).max(500).optional(),
+});
 export type ExtendInput = z.infer<typeof ExtendInput>;
 
 /** The lead lets a candidate failed by the interruption rule back in (a 考务 decision with its reason). */

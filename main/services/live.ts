@@ -118,8 +118,8 @@ export class LiveService {
     return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/absent`);
   }
 
-  extend(slotId: string, entryId: string, minutes: 1 | 2 | 5): Promise<QueueEntry> {
-    return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/extend`, undefined, { minutes });
+  extend(slotId: string, entryId: string, minutes: 1 | 2 | 5, reason?: string): Promise<QueueEntry> {
+    return this.#queueAction(slotId, `${encodeURIComponent(entryId)}/extend`, undefined, { minutes, ...(reason !== undefined && { reason }) });
   }
 
   readmit(slotId: string, entryId: string, reason: string): Promise<QueueEntry> {

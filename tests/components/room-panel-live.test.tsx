@@ -97,6 +97,11 @@ describe("the lead's controls", () => {
     renderInApp(<LeadControls entry={live} busy={null} onAction={onAction} />);
     await userEvent.setup().click(screen.getByTestId('lead-extend-2'));
     expect(onAction).toHaveBeenCalledWith({ kind: 'extend', minutes: 2 });
+    // A reason typed beside the buttons goes with the next extension, then the field is empty again.
+    await userEvent.setup().type(screen.getByTestId('lead-extend-reason'), '网络中断后补时');
+    await userEvent.setup().click(screen.getByTestId('lead-extend-5'));
+    expect(onAction).toHaveBeenLastCalledWith({ kind: 'extend', minutes: 5, reason: '网络中断后补时' });
+    expect((screen.getByTestId('lead-extend-reason') as HTMLInputElement).value).toBe('');
     expect(screen.getByTestId('lead-extend-1')).toBeTruthy();
     expect(screen.getByTestId('lead-extend-5')).toBeTruthy();
     expect(screen.queryByTestId('lead-mark-absent')).toBeNull();

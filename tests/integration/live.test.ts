@@ -139,10 +139,12 @@ describe('the live interview through main', () => {
 
     // The lead extends the answering time: the room says so.
     const extended = ws.waitFor('live.room', (next) => next.entryId === someone.entryId && next.extraSeconds === 120);
-    expect(await ws.call('live.extend', { slotId: SLOT, entryId: someone.entryId, minutes: 2 })).toMatchObject({ entryId: someone.entryId });
+    expect(await ws.call('live.extend', { slotId: SLOT, entryId: someone.entryId, minutes: 2, reason: '网络中断后补时' })).toMatchObject({ entryId: someone.entryId });
     await extended;
     const log = await ws.call('live.roomLog', { slotId: SLOT, entryId: someone.entryId });
     expect(log.lines.map((line) => line.action)).toEqual(expect.arrayContaining(['call', 'extend']));
+    // The reason the lead gave goes into the exam-room log with the extension.
+    expect(log.lines.find((line) => line.action === 'extend')?.detail).toMatchObject({ minutes: 2, reason: '网络中断后补时' });
 
     // Calling again someone no longer waiting is a typed refusal, not a crash.
     await expect(ws.call('live.call', { slotId: SLOT, entryId: someone.entryId })).rejects.toThrow(/queue_changed/);

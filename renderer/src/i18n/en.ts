@@ -654,6 +654,7 @@ export const en: Messages = {
       title: "Lead's controls",
       extend: '+{{minutes}} min',
       extended: 'Answering time extended by {{minutes}} min',
+      extendReason: 'Why (optional, for the exam-room log)',
       extraTime: 'Extended by {{time}}',
       absent: 'Mark absent',
       absentConfirm: 'Mark candidate {{code}} as absent?',

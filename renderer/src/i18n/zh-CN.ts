@@ -655,6 +655,7 @@ export const zhCN = {
       title: '主考操作',
       extend: '延长 {{minutes}} 分钟',
       extended: '已延长答题时间 {{minutes}} 分钟',
+      extendReason: '延时原因（可选，记入考场记录）',
       extraTime: '已延长 {{time}}',
       absent: '标记缺考',
       absentConfirm: '确认将考生 {{code}} 标记为缺考？',

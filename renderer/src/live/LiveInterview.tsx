@@ -91,7 +91,7 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
     const ref = { slotId, entryId };
     const result =
       action.kind === 'extend'
-        ? await api.invoke('live.extend', { ...ref, minutes: action.minutes })
+        ? await api.invoke('live.extend', { ...ref, minutes: action.minutes, ...(action.reason !== undefined && { reason: action.reason }) })
         : action.kind === 'readmit'
           ? await api.invoke('live.readmit', { ...ref, reason: action.reason })
           : action.kind === 'absent'

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { EXTENSION_MINUTES, type FailureReason, type QueueEntry } from '@common/platform';
 
 export type LeadAction =
-  | { readonly kind: 'extend'; readonly minutes: 1 | 2 | 5 }
+  | { readonly kind: 'extend'; readonly minutes: 1 | 2 | 5; readonly reason?: string }
   | { readonly kind: 'finish' }
   | { readonly kind: 'absent' }
   | { readonly kind: 'readmit'; readonly reason: string };
@@ -32,6 +32,8 @@ export function LeadControls({ entry, busy, onAction }: LeadControlsProps) {
   const { t } = useTranslation();
   const [readmitOpen, setReadmitOpen] = useState(false);
   const [reason, setReason] = useState('');
+  const [extendReason, setExtendReason] = useState('');
+  const extendWhy = extendReason.trim();
   const live = LIVE.includes(entry.state);
   const code = entry.candidateCode;
   const reasonOk = reason.trim().length >= READMIT_REASON_MIN;
@@ -40,10 +42,32 @@ export function LeadControls({ entry, busy, onAction }: LeadControlsProps) {
     <Space wrap data-testid="lead-controls" aria-label={t('live.lead.title')}>
       {live &&
         EXTENSION_MINUTES.map((minutes) => (
-          <Button key={minutes} size="small" loading={busy === 'extend'} onClick={() => onAction({ kind: 'extend', minutes })} data-testid={`lead-extend-${minutes}`}>
+          <Button
+            key={minutes}
+            size="small"
+            loading={busy === 'extend'}
+            onClick={() => {
+              // The reason is for the exam-room log; one of a single character says nothing and is left out.
+              onAction({ kind: 'extend', minutes, ...(extendWhy.length >= READMIT_REASON_MIN && { reason: extendWhy }) });
+              setExtendReason('');
+            }}
+            data-testid={`lead-extend-${minutes}`}
+          >
             {t('live.lead.extend', { minutes })}
           </Button>
         ))}
+      {live && (
+        <Input
+          size="small"
+          value={extendReason}
+          onChange={(event) => setExtendReason(event.target.value)}
+          maxLength={500}
+          placeholder={t('live.lead.extendReason')}
+          aria-label={t('live.lead.extendReason')}
+          style={{ width: 200 }}
+          data-testid="lead-extend-reason"
+        />
+      )}
       {BEFORE_ENTRY.includes(entry.state) && (
         <Popconfirm
           title={t('live.lead.absentConfirm', { code })}
