@@ -9,8 +9,10 @@ import {
   SignOff,
   SlotRoomLog,
 } from '../platform/chief';
+import { AuditFlagList } from '../platform/audit';
 import { Id } from '../platform/exams';
 import { command, type CommandSpec } from './command';
+import { NoInput } from './schemas';
 import { Freshness } from './store-schemas';
 
 /**
@@ -101,6 +103,11 @@ export const chiefCommands = {
     summary: 'The exam-room log (考场记录) of every interview of a slot.',
     input: ChiefSlotRef,
     output: SlotRoomLog,
+  }),
+  'chief.getAuditFlags': command({
+    summary: "Forks the platform saw in the audit chains of the chief's panel members (a restored backup, a replaced computer, tampering); their scores were accepted as usual.",
+    input: NoInput,
+    output: AuditFlagList,
   }),
   'chief.export': command({
     summary: 'Write the results file (xlsx or CSV) of a slot or a subject for the exam office; refused when nothing is scored.',

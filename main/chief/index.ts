@@ -17,6 +17,7 @@ export function chiefHandlers(chief: ChiefService): ChiefHandlers {
     'chief.signOff': ({ slotId }) => chief.signOff(slotId),
     'chief.getActions': ({ slotId }) => chief.getActions(slotId),
     'chief.getRoomLog': ({ slotId }) => chief.getRoomLog(slotId),
+    'chief.getAuditFlags': () => chief.getAuditFlags(),
     'chief.export': (input) => chief.export(input),
   };
 }

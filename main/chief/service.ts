@@ -13,6 +13,7 @@ import {
   type ChiefReReviewBody,
   type UnlockBody,
 } from '@common/platform';
+import { AuditFlagList } from '@common/platform/audit';
 import type { Logger } from '../log';
 import { PlatformRefusal, type PlatformClient } from '../platform/client';
 import { NoContent } from '../platform/response-limits';
@@ -73,6 +74,11 @@ export class ChiefService {
 
   getReReviews(slotId: string): Promise<ChiefReReviewList> {
     return this.#request('GET', `${slotPath(slotId)}/re-reviews`, ChiefReReviewList);
+  }
+
+  /** The platform's audit flags for the chief's panels (GET /audit-flags); the desk shows a slot's members' own. */
+  getAuditFlags(): Promise<AuditFlagList> {
+    return this.#request('GET', '/audit-flags', AuditFlagList);
   }
 
   signOff(slotId: string): Promise<SignOff> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Exam, MatrixRow, Results } from '@common/platform';
+import { formatAuditHead } from '@common/platform/audit';
 import { HOST_COOKIE, startBrowserHost } from '../../main/host/browser-host';
 import { silentLogger } from '../../main/log';
 import { DEMO_LIVE_SLOT_ID } from '../../platform/demo/exam';
@@ -87,9 +88,47 @@ describe("the chief's desk through the workstation", () => {
       ['chief.getActions', () => examiner.call('chief.getActions', slot)],
       ['chief.getRoomLog', () => examiner.call('chief.getRoomLog', slot)],
       ['chief.export', () => examiner.call('chief.export', { scope: { kind: 'slot', ...slot }, format: 'xlsx' })],
+      ['chief.getAuditFlags', () => examiner.call('chief.getAuditFlags', {})],
     ];
     for (const [name, call] of calls) expect([name, await refusal(call())]).toEqual([name, 'forbidden']);
     expect(readdirSync(examiner.dataDir)).not.toContain('exports');
+  });
+
+  it("relays the platform's audit flags: a member's chain that went back", async () => {
+    const platform = await platformWith();
+    const chief = await signedIn(platform, 'chief');
+    expect((await chief.call('chief.getAuditFlags', {})).flags).toEqual([]);
+
+    // examiner1's workstation as the platform sees it: entry 5 of a chain, then entry 3 of the same one.
+    const { token } = (await (
+      await fetch(`${platform.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'examiner1', password: PASSWORD }),
+      })
+    ).json()) as { token: string };
+    const ids = platform.ctx.db
+      .prepare("SELECT id FROM assignments WHERE examiner_id = 'ex-01' AND slot_id = ? ORDER BY id LIMIT 2")
+      .all(DEMO_LIVE_SLOT_ID) as { id: string }[];
+    const claim = { hash: 'a'.repeat(64), chain: 'c'.repeat(64), run: 'd'.repeat(32) };
+    for (const [index, { id }] of ids.entries()) {
+      const response = await fetch(`${platform.url}/api/v1/assignments/${id}/score`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': `audit-flag-${String(index)}`,
+          'if-match': '"0"',
+          'audit-head': formatAuditHead({ ...claim, seq: index === 0 ? 5 : 3, request: index + 1 }),
+        },
+        body: JSON.stringify({ values: { pitch: 20, rhythm: 15, tone: 15, expression: 15, stage: 8 }, comment: '', violation: { flagged: false, note: null } }),
+      });
+      expect(response.status).toBe(201);
+    }
+
+    const { flags } = await chief.call('chief.getAuditFlags', {});
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ examinerId: 'ex-01', reason: 'backwards', claimed: { seq: 3 }, witnessed: { seq: 5 }, assignmentIds: [ids[1]?.id] });
   });
 
   it('shows the matrix, fills it live from the examiners’ progress and acceptances, and keeps the last one offline', async () => {

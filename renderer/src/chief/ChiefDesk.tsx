@@ -9,6 +9,7 @@ import { useListNavigation } from '../keyboard/useListNavigation';
 import { currentSlot } from '../queue/LiveQueueScreen';
 import { ToneTag } from '../theme/ToneTag';
 import { ActionLog } from './ActionLog';
+import { AuditFlagsView } from './AuditFlagsView';
 import { ExportButtons } from './ExportButtons';
 import { filterMatrix, isComplete, NO_MATRIX_FILTER, type MatrixFilter } from './filter-matrix';
 import { KeyedRefs } from '../layout/keyed-refs';
@@ -23,7 +24,7 @@ import { SheetPanel } from './SheetPanel';
 import { useChiefMatrix } from './useChiefMatrix';
 import { useSlotRead } from './useSlotRead';
 
-type View = 'matrix' | 'reReviews' | 'actions' | 'quality';
+type View = 'matrix' | 'reReviews' | 'actions' | 'quality' | 'audit';
 
 /** 主考工作台: every slot of the exam the chief sits on, live and recorded; the running one first chosen. */
 export function ChiefDesk({ exam }: { exam: Exam }) {
@@ -155,7 +156,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
           value={view}
           onChange={setView}
           data-testid="chief-views"
-          options={(['matrix', 'reReviews', 'actions', 'quality'] as const).map((key) => ({ value: key, label: t(`chief.views.${key}`) }))}
+          options={(['matrix', 'reReviews', 'actions', 'quality', 'audit'] as const).map((key) => ({ value: key, label: t(`chief.views.${key}`) }))}
         />
         {matrix.signedOff ? (
           <ToneTag tone="success" data-testid="signed-off">
@@ -229,6 +230,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
       {view === 'reReviews' && <ReReviewList slotId={slot.id} version={version} onRefresh={bump} />}
       {view === 'actions' && <ActionLog slotId={slot.id} version={version} onRefresh={bump} />}
       {view === 'quality' && matrix.header && <RaterQualityPanel header={matrix.header} rows={matrix.rows} />}
+      {view === 'audit' && matrix.header && <AuditFlagsView members={matrix.header.members} rows={matrix.rows} />}
       <ExportButtons examId={exam.id} slotId={slot.id} subjectId={slot.subjectId} />
     </Flex>
   );

@@ -109,7 +109,7 @@ export const en: Messages = {
     noSlots: 'You have no slots to oversee',
     loading: 'Loading the score matrix…',
     stale: 'Offline: the score matrix as the platform last sent it',
-    views: { matrix: 'Score matrix', reReviews: 'Re-reviews', actions: "Chiefs' actions", quality: 'Rater quality' },
+    views: { matrix: 'Score matrix', reReviews: 'Re-reviews', actions: "Chiefs' actions", quality: 'Rater quality', audit: 'Audit flags' },
     filters: {
       flagged: 'Flagged only',
       notAccepted: 'Not all accepted',
@@ -189,6 +189,14 @@ export const en: Messages = {
       kind: { lock: 'Lock', unlock: 'Unlock', re_review: 'Re-review requested', sign_off: 'Sign-off' },
       columns: { at: 'Time', actor: 'Chief', action: 'Action', target: 'Sheet', reason: 'Reason' },
       target: '{{code}} · {{member}}',
+    },
+    audit: {
+      note: "The platform saw these members' audit trails go back, fork or start anew (a restored backup, another computer, or tampering). Their scores were accepted as usual: ask the member why.",
+      empty: "Nothing unusual in this slot's members' audit trails",
+      reason: { backwards: 'Trail went back', fork: 'Trail forked', new_chain: 'A new trail' },
+      columns: { at: 'Seen', member: 'Member', reason: 'What', heads: 'Heads', candidates: 'Candidates' },
+      heads: 'the platform held entry {{held}} ({{at}}); this claimed {{claimed}}',
+      elsewhere: '{{count}} more outside this slot',
     },
     roomLog: {
       title: 'Exam-room log',

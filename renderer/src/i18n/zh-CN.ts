@@ -111,7 +111,7 @@ export const zhCN = {
     noSlots: '你没有可查看的场次',
     loading: '正在加载成绩矩阵…',
     stale: '离线：显示的是最近一次从平台获取的成绩矩阵',
-    views: { matrix: '成绩矩阵', reReviews: '复核请求', actions: '主考操作记录', quality: '评委评分质量' },
+    views: { matrix: '成绩矩阵', reReviews: '复核请求', actions: '主考操作记录', quality: '评委评分质量', audit: '审计告警' },
     filters: {
       flagged: '只看偏差标记',
       notAccepted: '只看未全部接收',
@@ -191,6 +191,14 @@ export const zhCN = {
       kind: { lock: '锁定', unlock: '解锁', re_review: '请求复核', sign_off: '签署确认' },
       columns: { at: '时间', actor: '主考', action: '操作', target: '评分表', reason: '理由' },
       target: '{{code}} · {{member}}',
+    },
+    audit: {
+      note: '平台发现以下评委本机的审计链回退、分叉或重新开始（可能是恢复了备份、换了电脑，或被篡改）。相关评分已照常接收，请向评委了解原因。',
+      empty: '本场次评委的审计链没有异常',
+      reason: { backwards: '审计链回退', fork: '审计链分叉', new_chain: '出现新的审计链' },
+      columns: { at: '发现时间', member: '评委', reason: '情况', heads: '链头', candidates: '涉及考生' },
+      heads: '平台记录第 {{held}} 条（{{at}}），本次声称第 {{claimed}} 条',
+      elsewhere: '另有 {{count}} 份不在本场次',
     },
     roomLog: {
       title: '考场记录',
