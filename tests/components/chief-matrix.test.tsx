@@ -48,6 +48,20 @@ describe("the chief's score matrix", () => {
     expect(within(rowOf('CC33')).getByTestId('row-progress').textContent).toBe('0/3');
   });
 
+  it("puts each sheet under its own member's column, even when a member has no sheet for a candidate", async () => {
+    // 王老师 has no assignment for DD44: the row has two cells, 刘主任's and 赵老师's.
+    const gap = row(1, 'DD44', [sheet('DD44', 'm-chief', 'saved'), sheet('DD44', 'm-zhao', 'submitted')], null);
+    serve(matrix([gap]));
+    renderInApp(<ChiefSlotDesk exam={CHIEF_EXAM} slot={slot} />);
+    await loaded(1);
+    const headers = screen.getAllByRole('columnheader').map((header) => header.textContent);
+    const cellsOfRow = [...(table().querySelector('[data-row-key="DD44"]') as HTMLElement).children];
+    const columnOf = (name: string) => cellsOfRow[headers.indexOf(name)] as HTMLElement;
+    expect(within(columnOf('赵老师')).getByTestId('matrix-cell').getAttribute('data-member')).toBe('m-zhao');
+    expect(columnOf('王老师').querySelector('[data-testid="matrix-cell"]')).toBeNull();
+    expect(within(columnOf('刘主任（我）')).getByTestId('matrix-cell').getAttribute('data-member')).toBe('m-chief');
+  });
+
   it('replaces a row by its code when a chief.matrix push arrives, and ignores another slot’s', async () => {
     serve();
     renderInApp(<ChiefSlotDesk exam={CHIEF_EXAM} slot={slot} />);

@@ -20,21 +20,22 @@ export function matrixColumns(t: TFunction, members: readonly MatrixMember[]): T
   const columns: TableColumnsType<KeyRef> = [
     { key: 'order', title: t('chief.columns.order'), width: 56, fixed: 'left', render: cell((row) => row.order) },
     { key: 'code', title: t('chief.columns.code'), width: 120, fixed: 'left', render: cell((row) => <CandidateCodeCell code={row.candidateCode} />) },
-    // The row's outcome stays in sight beside the code, however many members scroll by.
+    // The row's outcome beside the code, before the members (antd's virtual table shifts the cells
+    // of columns after more than two fixed ones, so only order and code are fixed).
     {
       key: 'combined',
       title: t('chief.columns.combined'),
       width: 84,
-      fixed: 'left',
       render: cell((row) => <strong data-testid="row-combined">{formatScore(row.combined)}</strong>),
     },
-    { key: 'progress', title: t('chief.columns.progress'), width: 84, fixed: 'left', render: cell((row) => <RowProgress row={row} />) },
-    ...members.map((member, index) => ({
+    { key: 'progress', title: t('chief.columns.progress'), width: 84, render: cell((row) => <RowProgress row={row} />) },
+    ...members.map((member) => ({
       key: `member-${member.memberId}`,
       title: member.isYou ? t('chief.you', { name: member.displayName }) : member.displayName,
       width: MEMBER_COLUMN_WIDTH,
       render: cell((row) => {
-        const sheet = row.cells[index];
+        // By id, not by place: a member with no assignment for a candidate has no cell in that row.
+        const sheet = row.cells.find((candidate) => candidate.memberId === member.memberId);
         return sheet ? <SheetCellView code={row.candidateCode} cell={sheet} /> : null;
       }),
     })),
