@@ -12,23 +12,14 @@ const cell = (show: (row: MatrixRow) => ReactNode) => (_: unknown, ref: KeyRef) 
 export const MEMBER_COLUMN_WIDTH = 232;
 
 /**
- * The matrix's columns: order, code, the combined score and how many of the counting sheets are
- * accepted (kept at the left), then one per panel member. Each cell reads its row itself (RowCell), so the table never
+ * The matrix's columns: order, code, one per panel member, the combined score and how many of the
+ * counting sheets are accepted. Each cell reads its row itself (RowCell), so the table never
  * re-renders a cell for a change of its row.
  */
 export function matrixColumns(t: TFunction, members: readonly MatrixMember[]): TableColumnsType<KeyRef> {
   const columns: TableColumnsType<KeyRef> = [
     { key: 'order', title: t('chief.columns.order'), width: 56, fixed: 'left', render: cell((row) => row.order) },
     { key: 'code', title: t('chief.columns.code'), width: 120, fixed: 'left', render: cell((row) => <CandidateCodeCell code={row.candidateCode} />) },
-    // The row's outcome beside the code, before the members (antd's virtual table shifts the cells
-    // of columns after more than two fixed ones, so only order and code are fixed).
-    {
-      key: 'combined',
-      title: t('chief.columns.combined'),
-      width: 84,
-      render: cell((row) => <strong data-testid="row-combined">{formatScore(row.combined)}</strong>),
-    },
-    { key: 'progress', title: t('chief.columns.progress'), width: 84, render: cell((row) => <RowProgress row={row} />) },
     ...members.map((member) => ({
       key: `member-${member.memberId}`,
       title: member.isYou ? t('chief.you', { name: member.displayName }) : member.displayName,
@@ -39,6 +30,13 @@ export function matrixColumns(t: TFunction, members: readonly MatrixMember[]): T
         return sheet ? <SheetCellView code={row.candidateCode} cell={sheet} /> : null;
       }),
     })),
+    {
+      key: 'combined',
+      title: t('chief.columns.combined'),
+      width: 84,
+      render: cell((row) => <strong data-testid="row-combined">{formatScore(row.combined)}</strong>),
+    },
+    { key: 'progress', title: t('chief.columns.progress'), width: 84, render: cell((row) => <RowProgress row={row} />) },
   ];
   return columns.map((column) => ({ ...column, shouldCellUpdate: refChanged }));
 }
