@@ -89,6 +89,8 @@ async function tabTo(testId: string): Promise<void> {
 async function openNextSheet(): Promise<string> {
   // Back from a sheet, the queue takes the focus in the next frame: the keys wait for it, as a user's eyes would.
   await page.waitForFunction(() => document.activeElement?.closest('[data-testid="review-table"]') != null);
+  // …and for the list to have finished reading again (its rows are refreshed as sheets change).
+  await page.waitForSelector('[data-testid="review-table"] .ant-spin-spinning', { state: 'detached' });
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   const view = await page.waitForSelector('[data-testid="grading-view"]');
