@@ -16,7 +16,7 @@ import { KeyedRefs } from '../layout/keyed-refs';
 import { matrixColumns } from './matrix-columns';
 import { MatrixCellContext, MatrixRowContext } from './MatrixCells';
 import type { MatrixFeed } from './matrix-feed';
-import { MatrixTable, type MatrixScroller } from './MatrixTable';
+import { KeyedVirtualTable, type TableScroller } from '../layout/KeyedVirtualTable';
 import { RaterQualityPanel } from './RaterQualityPanel';
 import { ReReviewList } from './ReReviewList';
 import { RoomLogView } from './RoomLogView';
@@ -85,7 +85,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
   const tableRows = useMemo(() => refs.of(rows, rowKey), [refs, rows]);
   const members = useMemo(() => matrix.header?.members ?? [], [matrix.header]);
   const columns = useMemo(() => matrixColumns(t, members), [t, members]);
-  const scroller = useRef<MatrixScroller>(null);
+  const scroller = useRef<TableScroller>(null);
   const [memberIndex, setMemberIndex] = useState(0);
   const nav = useListNavigation(rows, rowKey, { onMove: (index) => scroller.current?.scrollTo({ index }) });
   const { setActiveKey } = nav;
@@ -217,7 +217,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
           <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
             <MatrixCellContext.Provider value={cells}>
               <MatrixRowContext.Provider value={matrix.feed}>
-                <MatrixTable rows={tableRows} columns={columns} activeKey={nav.activeKey} applied={matrix.applied} loading={matrix.loading} scroller={scroller} onKeyDown={onKeyDown} />
+                <KeyedVirtualTable testId="matrix-table" label={t('chief.tableLabel')} emptyText={t('chief.empty')} rows={tableRows} columns={columns} activeKey={nav.activeKey} applied={matrix.applied} loading={matrix.loading} scroller={scroller} onKeyDown={onKeyDown} />
               </MatrixRowContext.Provider>
             </MatrixCellContext.Provider>
             <Flex vertical gap={12} style={{ width: 340, flexShrink: 0, overflowY: 'auto' }} data-testid="chief-side">

@@ -12,7 +12,7 @@ import { QueueCellContext, QueueRowContext } from './QueueCells';
 import { queueColumns } from './queue-columns';
 import { QueueEntryPanel, type EntryAction } from './QueueEntryPanel';
 import type { QueueRow } from './queue-store';
-import { QueueTable, type TableScroller } from './QueueTable';
+import { KeyedVirtualTable, type TableScroller } from '../layout/KeyedVirtualTable';
 import { QueueToolbar } from './QueueToolbar';
 import { useLiveQueue } from './useLiveQueue';
 import { KeyedRefs } from '../layout/keyed-refs';
@@ -174,7 +174,10 @@ export function QueueView({ exam, slots, liveSlots, slotChoice, filter, onSlotCh
       <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
         <QueueCellContext.Provider value={cells}>
           <QueueRowContext.Provider value={queue.rowSource}>
-            <QueueTable
+            <KeyedVirtualTable
+              testId="queue-table"
+              label={t('queue.tableLabel')}
+              emptyText={t('queue.empty')}
               rows={tableRows}
               columns={columns}
               activeKey={nav.activeKey}
