@@ -1,28 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { QUICK_MESSAGE_RATE } from '../../platform/realtime/quick-message-limit';
-import { roomHarness, type DeviceClient, type RealtimeClient } from '../support/room-clients';
+import { roomHarness, settled, type DeviceClient } from '../support/room-clients';
 
 const harness = roomHarness();
 afterEach(harness.cleanUp);
 
-/**
- * Waits until the hub has handled everything sent on this socket so far (it answers a malformed
- * message, and a socket keeps order), so what the client holds then is all it will get of it.
- */
-async function settled<M extends { type: string }>(client: RealtimeClient<M>): Promise<void> {
-  const before = client.log.length;
-  client.send('ping');
-  await new Promise<void>((resolve) => {
-    let index = 0;
-    // Replays what came before the ping first; only an answer after it counts.
-    const stop = client.watch((message) => {
-      if (index++ < before || message.type !== 'error' || (message as { code?: unknown }).code !== 'bad_request') return;
-      stop();
-      resolve();
-    });
-  });
-}
 
 const refusals = (device: DeviceClient) => device.all('error').filter((message) => message.code === 'rate_limited');
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RoomLog, type RoomLogLine } from '@common/platform/room';
 import { ManualClock } from '../../platform/clock';
 import { QUICK_MESSAGE_RATE } from '../../platform/realtime/quick-message-limit';
-import { roomHarness, SLOT, START, type Candidate, type DeviceClient, type RealtimeClient } from '../support/room-clients';
+import { roomHarness, settled, SLOT, START, type Candidate, type DeviceClient } from '../support/room-clients';
 
 /**
  * The exam-room log (考场记录) as the platform keeps it by itself, read back through the route the
@@ -24,19 +24,6 @@ const SHEET = {
   auditHead: 'ab'.repeat(32),
 };
 
-/** The hub has handled everything sent on this socket so far: it answers a malformed message, in order. */
-async function settled<M extends { type: string }>(client: RealtimeClient<M>): Promise<void> {
-  const before = client.log.length;
-  client.send('ping');
-  await new Promise<void>((resolve) => {
-    let index = 0;
-    const stop = client.watch((message) => {
-      if (index++ < before || message.type !== 'error' || (message as { code?: unknown }).code !== 'bad_request') return;
-      stop();
-      resolve();
-    });
-  });
-}
 
 /** The log as a panel member reads it; also its text as sent. */
 async function readLog(t: Harness, c: Candidate, username = 'examiner2'): Promise<{ lines: RoomLogLine[]; text: string }> {

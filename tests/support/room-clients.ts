@@ -539,3 +539,21 @@ export class TalkBack {
     this.#microphone.stop();
   }
 }
+
+/**
+ * Waits until the hub has handled everything sent on this socket so far (it answers a malformed
+ * message, and a socket keeps order), so what the client holds then is all it will get of it.
+ */
+export async function settled<M extends { type: string }>(client: RealtimeClient<M>): Promise<void> {
+  const before = client.log.length;
+  client.send('ping');
+  await new Promise<void>((resolve) => {
+    let index = 0;
+    // Replays what came before the ping first; only an answer after it counts.
+    const stop = client.watch((message) => {
+      if (index++ < before || message.type !== 'error' || (message as { code?: unknown }).code !== 'bad_request') return;
+      stop();
+      resolve();
+    });
+  });
+}
