@@ -240,13 +240,7 @@ describe('reference platform: the chief examiner\'s desk', () => {
     const { t, c, token, chiefSocket, ex1Socket, candidates, matrix } = await desk({ liveCandidates: 150 });
     const ctx = t.platform.ctx;
     const batch = async (member: Member, pitchOf: (index: number) => number) => {
-      const items = candidates.map((candidateId, index) => ({
-        assignmentId: c.assignmentOf(member, candidateId),
-        idempotencyKey: c.nextKey(),
-        baseVersion: 0,
-        sheet: vocalSheet(pitchOf(index)),
-      }));
-      const answer = await c.send('POST', '/scores/batch', token(member), { items });
+      const answer = await c.submitFirstSheets(token(member), member, candidates, pitchOf);
       expect(answer.status, answer.text).toBe(200);
       expect(BatchResponse.parse(answer.body).results.every((result) => result.status === 201)).toBe(true);
     };
@@ -260,13 +254,7 @@ describe('reference platform: the chief examiner\'s desk', () => {
     await batch('ex-02', (index) => 21 + (index % 9));
     await batch('ex-03', (index) => 22 + (index % 8));
     // One sheet short: the chief's own column misses the last candidate.
-    const items = candidates.slice(0, -1).map((candidateId) => ({
-      assignmentId: c.assignmentOf('ch-01', candidateId),
-      idempotencyKey: c.nextKey(),
-      baseVersion: 0,
-      sheet: vocalSheet(25),
-    }));
-    expect((await c.send('POST', '/scores/batch', token('ch-01'), { items })).status).toBe(200);
+    expect((await c.submitFirstSheets(token('ch-01'), 'ch-01', candidates.slice(0, -1), () => 25)).status).toBe(200);
 
     const early = await c.send('POST', `/chief/slots/${SLOT}/sign-off`, token('ch-01'));
     expect(early.status).toBe(409);

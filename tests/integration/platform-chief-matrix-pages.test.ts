@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { MAX_MATRIX_PAGE_ROWS, ScoreMatrix } from '@common/platform/chief';
 import { BatchResponse } from '@common/platform/scores';
-import { chiefClient, dataFolder, vocalSheet } from '../support/platform-chief';
+import { chiefClient, dataFolder } from '../support/platform-chief';
 import { roomHarness, SLOT } from '../support/room-clients';
 
 const harness = roomHarness();
@@ -33,13 +33,7 @@ describe('reference platform: the chief\'s matrix in pages', () => {
       ['ex-02', (index: number) => 21 + (index % 3)],
       ['ex-03', (index: number) => (index % 5 === 0 ? 2 : 22)],
     ] as const) {
-      const items = live.slice(0, 15).map((candidateId, index) => ({
-        assignmentId: c.assignmentOf(member, candidateId),
-        idempotencyKey: c.nextKey(),
-        baseVersion: 0,
-        sheet: vocalSheet(pitchOf(index)),
-      }));
-      const answer = await c.send('POST', '/scores/batch', token(member), { items });
+      const answer = await c.submitFirstSheets(token(member), member, live.slice(0, 15), pitchOf);
       expect(answer.status, answer.text).toBe(200);
       expect(BatchResponse.parse(answer.body).results.every((result) => result.status === 201)).toBe(true);
     }

@@ -59,7 +59,18 @@ export function chiefClient(platform: RunningPlatform) {
     if (!row) throw new Error(`no candidate in ${slotId}`);
     return row.candidate_id;
   };
-  return { platform, send, login, submit, assignmentOf, liveCandidates, candidateOf, nextKey: () => `chief-test-${String(++keys)}` };
+  const nextKey = () => `chief-test-${String(++keys)}`;
+  /** One batch of first submissions (base version 0) of `examinerId`'s vocal sheets for these candidates. */
+  const submitFirstSheets = (token: string, examinerId: string, candidateIds: readonly string[], pitchOf: (index: number) => number) =>
+    send('POST', '/scores/batch', token, {
+      items: candidateIds.map((candidateId, index) => ({
+        assignmentId: assignmentOf(examinerId, candidateId),
+        idempotencyKey: nextKey(),
+        baseVersion: 0,
+        sheet: vocalSheet(pitchOf(index)),
+      })),
+    });
+  return { platform, send, login, submit, submitFirstSheets, assignmentOf, liveCandidates, candidateOf, nextKey };
 }
 
 /** The vocal rubric (pitch 30, rhythm 20, tone 20, expression 20, stage 10): total = pitch + 52 with these other values. */
