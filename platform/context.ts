@@ -19,6 +19,8 @@ export interface Notifier {
   toCandidate(candidateId: string, device: Device | 'both', message: PushToCandidate): void;
   /** Whether a candidate's device has a realtime connection now. */
   isOnline(candidateId: string, device: Device): boolean;
+  /** Whether an examiner has a realtime connection now (a push to one without goes nowhere). */
+  isExaminerOnline(examinerId: string): boolean;
 }
 
 /**

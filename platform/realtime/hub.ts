@@ -123,6 +123,11 @@ export class RealtimeHub implements Notifier, DeviceDirectory {
     }
   }
 
+  isExaminerOnline(examinerId: string): boolean {
+    for (const client of this.#examiners) if (client.examinerId === examinerId) return true;
+    return false;
+  }
+
   isOnline(candidateId: string, device: Device): boolean {
     return this.#devices.has(deviceKey(candidateId, device));
   }

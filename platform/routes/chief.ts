@@ -75,12 +75,17 @@ export class ChiefDesk {
     for (const [slotId, candidates] of bySlot) this.pushRows(slotId, [...candidates]);
   }
 
-  /** Pushes the slot's rows (all with null) to every chief on its panel; nobody else. */
+  /**
+   * Pushes the slot's rows (all with null) to every chief on its panel who is connected; nobody
+   * else. The rows are built only for those: every accepted sheet and progress report comes here.
+   */
   pushRows(slotId: string, candidateIds: readonly string[] | null): void {
     const context = this.ctx.catalog.slot(slotId);
     if (!context) return;
+    const online = this.chiefsOf(context).filter((chiefId) => this.ctx.notifier.isExaminerOnline(chiefId));
+    if (online.length === 0) return;
     const signedOff = this.store.signedOff(slotId);
-    for (const chiefId of this.chiefsOf(context)) {
+    for (const chiefId of online) {
       const rows = this.matrix.rows(context, chiefId, candidateIds);
       for (let start = 0; start < rows.length; start += MAX_MATRIX_PUSH_ROWS) {
         this.ctx.notifier.toExaminer(chiefId, { type: 'matrix', slotId, rows: rows.slice(start, start + MAX_MATRIX_PUSH_ROWS), signedOff });

@@ -113,6 +113,10 @@ class PushRecorder implements Notifier {
   isOnline(): boolean {
     return false;
   }
+  // Records every push, as if every examiner were connected.
+  isExaminerOnline(): boolean {
+    return true;
+  }
 }
 
 /** A manual clock that also says when something puts a task `ms` ahead on it (a submission starting its hold). */
