@@ -1,12 +1,11 @@
 import { Alert, Button, Flex, Table } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ContractError } from '@common/contract';
 import type { AuditFlag } from '@common/platform/audit';
 import type { MatrixMember, MatrixRow } from '@common/platform/chief';
-import { asContractError, call } from '../app/call';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { ToneTag } from '../theme/ToneTag';
+import { useCommandRead } from './useSlotRead';
 
 interface AuditFlagsViewProps {
   readonly members: readonly MatrixMember[];
@@ -23,23 +22,11 @@ export function AuditFlagsView({ members, rows }: AuditFlagsViewProps) {
   const { t } = useTranslation();
   const format = useTimeFormat();
   const [read, setRead] = useState(0);
-  // Which read the state answers: loading while it is not the latest (the last answer stays meanwhile).
-  const [state, setState] = useState<{ read: number; flags: readonly AuditFlag[] | null; error: ContractError | null }>({ read: -1, flags: null, error: null });
-  const loading = state.read !== read;
-  useEffect(() => {
-    let live = true;
-    call('chief.getAuditFlags', {}).then(
-      ({ flags }) => live && setState({ read, flags, error: null }),
-      (failure: unknown) => live && setState((current) => ({ read, flags: current.flags, error: asContractError(failure) })),
-    );
-    return () => {
-      live = false;
-    };
-  }, [read]);
+  const { value, error, loading } = useCommandRead('chief.getAuditFlags', {}, String(read));
 
   const names = useMemo(() => new Map(members.map((member) => [member.memberId, member.displayName])), [members]);
   const codes = useMemo(() => new Map(rows.flatMap((row) => row.cells.map((cell) => [cell.assignmentId, row.candidateCode] as const))), [rows]);
-  const flags = useMemo(() => (state.flags ?? []).filter((flag) => names.has(flag.examinerId)), [state.flags, names]);
+  const flags = useMemo(() => (value?.flags ?? []).filter((flag) => names.has(flag.examinerId)), [value, names]);
 
   return (
     <Flex vertical gap={8} data-testid="audit-flags" data-loading={loading}>
@@ -49,7 +36,7 @@ export function AuditFlagsView({ members, rows }: AuditFlagsViewProps) {
           {t('chief.actions.refresh')}
         </Button>
       </Flex>
-      {state.error && <Alert type="error" showIcon title={t(`errors.${state.error.code}`)} />}
+      {error && <Alert type="error" showIcon title={t(`errors.${error.code}`)} />}
       <Table<AuditFlag>
         size="small"
         rowKey={(flag) => String(flag.flagId)}
