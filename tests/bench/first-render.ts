@@ -1,5 +1,48 @@
 import type { Page } from 'playwright-core';
 
+/**
+ * What the page records of the browser host's socket for a benchmark: when each event of one name
+ * was dispatched (MessageEvent.timeStamp), and when answers carrying a snapshot came, and their size.
+ */
+export interface SocketProbe {
+  events: number[];
+  snapshots: { at: number; bytes: number }[];
+}
+
+export interface SocketProbeOptions {
+  /** The global the probe is kept in, e.g. `__uiProbe`. */
+  readonly global: string;
+  /** The contract event it times, e.g. `live.queueEntry`. */
+  readonly event: string;
+  /** The key of the answer's value that holds a snapshot, e.g. `queue` for `{"value":{"queue":…`. */
+  readonly snapshot: string;
+}
+
+/**
+ * An init script (page.addInitScript(installSocketProbe, options)), installed before the app's
+ * own scripts: it wraps WebSocket so that the probe listens first, and its own work is not part of
+ * what it times.
+ */
+export function installSocketProbe({ global, event, snapshot }: SocketProbeOptions): void {
+  const probe: SocketProbe = { events: [], snapshots: [] };
+  (globalThis as unknown as Record<string, SocketProbe>)[global] = probe;
+  const eventPrefix = `{"event":"${event}"`;
+  const snapshotKey = `"value":{"${snapshot}":`;
+  const Native = globalThis.WebSocket;
+  globalThis.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (message: MessageEvent) => {
+        if (typeof message.data !== 'string') return;
+        if (message.data.startsWith(eventPrefix)) probe.events.push(message.timeStamp);
+        else if (message.data.startsWith('{"id":') && message.data.slice(0, 80).includes(snapshotKey)) {
+          probe.snapshots.push({ at: message.timeStamp, bytes: message.data.length });
+        }
+      });
+    }
+  };
+}
+
 /** Where a first render is measured: which tab mounts the table, and where its probe keeps the snapshots. */
 export interface FirstRenderTarget {
   /** The global the page's probe lives in (installed before the app's scripts); it has `snapshots`. */

@@ -8,7 +8,7 @@ import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { launchChromium } from '../support/chromium';
 import { startPlatformProcess } from '../support/platform-process';
 import { startStack } from '../support/servers';
-import { measureFirstRenders } from './first-render';
+import { installSocketProbe, measureFirstRenders, type SocketProbe } from './first-render';
 import { bench, note, percentile } from './report';
 
 const CANDIDATES = 5_000;
@@ -19,13 +19,7 @@ const FIRST_RENDERS = 5;
 const SHEETS_EACH = 15;
 const CO_EXAMINERS = ['examiner1', 'examiner2', 'examiner3', ...Array.from({ length: EXTRA_MEMBERS }, (_, i) => `examiner${i + 4}`)];
 
-interface MatrixProbe {
-  /** When the page dispatched each `chief.matrix` event from the host's socket (MessageEvent.timeStamp). */
-  matrixEvents: number[];
-  /** Answers carrying a matrix (chief.getMatrix): when they were dispatched, and their size. */
-  snapshots: { at: number; bytes: number }[];
-}
-type ProbeWindow = typeof globalThis & { __matrixProbe: MatrixProbe };
+type ProbeWindow = typeof globalThis & { __matrixProbe: SocketProbe };
 
 /**
  * The chief's desk, measured in the renderer in real Chromium against the browser host (a real
@@ -49,7 +43,7 @@ export async function runMatrix(): Promise<void> {
     note(`${availableParallelism()} CPUs, load average at the start: ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
     const page = await browser.context.newPage();
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    await page.addInitScript(installProbe);
+    await page.addInitScript(installSocketProbe, { global: '__matrixProbe', event: 'chief.matrix', snapshot: 'matrix' });
     await page.goto(stack.host.newLaunchUrl());
     await page.waitForSelector('html[data-examiner-ready="true"]');
     await page.getByLabel('用户名').fill('chief');
@@ -67,25 +61,6 @@ export async function runMatrix(): Promise<void> {
     await stack.stop();
     await platform.stop();
   }
-}
-
-function installProbe(): void {
-  const probe: MatrixProbe = { matrixEvents: [], snapshots: [] };
-  (globalThis as ProbeWindow).__matrixProbe = probe;
-  const Native = globalThis.WebSocket;
-  // The probe listens first, so its own work is not part of what it times.
-  globalThis.WebSocket = class extends Native {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      this.addEventListener('message', (message: MessageEvent) => {
-        if (typeof message.data !== 'string') return;
-        if (message.data.startsWith('{"event":"chief.matrix"')) probe.matrixEvents.push(message.timeStamp);
-        else if (message.data.startsWith('{"id":') && message.data.slice(0, 80).includes('"value":{"matrix":')) {
-          probe.snapshots.push({ at: message.timeStamp, bytes: message.data.length });
-        }
-      });
-    }
-  };
 }
 
 async function firstRender(page: Page): Promise<void> {
@@ -141,7 +116,7 @@ async function sheetBurst(page: Page, platformUrl: string): Promise<void> {
     observer.observe(table, { attributes: true, attributeFilter: ['data-applied'] });
     const tasks = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
     tasks.observe({ type: 'longtask' });
-    win.__matrixProbe.matrixEvents = [];
+    win.__matrixProbe.events = [];
     win.__matrixBurst = {
       base: Number(table.dataset.applied),
       commits,
@@ -163,7 +138,7 @@ async function sheetBurst(page: Page, platformUrl: string): Promise<void> {
     const { events, applied, base } = await page.evaluate(() => {
       const win = globalThis as BurstWindow;
       const table = document.querySelector('[data-testid="matrix-table"]') as HTMLElement;
-      return { events: win.__matrixProbe.matrixEvents.length, applied: Number(table.dataset.applied), base: win.__matrixBurst?.base ?? 0 };
+      return { events: win.__matrixProbe.events.length, applied: Number(table.dataset.applied), base: win.__matrixBurst?.base ?? 0 };
     });
     if (events === seen && applied - base >= events) break;
     seen = events;
@@ -172,7 +147,7 @@ async function sheetBurst(page: Page, platformUrl: string): Promise<void> {
     const win = globalThis as BurstWindow;
     const burst = win.__matrixBurst as BurstState;
     burst.stop();
-    const arrivals = win.__matrixProbe.matrixEvents;
+    const arrivals = win.__matrixProbe.events;
     const latencies = arrivals.flatMap((at, index) => {
       const commit = burst.commits.find((candidate) => candidate.applied >= burst.base + index + 1);
       return commit ? [commit.at - at] : [];

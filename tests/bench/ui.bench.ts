@@ -7,7 +7,7 @@ import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { launchChromium } from '../support/chromium';
 import { startPlatformProcess } from '../support/platform-process';
 import { startStack } from '../support/servers';
-import { measureFirstRenders } from './first-render';
+import { installSocketProbe, measureFirstRenders, type SocketProbe } from './first-render';
 import { bench, note, percentile } from './report';
 import { runMatrix } from './ui-matrix';
 
@@ -21,14 +21,7 @@ const BURSTS = [
 ] as const;
 const KEYPRESSES = 100;
 
-/** What the page records for the benchmark (installed before the workstation's own scripts). */
-interface UiProbe {
-  /** When the page dispatched each `live.queueEntry` event from the host's socket (MessageEvent.timeStamp). */
-  queueEvents: number[];
-  /** Answers carrying a queue snapshot (live.getQueue): when they were dispatched, and their size. */
-  snapshots: { at: number; bytes: number }[];
-}
-type ProbeWindow = typeof globalThis & { __uiProbe: UiProbe };
+type ProbeWindow = typeof globalThis & { __uiProbe: SocketProbe };
 
 /**
  * The examiner's desk, measured in the renderer in real Chromium against the browser host (a
@@ -57,7 +50,7 @@ export async function run(): Promise<void> {
     const page = await browser.context.newPage();
     // tsx keeps function names with an `__name` helper that functions sent to the page would miss.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    await page.addInitScript(installProbe);
+    await page.addInitScript(installSocketProbe, { global: '__uiProbe', event: 'live.queueEntry', snapshot: 'queue' });
     await page.goto(stack.host.newLaunchUrl());
     await page.waitForSelector('html[data-examiner-ready="true"]');
     await page.getByLabel('用户名').fill('examiner1');
@@ -76,25 +69,6 @@ export async function run(): Promise<void> {
     await platform.stop();
   }
   await runMatrix();
-}
-
-function installProbe(): void {
-  const probe: UiProbe = { queueEvents: [], snapshots: [] };
-  (globalThis as ProbeWindow).__uiProbe = probe;
-  const Native = globalThis.WebSocket;
-  // The probe listens first, so its own work is not part of what it times.
-  globalThis.WebSocket = class extends Native {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      this.addEventListener('message', (message: MessageEvent) => {
-        if (typeof message.data !== 'string') return;
-        if (message.data.startsWith('{"event":"live.queueEntry"')) probe.queueEvents.push(message.timeStamp);
-        else if (message.data.startsWith('{"id":') && message.data.slice(0, 80).includes('"value":{"queue":')) {
-          probe.snapshots.push({ at: message.timeStamp, bytes: message.data.length });
-        }
-      });
-    }
-  };
 }
 
 async function firstRender(page: Page): Promise<void> {
@@ -129,7 +103,7 @@ async function eventBursts(page: Page, candidates: readonly AdminCandidate[], pl
       observer.observe(table, { attributes: true, attributeFilter: ['data-applied'] });
       const tasks = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
       tasks.observe({ type: 'longtask' });
-      win.__uiProbe.queueEvents = [];
+      win.__uiProbe.events = [];
       win.__burst = {
         base: Number(table.dataset.applied),
         commits,
@@ -147,7 +121,7 @@ async function eventBursts(page: Page, candidates: readonly AdminCandidate[], pl
       const win = globalThis as ProbeWindow & { __burst?: { base: number; commits: { applied: number; at: number }[]; longTasks: number[]; stop(): void } };
       const burst = win.__burst as NonNullable<typeof win.__burst>;
       burst.stop();
-      const arrivals = win.__uiProbe.queueEvents;
+      const arrivals = win.__uiProbe.events;
       const latencies = arrivals.flatMap((at, index) => {
         const commit = burst.commits.find((candidate) => candidate.applied >= burst.base + index + 1);
         return commit ? [commit.at - at] : [];
