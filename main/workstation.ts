@@ -10,6 +10,7 @@ import { createMediaStack, type MediaStackOptions } from './media';
 import type { MediaLookup } from './media/serve-media';
 import { PlatformClient } from './platform/client';
 import { PlatformCache } from './services/cache';
+import { CalibrationService } from './services/calibration';
 import { CredentialStore, memoryOnlyBox, type SecretBox } from './services/credentials';
 import { PlatformHealthMonitor } from './services/health';
 import { LiveService, type LiveServiceOptions } from './services/live';
@@ -89,7 +90,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sheetsRef: { current: SheetService | null } = { current: null };
   const sync = new SyncWorker(store, client, session, health, () => sheetsRef.current as SheetService, events, log, options.sync);
   const progress = new SheetProgressReporter(client, session, health, log);
-  const sheets = new SheetService(store, cache, session, events, () => sync.kick(), undefined, progress);
+  const sheets = new SheetService(store, cache, session, events, () => sync.kick(), undefined, progress, client);
+  const calibration = new CalibrationService(client, session, cache, sheets, log);
   sheetsRef.current = sheets;
   const sheetLocks = new SheetLocks(client, session, cache, events, (lock) => {
     try {
@@ -148,6 +150,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
             await cache.fetch('exam', examId, `/exams/${encodeURIComponent(examId)}`, Exam).catch(() => undefined);
           }
         }
+        // A recusal declared elsewhere (or recorded by a chief) makes the local sheet void too.
+        sheets.takeRecusals(data.assignments);
         const statuses = new Map(
           store.reader
             .all<{ assignment_id: string; status: SheetStatus }>(sql`SELECT assignment_id, status FROM score_sheets WHERE examiner_id = ${examinerId}`)
@@ -156,14 +160,22 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         return {
           assignments: data.assignments.map((assignment) => ({
             assignment,
-            sheetStatus: statuses.get(assignment.assignmentId) ?? null,
+            sheetStatus: assignment.recusal === null ? (statuses.get(assignment.assignmentId) ?? null) : 'recused',
           })),
           freshness,
         };
       },
       'sheets.get': ({ assignmentId }) => sheets.get(assignmentId),
       'sheets.save': (input) => sheets.save(input),
-      'sheets.submit': ({ assignmentId }) => sheets.submit(assignmentId),
+      'sheets.submit': async ({ assignmentId }) => {
+        // The sheet's own problems first; then a subject that requires calibration (试评) takes no sheet while anchors are left.
+        sheets.checkSubmit(assignmentId);
+        await calibration.checkSubmit(assignmentId);
+        return sheets.submit(assignmentId);
+      },
+      'sheets.recuse': (input) => sheets.recuse(input),
+      'calibration.get': ({ subjectId }) => calibration.get(subjectId),
+      'calibration.submit': (input) => calibration.submit(input),
       'sheets.resolveConflict': (input) => sheets.resolveConflict(input),
       'sheets.getLock': ({ assignmentId }) => sheetLocks.get(assignmentId),
       'sync.getStatus': () => sync.status(),
@@ -287,7 +299,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
 function recoveryReport(store: Store, recovery: { backupTakenAt: string; reason: string } | null): RecoveryReport | null {
   if (!recovery) return null;
   const unsynced = store.reader.all<{ assignment_id: string; status: RecoveryReport['unsynced'][number]['status']; updated_at: string }>(
-    sql`SELECT assignment_id, status, updated_at FROM score_sheets WHERE status != 'accepted' ORDER BY updated_at`,
+    // A recused sheet is void: nothing of it is waiting for the platform.
+    sql`SELECT assignment_id, status, updated_at FROM score_sheets WHERE status NOT IN ('accepted', 'recused') ORDER BY updated_at`,
   );
   return {
     backupTakenAt: recovery.backupTakenAt,

@@ -21,16 +21,20 @@ import { routeFor } from './room/media';
 import { adminRoutes } from './routes/admin';
 import { assignmentRoutes } from './routes/assignments';
 import { authRoutes } from './routes/auth';
+import { calibrationRoutes } from './routes/calibration';
 import { candidateRoutes } from './routes/candidate';
 import { ChiefDesk, chiefRoutes } from './routes/chief';
 import { examRoutes } from './routes/exams';
 import { queueRoutes } from './routes/queue';
 import { recordingRoutes } from './routes/recordings';
+import { recusalRoutes } from './routes/recusals';
 import { scoreRoutes } from './routes/scores';
 import { Accounts } from './state/accounts';
+import { Calibration } from './state/calibration';
 import { Catalog } from './state/catalog';
 import { BlindCodes } from './state/codes';
 import { LoginThrottle } from './state/login-throttle';
+import { Recusals } from './state/recusals';
 import type { Sfu } from './sfu/sfu';
 
 /** The simulated candidate page (platform/web), built by `npm run build:platform-web`. */
@@ -198,14 +202,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       examRoutes(api, ctx);
       queueRoutes(api, ctx);
       candidateRoutes(api, ctx);
-      assignmentRoutes(api, ctx);
-      recordingRoutes(api, ctx);
+      // Fair scoring: a recusal and calibration not done refuse a submission whatever it holds.
+      const recusals = new Recusals(db, clock, catalog, accounts);
+      const calibration = new Calibration(db, catalog, accounts, clock);
+      assignmentRoutes(api, ctx, { recusals, calibration });
+      recordingRoutes(api, ctx, calibration);
       const desk = new ChiefDesk(ctx, { identities: options.chiefIdentities ?? false });
-      scoreRoutes(api, ctx, desk, {
+      scoreRoutes(api, ctx, desk, [recusals.gate(), calibration.gate()], {
         processingDelayMs: options.scoreProcessingDelayMs ?? 0,
         ...(options.scoreBatchBodyLimit !== undefined && { batchBodyLimit: options.scoreBatchBodyLimit }),
       });
       chiefRoutes(api, ctx, desk);
+      recusalRoutes(api, ctx, desk, recusals);
+      calibrationRoutes(api, ctx, calibration);
       adminRoutes(api, ctx);
       hub.register(api, () => ctx, rooms);
       done();

@@ -11,6 +11,7 @@ import {
 } from '../platform/chief';
 import { AuditFlagList } from '../platform/audit';
 import { Id } from '../platform/exams';
+import { Anchor, ChiefCalibration, ChiefRecusalBody, CreateAnchorBody } from '../platform/fairness';
 import { command, type CommandSpec } from './command';
 import { NoInput } from './schemas';
 import { Freshness } from './store-schemas';
@@ -108,6 +109,21 @@ export const chiefCommands = {
     summary: "Forks the platform saw in the audit chains of the chief's panel members (a restored backup, a replaced computer, tampering); their scores were accepted as usual.",
     input: NoInput,
     output: AuditFlagList,
+  }),
+  'chief.recordRecusal': command({
+    summary: "Record a member's recusal from a candidate, also after their sheet was accepted (it becomes void); the note is logged.",
+    input: ChiefRecusalBody.extend({ slotId: Id }),
+    output: z.null(),
+  }),
+  'chief.createAnchor': command({
+    summary: "Mark one of the chief's own recorded assignments as an anchor (样卷) of its subject, with complete reference scores.",
+    input: CreateAnchorBody,
+    output: Anchor,
+  }),
+  'chief.getCalibration': command({
+    summary: "A subject's anchors and every examiner's calibration results against them.",
+    input: z.strictObject({ examId: Id, subjectId: Id }),
+    output: ChiefCalibration,
   }),
   'chief.export': command({
     summary: 'Write the results file (xlsx or CSV) of a slot or a subject for the exam office; refused when nothing is scored.',

@@ -77,6 +77,18 @@ export const ErrorCode = z.enum([
   'not_all_accepted',
   /** Nothing to export: no candidate of the slot or subject has an accepted sheet. No file is written. */
   'export_empty',
+  /** The examiner recused themselves from this candidate (回避): the sheet is void and cannot be scored. */
+  'recused',
+  /** A recusal after the sheet was submitted: only a chief examiner can record it now. */
+  'recusal_after_submit',
+  /** The subject requires calibration (试评) first: anchors are left to score. */
+  'calibration_required',
+  /** The chief who set an anchor's reference cannot calibrate on it. */
+  'own_anchor',
+  /** This anchor was already scored by this examiner; the result stands. */
+  'already_calibrated',
+  /** An anchor's reference scores are not a complete, valid sheet of the rubric (band included). */
+  'invalid_reference',
   /** The local database failed; details are in the main process log. */
   'storage_error',
   /** A bug on our side; details are in the main process log. */

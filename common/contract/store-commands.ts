@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../platform/exams';
+import { CalibrationResult } from '../platform/fairness';
 import { command } from './command';
 import { NoInput } from './schemas';
 import {
@@ -8,7 +9,9 @@ import {
   AuditVerdictView,
   ExamListView,
   ExamView,
+  CalibrationView,
   RecoveryReport,
+  RecuseInput,
   ResolveConflictInput,
   SheetInput,
   SheetLock,
@@ -53,6 +56,22 @@ export const storeCommands = {
     summary: 'Reopen an accepted sheet that has an open re-review request, so it can be scored again.',
     input: AssignmentRef,
     output: SheetState,
+  }),
+  'sheets.recuse': command({
+    summary:
+      'Recuse from the candidate (回避: a relative, own student, other with a note) before the sheet is submitted; the platform must answer. The sheet becomes void and read-only.',
+    input: RecuseInput,
+    output: SheetState,
+  }),
+  'calibration.get': command({
+    summary: "The examiner's calibration (试评) in a subject: the anchors offered, the results, whether it is complete; cached.",
+    input: z.strictObject({ subjectId: Id }),
+    output: CalibrationView,
+  }),
+  'calibration.submit': command({
+    summary: "Score an anchor performance (样卷): the platform answers with the differences from its reference per criterion.",
+    input: z.strictObject({ anchorId: Id, values: z.record(Id, z.number().nonnegative().max(1000)), band: Id.optional() }),
+    output: CalibrationResult,
   }),
   'sheets.getLock': command({
     summary: "Whether the chief examiner has locked this examiner's sheet (changes then arrive as sheet.lock).",

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Assignment } from '../platform/assignments';
 import { Exam, ExamSummary, Id } from '../platform/exams';
+import { CalibrationStatus, MAX_TECHNICAL_ISSUES, Recusal, RecusalReason, TechnicalIssue } from '../platform/fairness';
 import { MAX_REVIEW_MARKS, ReviewMark, ScoreSheet } from '../platform/scores';
 
 /** Schemas of the offline-first store: cached platform data, score sheets, sync status, audit. */
@@ -21,7 +22,8 @@ export type ExamListView = z.infer<typeof ExamListView>;
 export const ExamView = z.strictObject({ exam: Exam, freshness: Freshness });
 export type ExamView = z.infer<typeof ExamView>;
 
-export const SheetStatus = z.enum(['draft', 'submitted', 'accepted', 'conflict', 'rejected']);
+/** `recused`: the examiner recused themselves from the candidate (回避); the sheet is void and read-only. */
+export const SheetStatus = z.enum(['draft', 'submitted', 'accepted', 'conflict', 'rejected', 'recused']);
 export type SheetStatus = z.infer<typeof SheetStatus>;
 
 export const AssignmentView = z.strictObject({
@@ -48,12 +50,32 @@ export const SheetInput = z.strictObject({
   violation: ViolationInput,
   /** The review player's notes and violation marks; left out, the stored ones are kept. */
   marks: z.array(ReviewMark).max(MAX_REVIEW_MARKS).optional(),
+  /** The band of a band-first rubric (null: none chosen yet); left out, the stored one is kept. */
+  band: Id.nullable().optional(),
+  /** Technical-issue marks; left out, the stored ones are kept. */
+  technicalIssues: z.array(TechnicalIssue).max(MAX_TECHNICAL_ISSUES).optional(),
 });
 export type SheetInput = z.infer<typeof SheetInput>;
 
+/**
+ * A problem with a value (common/scoring/rubric.ts) or with the band (common/scoring/bands.ts:
+ * `criterionId` is then a criterion, or '@band' / '@total').
+ */
 export const ValueProblem = z.strictObject({
   criterionId: z.string(),
-  problem: z.enum(['missing', 'unknown_criterion', 'over_max', 'negative', 'off_step', 'not_finite']),
+  problem: z.enum([
+    'missing',
+    'unknown_criterion',
+    'over_max',
+    'negative',
+    'off_step',
+    'not_finite',
+    'band_missing',
+    'band_unknown',
+    'band_not_used',
+    'outside_band',
+    'total_outside_band',
+  ]),
 });
 
 /** The platform's version of a sheet, shown beside ours in a conflict. */
@@ -73,6 +95,12 @@ export const SheetState = z.strictObject({
   violation: z.strictObject({ flagged: z.boolean(), note: z.string().nullable() }),
   /** Timestamped notes and violation marks, in time order (empty for sheets from before marks). */
   marks: z.array(ReviewMark),
+  /** The chosen band of a band-first rubric; null when none (or the rubric has no bands). */
+  band: Id.nullable(),
+  /** Technical-issue marks, never part of the total. */
+  technicalIssues: z.array(TechnicalIssue),
+  /** Set once the examiner recused themselves (status `recused`). */
+  recusal: Recusal.nullable(),
   /** Null while incomplete or invalid. */
   total: z.number().nullable(),
   /** What stands between this sheet and submission (missing required criteria…). */
@@ -163,3 +191,13 @@ export const StoreSpace = z.strictObject({
   spentAt: Instant.nullable(),
 });
 export type StoreSpace = z.infer<typeof StoreSpace>;
+
+/** sheets.recuse: "I know this candidate" (回避), before the sheet is submitted. */
+export const RecuseInput = z
+  .strictObject({ assignmentId: Id, reason: RecusalReason, note: z.string().trim().max(500).optional() })
+  .refine((input) => input.reason !== 'other' || (input.note ?? '').length > 0, { message: 'a recusal for another reason needs a note', path: ['note'] });
+export type RecuseInput = z.infer<typeof RecuseInput>;
+
+/** The examiner's calibration in a subject, from the platform or as it said last. */
+export const CalibrationView = z.strictObject({ status: CalibrationStatus, freshness: Freshness });
+export type CalibrationView = z.infer<typeof CalibrationView>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, SubjectKind } from './exams';
 import { Device } from './queue';
+import { Recusal } from './fairness';
 
 /**
  * An assignment is one examiner's job of scoring one candidate in one subject: a live
@@ -32,6 +33,23 @@ export const Assignment = z.object({
   recordings: z.array(Recording),
   /** When grading closes; recordings may be purged after it. */
   dueAt: z.iso.datetime(),
+  /**
+   * `score`: a real candidate. `calibration`: an anchor performance (样卷) of the subject, offered
+   * for calibration (试评); it is scored through POST /calibration/anchors/{anchorId}, never as a
+   * score, and `candidateCode` is the anchor's label.
+   */
+  purpose: z.enum(['score', 'calibration']).default('score'),
+  /** The anchor, for a calibration assignment. */
+  anchorId: Id.nullable().default(null),
+  /**
+   * This examiner's place for it in their queue, from 1, and how the platform ordered it: by
+   * appointment (live), or `shuffled` (recorded subjects: a random order per grader that the
+   * platform fixed, against order effects). Null from older platforms.
+   */
+  position: z.number().int().positive().nullable().default(null),
+  order: z.enum(['appointment', 'shuffled']).default('appointment'),
+  /** This examiner's recusal (回避) from the candidate, once declared: the sheet is void. */
+  recusal: Recusal.nullable().default(null),
 });
 export type Assignment = z.infer<typeof Assignment>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CombineRule, Id, LocalizedText, Rubric } from './exams';
+import { Recusal, TechnicalIssue } from './fairness';
 import { RoomLogLine } from './room';
 
 /**
@@ -56,6 +57,10 @@ export const MatrixCell = z.object({
   /** The deviation is beyond the exam's threshold (and the panel has enough totals to judge by). */
   flagged: z.boolean(),
   reReview: ReReviewState,
+  /** The member's recusal from this candidate (state `recused`); null otherwise. */
+  recusal: Recusal.nullable().default(null),
+  /** How many technical-issue marks the accepted sheet carries (never part of its total). */
+  technicalIssues: z.number().int().nonnegative().default(0),
 });
 export type MatrixCell = z.infer<typeof MatrixCell>;
 
@@ -194,7 +199,8 @@ export const ChiefReReviewList = z.object({ requests: z.array(ChiefReReview) });
 export type ChiefReReviewList = z.infer<typeof ChiefReReviewList>;
 
 /** The chief's actions on a slot's scores, append-only: every lock, unlock, re-review and sign-off. */
-export const ChiefActionKind = z.enum(['lock', 'unlock', 're_review', 'sign_off']);
+/** `recusal`: a chief recorded a member's recusal; `anchor`: a chief set an anchor (样卷) of the slot's subject. */
+export const ChiefActionKind = z.enum(['lock', 'unlock', 're_review', 'sign_off', 'recusal', 'anchor']);
 export const ChiefAction = z.object({
   at: z.iso.datetime(),
   /** The chief's display name. */
@@ -231,6 +237,10 @@ export const ResultSheet = z.object({
   total: z.number().nullable(),
   version: z.number().int().nonnegative(),
   acceptedAt: z.iso.datetime().nullable(),
+  /** The band of a band-first rubric, as accepted. */
+  band: Id.nullable().default(null),
+  technicalIssues: z.array(TechnicalIssue).default([]),
+  recusal: Recusal.nullable().default(null),
 });
 export type ResultSheet = z.infer<typeof ResultSheet>;
 

@@ -24,10 +24,34 @@ export type Criterion = z.infer<typeof Criterion>;
 /** The most criteria a rubric has, and so the most values a score sheet carries. */
 export const MAX_CRITERIA = 50;
 
+/** A closed range of scores, min ≤ max. */
+export const ScoreRange = z
+  .object({ min: z.number().nonnegative().max(100_000), max: z.number().nonnegative().max(100_000) })
+  .refine((range) => range.min <= range.max, { message: 'min is above max' });
+export type ScoreRange = z.infer<typeof ScoreRange>;
+
+/**
+ * One band of a band-first rubric (分档: 上/中/下, A–E): the examiner picks the band first (keys
+ * 1–5 in the rubric's order), then scores inside it. A band bounds the total, some criteria, or
+ * both; a criterion it does not name keeps 0..max.
+ */
+export const Band = z.object({
+  id: Id,
+  label: LocalizedText,
+  total: ScoreRange.optional(),
+  criteria: z.record(Id, ScoreRange).optional(),
+});
+export type Band = z.infer<typeof Band>;
+
+/** The most bands a rubric has: they are picked with the keys 1–5. */
+export const MAX_BANDS = 5;
+
 export const Rubric = z.object({
   id: Id,
   version: z.number().int().positive(),
   criteria: z.array(Criterion).min(1).max(MAX_CRITERIA),
+  /** Band-first scoring (分档 → 档内打分) when present: every sheet names one band, and fits it. */
+  bands: z.array(Band).min(2).max(MAX_BANDS).optional(),
 });
 export type Rubric = z.infer<typeof Rubric>;
 
@@ -43,6 +67,11 @@ export const Subject = z.object({
   rubric: Rubric,
   /** Preset prompts an examiner can send during a live interview. */
   prompts: z.array(LocalizedText).max(50),
+  /**
+   * Calibration (试评) must be done before scoring: an examiner scores every anchor of the
+   * subject offered to them before the platform accepts their first real sheet in it.
+   */
+  calibrationRequired: z.boolean().default(false),
 });
 export type Subject = z.infer<typeof Subject>;
 

@@ -3,6 +3,7 @@ export * from './assignments';
 export * from './audit';
 export * from './chief';
 export * from './exams';
+export * from './fairness';
 export * from './queue';
 export * from './realtime';
 export * from './room';

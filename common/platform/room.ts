@@ -140,6 +140,8 @@ export const RoomLogAction = z.enum([
   'quick_message',
   'interruption',
   'submit',
+  /** A member recused themselves from the candidate (the reason category; the note stays with the chief). */
+  'recusal',
 ]);
 export type RoomLogAction = z.infer<typeof RoomLogAction>;
 export const RoomLogLine = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, MAX_CRITERIA } from './exams';
+import { MAX_TECHNICAL_ISSUES, TechnicalIssue } from './fairness';
 import { maxJsonBytes } from './json-size';
 
 /**
@@ -63,6 +64,13 @@ export const ScoreSheet = z.strictObject({
    * there are none, so sheets sent before marks existed (and their idempotency hashes) stay valid.
    */
   marks: z.array(ReviewMark).max(MAX_REVIEW_MARKS).optional(),
+  /**
+   * The band chosen first, when the rubric is band-first (common/scoring/bands.ts): required
+   * there, refused elsewhere. Left out otherwise, so older sheets keep their hashes.
+   */
+  band: Id.optional(),
+  /** Technical-issue marks (common/platform/fairness.ts): never part of the total. Left out when none. */
+  technicalIssues: z.array(TechnicalIssue).max(MAX_TECHNICAL_ISSUES).optional(),
 });
 export type ScoreSheet = z.infer<typeof ScoreSheet>;
 
@@ -99,6 +107,10 @@ export const ScoreErrorCode = z.enum([
   'precondition_required',
   'bad_if_match',
   'bad_audit_head',
+  /** The examiner recused themselves from this candidate (or a chief recorded it): the sheet is void. */
+  'recused',
+  /** The subject requires calibration (试评) and this examiner has anchors left to score. */
+  'calibration_required',
 ]);
 export type ScoreErrorCode = z.infer<typeof ScoreErrorCode>;
 

@@ -18,6 +18,9 @@ export function chiefHandlers(chief: ChiefService): ChiefHandlers {
     'chief.getActions': ({ slotId }) => chief.getActions(slotId),
     'chief.getRoomLog': ({ slotId }) => chief.getRoomLog(slotId),
     'chief.getAuditFlags': () => chief.getAuditFlags(),
+    'chief.recordRecusal': ({ slotId, ...body }) => chief.recordRecusal(slotId, body),
+    'chief.createAnchor': (input) => chief.createAnchor(input),
+    'chief.getCalibration': ({ examId, subjectId }) => chief.getCalibration(examId, subjectId),
     'chief.export': (input) => chief.export(input),
   };
 }

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
-import type { Results, ResultCandidate, SheetState } from '@common/platform/chief';
+import type { Results, ResultCandidate, ResultSheet, SheetState } from '@common/platform/chief';
+import type { RecusalReason, TechnicalIssue, TechnicalIssueCategory } from '@common/platform/fairness';
 import type { RoomLogAction, RoomLogLine } from '@common/platform/room';
+import { findBand } from '@common/scoring/bands';
 
 /**
  * The exam office's results file, written from the platform's Results answer: a workbook (exceljs)
@@ -46,7 +48,74 @@ export const ACTION_LABELS: Readonly<Record<RoomLogAction, string>> = {
   quick_message: '考生快捷语',
   interruption: '中断',
   submit: '评委提交',
+  recusal: '评委回避',
 };
+
+export const ISSUE_LABELS: Readonly<Record<TechnicalIssueCategory, string>> = {
+  sound_clipped: '声音爆音/失真',
+  sound_missing: '没有声音',
+  picture_frozen: '画面卡住',
+  angle_missing: '缺少机位',
+  connection_lost: '连接中断',
+  other: '其他',
+};
+
+export const RECUSAL_LABELS: Readonly<Record<RecusalReason, string>> = {
+  relative: '亲属关系',
+  own_student: '本人学生',
+  other: '其他',
+};
+
+/**
+ * Which fair-scoring columns the file has: the band for a band-first rubric, the technical issues
+ * and the recusals when some sheet has them (a file without either reads as it always did).
+ */
+interface FairColumns {
+  readonly band: boolean;
+  readonly issues: boolean;
+  readonly recusal: boolean;
+}
+
+function fairColumns(results: Results): FairColumns {
+  const sheets = results.candidates.flatMap((candidate) => candidate.sheets);
+  return {
+    band: results.rubric.bands !== undefined,
+    issues: sheets.some((sheet) => sheet.technicalIssues.length > 0),
+    recusal: sheets.some((sheet) => sheet.recusal !== null),
+  };
+}
+
+/** The band's label in the file's language (Chinese), or its id for a band the rubric does not name. */
+export function bandText(results: Results, sheet: ResultSheet): string | null {
+  if (sheet.band === null) return null;
+  return findBand(results.rubric, sheet.band)?.label.zh ?? sheet.band;
+}
+
+/** `2：没有声音、画面卡住`: how many technical issues, and their categories; null when none. */
+export function issuesText(issues: readonly TechnicalIssue[]): string | null {
+  if (issues.length === 0) return null;
+  const categories = [...new Set(issues.map((issue) => ISSUE_LABELS[issue.category]))];
+  return `${String(issues.length)}：${categories.join('、')}`;
+}
+
+/** The recusal's reason, and who recorded it when a chief did; null when none. */
+export function recusalText(sheet: ResultSheet): string | null {
+  if (!sheet.recusal) return null;
+  const reason = RECUSAL_LABELS[sheet.recusal.reason];
+  return sheet.recusal.declaredBy === 'chief' ? `${reason}（主考记录）` : reason;
+}
+
+function fairHeader(columns: FairColumns, prefix: string): string[] {
+  return [...(columns.band ? [`${prefix}档次`] : []), ...(columns.issues ? [`${prefix}技术问题`] : []), ...(columns.recusal ? [`${prefix}回避`] : [])];
+}
+
+function fairCells(columns: FairColumns, results: Results, sheet: ResultSheet | undefined): Cell[] {
+  return [
+    ...(columns.band ? [sheet ? bandText(results, sheet) : null] : []),
+    ...(columns.issues ? [sheet ? issuesText(sheet.technicalIssues) : null] : []),
+    ...(columns.recusal ? [sheet ? recusalText(sheet) : null] : []),
+  ];
+}
 
 /** The platform itself as the actor of a room-log line. */
 const PLATFORM_ACTOR = '平台';
@@ -77,6 +146,7 @@ type Cell = string | number | null;
 /** The combined results: a header and one row per candidate (shared by the workbook and the CSV). */
 export function combinedTable(results: Results, options: ResultsFileOptions): { header: string[]; rows: Cell[][] } {
   const members = membersOf(results);
+  const fair = fairColumns(results);
   const header = [
     '考号',
     ...(results.identities ? ['姓名'] : []),
@@ -84,17 +154,23 @@ export function combinedTable(results: Results, options: ResultsFileOptions): { 
     '综合成绩',
     '已接收/应评',
     // Two members may share a display name; the column still has to say whose it is.
-    ...members.map((member) => `${uniqueName(member, members)}（总分）`),
+    ...members.flatMap((member) => {
+      const name = uniqueName(member, members);
+      return [`${name}（总分）`, ...fairHeader(fair, '').map((title) => `${name}（${title}）`)];
+    }),
   ];
   const rows = results.candidates.map((candidate) => {
-    const totals = new Map(candidate.sheets.map((sheet) => [sheet.memberId, sheet.state === 'accepted' ? sheet.total : null]));
+    const sheets = new Map(candidate.sheets.map((sheet) => [sheet.memberId, sheet]));
     return [
       candidate.candidateCode,
       ...(results.identities ? [candidate.candidateName ?? ''] : []),
       slotLabel(candidate, options),
       candidate.combined,
       `${String(candidate.accepted)}/${String(candidate.counting)}`,
-      ...members.map((member) => totals.get(member.memberId) ?? null),
+      ...members.flatMap((member) => {
+        const sheet = sheets.get(member.memberId);
+        return [sheet?.state === 'accepted' ? sheet.total : null, ...fairCells(fair, results, sheet)];
+      }),
     ];
   });
   return { header, rows };
@@ -111,10 +187,11 @@ export async function writeResultsWorkbook(results: Results, options: ResultsFil
   addSheet(workbook, SHEET_COMBINED, combined.header, combined.rows);
 
   const criteria = results.rubric.criteria;
+  const fair = fairColumns(results);
   addSheet(
     workbook,
     SHEET_CRITERIA,
-    ['考号', '评委', '状态', ...criteria.map((criterion) => criterion.label.zh), '总分', '版本', `接收时间${zone}`],
+    ['考号', '评委', '状态', ...criteria.map((criterion) => criterion.label.zh), '总分', ...fairHeader(fair, ''), '版本', `接收时间${zone}`],
     results.candidates.flatMap((candidate) =>
       candidate.sheets.map((sheet): Cell[] => [
         candidate.candidateCode,
@@ -122,6 +199,7 @@ export async function writeResultsWorkbook(results: Results, options: ResultsFil
         STATE_LABELS[sheet.state],
         ...criteria.map((criterion) => sheet.values?.[criterion.id] ?? null),
         sheet.total,
+        ...fairCells(fair, results, sheet),
         sheet.version,
         sheet.acceptedAt === null ? null : localTime(sheet.acceptedAt, options.timeZone),
       ]),

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { ContractFailure, type ChiefExportFile, type ChiefExportInput, type ChiefMatrixView } from '@common/contract';
 import {
+  Anchor,
   ChiefActionList,
+  ChiefCalibration,
   ChiefReReview,
   ChiefReReviewList,
   Exam,
@@ -10,7 +12,10 @@ import {
   ScoreMatrix,
   SignOff,
   SlotRoomLog,
+  Recusal,
+  type ChiefRecusalBody,
   type ChiefReReviewBody,
+  type CreateAnchorBody,
   type UnlockBody,
 } from '@common/platform';
 import { AuditFlagList } from '@common/platform/audit';
@@ -81,6 +86,27 @@ export class ChiefService {
     return this.#request('GET', '/audit-flags', AuditFlagList);
   }
 
+  /**
+   * Records a member's recusal from a candidate (POST /chief/recusals), also after their sheet
+   * was accepted: it becomes void. The cached pages of the slot's matrix no longer say how it
+   * stands, so they are dropped (offline, the desk then has nothing stale to show for them).
+   */
+  async recordRecusal(slotId: string, body: ChiefRecusalBody): Promise<null> {
+    await this.#request('POST', '/chief/recusals', Recusal, body);
+    this.#forgetMatrix(slotId);
+    return null;
+  }
+
+  /** Marks one of the chief's own recorded assignments as an anchor (样卷) with its reference scores (POST /chief/anchors). */
+  createAnchor(body: CreateAnchorBody): Promise<Anchor> {
+    return this.#request('POST', '/chief/anchors', Anchor, body);
+  }
+
+  /** A subject's anchors and every examiner's calibration results (GET …/calibration). */
+  getCalibration(examId: string, subjectId: string): Promise<ChiefCalibration> {
+    return this.#request('GET', `/chief/exams/${encodeURIComponent(examId)}/subjects/${encodeURIComponent(subjectId)}/calibration`, ChiefCalibration);
+  }
+
   signOff(slotId: string): Promise<SignOff> {
     return this.#request('POST', `${slotPath(slotId)}/sign-off`, SignOff);
   }
@@ -138,6 +164,15 @@ export class ChiefService {
     }
   }
 
+  /** Drops the cached matrix of a slot: the whole one and every page of it. */
+  #forgetMatrix(slotId: string): void {
+    const examinerId = this.session.session?.examiner.id;
+    if (examinerId === undefined) return;
+    for (const key of this.cache.keys(examinerId, 'chiefMatrix')) {
+      if (key === slotId || key.startsWith(`${slotId}@`)) this.cache.forget(examinerId, 'chiefMatrix', key);
+    }
+  }
+
   async #request<S extends z.ZodType>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.output<S>> {
     try {
       const { data } = await this.client.request({ method, path, schema, token: this.session.requireToken(), ...(body === undefined ? {} : { body }) });
@@ -166,6 +201,13 @@ export function chiefFailure(error: unknown): unknown {
   if (platformCode === 'already_signed_off' || platformCode === 'signed_off' || platformCode === 'reason_required') {
     return new ContractFailure('signed_off', message);
   }
+  // An anchor's reference scores that are not a complete, valid sheet; or a performance that is an anchor already.
+  if (platformCode === 'invalid_reference') return new ContractFailure('invalid_reference', message);
+  if (platformCode === 'anchor_exists') {
+    return new ContractFailure('invalid_reference', `this performance is already an anchor of the subject: choose another (${message})`);
+  }
+  // The member's recusal from the candidate is already recorded (by them or by a chief).
+  if (platformCode === 'already_recused') return new ContractFailure('recused', message);
   if (status === 400 || status === 422) return new ContractFailure('invalid_input', message);
   return error;
 }

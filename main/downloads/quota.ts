@@ -3,8 +3,8 @@ import { sql } from '../store/sql';
 
 /**
  * What the cache holds and what may go. A recording is "scored" for an assignment once that
- * examiner's sheet is submitted or accepted; one linked to any unscored assignment is never
- * evicted, whatever the quota says. Purge is stricter: every sheet accepted and the grading
+ * examiner's sheet is submitted, accepted or recused (void); one linked to any unscored assignment is never
+ * evicted, whatever the quota says. Purge is stricter: every sheet accepted (or recused) and the grading
  * window (dueAt plus the configured extra days) over.
  */
 
@@ -39,12 +39,12 @@ export function evictionCandidates(db: ReadableDb, spare: readonly string[]): Ev
                                         WHERE a.recording_id = r.recording_id OR a.other_recording_id = r.recording_id), 0) AS bytes,
            NOT EXISTS (SELECT 1 FROM media_recording_assignments l
                        LEFT JOIN score_sheets s ON s.assignment_id = l.assignment_id AND s.examiner_id = l.examiner_id
-                       WHERE l.recording_id = r.recording_id AND (s.status IS NULL OR s.status != 'accepted')) AS all_accepted
+                       WHERE l.recording_id = r.recording_id AND (s.status IS NULL OR s.status NOT IN ('accepted', 'recused'))) AS all_accepted
     FROM media_recordings r
     WHERE r.state = 'ready'
       AND NOT EXISTS (SELECT 1 FROM media_recording_assignments l
                       LEFT JOIN score_sheets s ON s.assignment_id = l.assignment_id AND s.examiner_id = l.examiner_id
-                      WHERE l.recording_id = r.recording_id AND (s.status IS NULL OR s.status NOT IN ('submitted', 'accepted')))
+                      WHERE l.recording_id = r.recording_id AND (s.status IS NULL OR s.status NOT IN ('submitted', 'accepted', 'recused')))
     ORDER BY all_accepted DESC, r.last_used_at ASC, r.recording_id ASC`);
   const spared = new Set(spare);
   return rows.filter((row) => !spared.has(row.recording_id)).map(({ recording_id, bytes }) => ({ recording_id, bytes }));
@@ -59,7 +59,7 @@ export function purgeCandidates(db: ReadableDb, cutoffMs: number): string[] {
         AND NOT EXISTS (SELECT 1 FROM media_recording_assignments l
                         LEFT JOIN score_sheets s ON s.assignment_id = l.assignment_id AND s.examiner_id = l.examiner_id
                         WHERE l.recording_id = r.recording_id
-                          AND (s.status IS NULL OR s.status != 'accepted' OR l.due_at > ${cutoffMs}))
+                          AND (s.status IS NULL OR s.status NOT IN ('accepted', 'recused') OR l.due_at > ${cutoffMs}))
       ORDER BY r.recording_id`)
     .map((row) => row.recording_id);
 }

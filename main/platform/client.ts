@@ -161,6 +161,17 @@ async function readBody(response: Response, request: PlatformRequest<z.ZodType>,
   return Buffer.concat(chunks, size).toString('utf8');
 }
 
+/**
+ * What a refusal carries beside its error under `key` (a 409's record as it stands, a 400's
+ * problems), checked against `schema`; null when it is absent or does not match.
+ */
+export function refusalDetail<S extends z.ZodType>(refusal: PlatformRefusal, key: string, schema: S): z.output<S> | null {
+  const body = refusal.body;
+  if (typeof body !== 'object' || body === null || !Object.hasOwn(body, key)) return null;
+  const parsed = schema.safeParse((body as Record<string, unknown>)[key]);
+  return parsed.success ? parsed.data : null;
+}
+
 function parseJson(text: string): unknown {
   if (text === '') return null;
   try {
@@ -170,7 +181,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The platform refused a request; keeps its HTTP status and error code for callers that handle some. */
+/**
+ * The platform refused a request; keeps its HTTP status and error code for callers that handle
+ * some, and the refusal's JSON body (error answers are read up to ERROR_RESPONSE_BYTES), for a
+ * refusal that carries more than its code (a 409 with the record as it stands, a 400's problems).
+ * Callers validate what they take from it.
+ */
 export class PlatformRefusal extends ContractFailure {
   constructor(
     code: ContractFailure['code'],
@@ -178,6 +194,7 @@ export class PlatformRefusal extends ContractFailure {
     readonly status: number,
     readonly platformCode: string | null,
     retryAfterSeconds?: number,
+    readonly body: unknown = null,
   ) {
     super(code, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
   }
@@ -195,7 +212,7 @@ function failureFor(response: Response, json: unknown, request: PlatformRequest<
     return new PlatformRefusal('rate_limited', `${where}: refused for now (${detail})`, status, platformCode, wait);
   }
   if (status >= 500) return new PlatformRefusal('platform_error', `${where}: platform failed (${detail})`, status, platformCode);
-  return new PlatformRefusal('platform_error', `${where}: refused (${detail})`, status, platformCode);
+  return new PlatformRefusal('platform_error', `${where}: refused (${detail})`, status, platformCode, undefined, json ?? null);
 }
 
 /** The longest wait taken from a Retry-After header: a day, past which it is a broken header, not advice. */

@@ -1,4 +1,5 @@
 import { ChiefReReview, Results, SignOff } from '@common/platform/chief';
+import { Anchor, CalibrationResult, CalibrationStatus, Recusal } from '@common/platform/fairness';
 import { BatchResponse, MAX_BATCH, MAX_SCORE_SHEET_BYTES } from '@common/platform/scores';
 import { QueueEntry } from '@common/platform/queue';
 import { ExaminerProfile, HealthResponse, LoginResponse } from '@common/platform/wire';
@@ -46,6 +47,12 @@ export const DEFAULT_RESPONSE_BYTES = 64 * 1024 * 1024;
  */
 export const RESULTS_RESPONSE_BYTES = 256 * 1024 * 1024;
 
+/**
+ * An examiner's calibration in a subject: a result per anchor offered (each a line per criterion,
+ * at most 50), a subject having a handful of anchors. 4 MiB is hundreds of anchors.
+ */
+export const CALIBRATION_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 /** An answer with no body the workstation reads (204: a lock, an unlock, a progress report). */
 export const NoContent = z.unknown();
 
@@ -59,6 +66,10 @@ const BY_SCHEMA = new Map<z.ZodType, number>([
   [ExaminerProfile, FIXED_RESPONSE_BYTES],
   [QueueEntry, FIXED_RESPONSE_BYTES],
   [BatchResponse, BATCH_RESPONSE_BYTES],
+  [Recusal, FIXED_RESPONSE_BYTES],
+  [Anchor, FIXED_RESPONSE_BYTES],
+  [CalibrationResult, FIXED_RESPONSE_BYTES],
+  [CalibrationStatus, CALIBRATION_RESPONSE_BYTES],
 ]);
 
 /** The cap of a successful answer read with `schema`. */

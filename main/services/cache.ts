@@ -11,7 +11,7 @@ interface CacheRow {
   fetched_at: string;
 }
 
-export type CacheKind = 'exams' | 'exam' | 'assignments' | 'queue' | 'reReviews' | 'chiefMatrix' | 'sheetLock';
+export type CacheKind = 'exams' | 'exam' | 'assignments' | 'queue' | 'reReviews' | 'chiefMatrix' | 'sheetLock' | 'calibration';
 
 /**
  * What the platform said last, per examiner, with its ETag and when it was fetched. Reads go to

@@ -13,6 +13,8 @@ export interface SheetProgressSink {
   saved(assignmentId: string, baseVersion: number): void;
   /** The sheet was submitted into the outbox. */
   submitted(assignmentId: string): void;
+  /** The examiner recused themselves: the sheet is void, and nothing more is reported of it. */
+  recused?(assignmentId: string): void;
 }
 
 /**
@@ -26,6 +28,8 @@ export class SheetProgressReporter implements SheetProgressSink {
   readonly #pending = new Map<string, SheetProgress>();
   /** `assignment\0baseVersion` of drafts already reported (or dropped: a report is never retried). */
   readonly #saved = new Set<string>();
+  /** Assignments recused from: never reported again. */
+  readonly #recused = new Set<string>();
   #draining: Promise<void> | null = null;
 
   constructor(
@@ -46,12 +50,18 @@ export class SheetProgressReporter implements SheetProgressSink {
     this.#queue(assignmentId, 'submitted');
   }
 
+  recused(assignmentId: string): void {
+    this.#recused.add(assignmentId);
+    this.#pending.delete(assignmentId);
+  }
+
   /** Resolves when every queued report has been sent or given up (tests). */
   async idle(): Promise<void> {
     while (this.#draining) await this.#draining;
   }
 
   #queue(assignmentId: string, state: SheetProgress): void {
+    if (this.#recused.has(assignmentId)) return;
     if (this.health.current.state === 'offline' || this.health.current.state === 'unconfigured') return;
     if (this.#pending.get(assignmentId) !== 'submitted') this.#pending.set(assignmentId, state);
     this.#draining ??= this.#drain().finally(() => {

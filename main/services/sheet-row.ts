@@ -1,5 +1,6 @@
 import { PlatformVersion, type SheetState, type SheetStatus } from '@common/contract';
-import { ReviewMark, type Rubric } from '@common/platform';
+import { Recusal, ReviewMark, TechnicalIssue, type Rubric } from '@common/platform';
+import { checkBand } from '@common/scoring/bands';
 import { checkValues } from '@common/scoring/rubric';
 import { z } from 'zod';
 
@@ -14,6 +15,12 @@ export interface SheetRow {
   violation_note: string | null;
   /** A JSON array of ReviewMark (migration 5). */
   review_marks: string;
+  /** The chosen band of a band-first rubric (migration 6). */
+  band: string | null;
+  /** A JSON array of TechnicalIssue (migration 6). */
+  technical_issues: string;
+  /** A JSON Recusal once the examiner recused themselves (migration 6). */
+  recusal: string | null;
   total: number | null;
   status: SheetStatus;
   base_version: number;
@@ -28,6 +35,7 @@ export interface SheetRow {
 
 const Values = z.record(z.string(), z.number());
 const Marks = z.array(ReviewMark);
+const Issues = z.array(TechnicalIssue);
 export const StoredConflict = z.strictObject({ reason: z.enum(['version_conflict', 'locked']), platform: PlatformVersion });
 export const StoredError = z.strictObject({ code: z.string(), message: z.string() });
 
@@ -35,14 +43,19 @@ export const StoredError = z.strictObject({ code: z.string(), message: z.string(
 export function rowToState(row: SheetRow, rubric: Rubric): SheetState {
   const values = Values.parse(JSON.parse(row.sheet_values));
   const check = checkValues(rubric, values);
+  // The band is checked against the values present; the total once the values make one.
+  const bandIssues = checkBand(rubric, row.band, values, check.total);
   return {
     assignmentId: row.assignment_id,
     values,
     comment: row.comment,
     violation: { flagged: row.violation === 1, note: row.violation_note },
     marks: Marks.parse(JSON.parse(row.review_marks)),
+    band: row.band,
+    technicalIssues: Issues.parse(JSON.parse(row.technical_issues)),
+    recusal: row.recusal === null ? null : Recusal.parse(JSON.parse(row.recusal)),
     total: check.total,
-    problems: [...check.problems],
+    problems: [...check.problems, ...bandIssues.map((issue) => ({ criterionId: issue.criterionId, problem: issue.problem }))],
     status: row.status,
     baseVersion: row.base_version,
     acceptedVersion: row.accepted_version,

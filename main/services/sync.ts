@@ -364,13 +364,16 @@ export class SyncWorker {
         reason: result.status === 423 ? 'locked' : 'version_conflict',
         platform: { version: current.version, sheet: current.sheet, total: current.total, acceptedAt: current.acceptedAt, locked: current.locked },
       });
-      db.run({ text: `UPDATE score_sheets SET status = 'conflict', conflict = ? ${where.text}`, params: [conflict, ...where.params] });
+      db.run({ text: `UPDATE score_sheets SET status = 'conflict', conflict = ? ${where.text} AND status != 'recused'`, params: [conflict, ...where.params] });
       this.#finish(db, row, 'sheet.conflict', { status: result.status, platformVersion: current.version }, at);
       return 'conflict';
     }
+    // Every other refusal is final, never retried: the fair-scoring gates among them (403 `recused`,
+    // 403 `calibration_required`), kept with their code for the examiner to read. A sheet recused
+    // while its submission was in flight stays recused.
     if (result.status >= 400 && result.status < 500 && result.status !== 409 && result.status !== 429) {
       const error = refusal.success ? refusal.data.error : { code: `http_${result.status}`, message: 'refused by the platform' };
-      db.run({ text: `UPDATE score_sheets SET status = 'rejected', error = ? ${where.text}`, params: [JSON.stringify(error), ...where.params] });
+      db.run({ text: `UPDATE score_sheets SET status = 'rejected', error = ? ${where.text} AND status != 'recused'`, params: [JSON.stringify(error), ...where.params] });
       this.#finish(db, row, 'sheet.rejected', { status: result.status, error }, at);
       this.log.error('the platform refused a score sheet', { assignmentId: row.assignment_id, status: result.status, error });
       return 'rejected';

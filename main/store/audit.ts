@@ -13,7 +13,9 @@ export type AuditAction =
   | 'sheet.conflict'
   | 'sheet.rejected'
   | 'sheet.resolved'
-  | 'sheet.reopened';
+  | 'sheet.reopened'
+  /** The examiner recused themselves from the candidate (回避), or the platform says so (common/platform/fairness.ts). */
+  | 'sheet.recused';
 
 export interface AuditEntry {
   readonly seq: number;

@@ -11,7 +11,7 @@ export type PlatformDb = Database.Database;
  * every migration in order, an older one the migrations it lacks; a data folder from a newer
  * platform is refused.
  */
-export const PLATFORM_SCHEMA_VERSION = 4;
+export const PLATFORM_SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -65,7 +65,10 @@ CREATE INDEX re_reviews_by_assignment ON re_reviews (assignment_id);
  * (`sheet_progress`: saved or submitted, never values), re-reviews that are either the platform's
  * (deviation) or a chief's (a note, who asked) — the table is rebuilt since a chief's request has
  * no deviation — the slots signed off, and the chief's actions (lock, unlock, re-review, sign-off),
- * append-only like the room log.
+ * append-only like the room log. (5) Fair scoring (common/platform/fairness.ts): recusals, one per
+ * assignment and final (a recusal is never withdrawn); anchors (样卷) of a subject with their
+ * reference scores, and each examiner's calibration scores on them, once per anchor; the chief's
+ * action log takes `recusal` and `anchor` — rebuilt, since its CHECK names the actions.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -115,6 +118,37 @@ CREATE TABLE chief_actions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, slot_id TEXT NOT NULL, at TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES accounts(id),
   action TEXT NOT NULL CHECK (action IN ('lock', 'unlock', 're_review', 'sign_off')),
   assignment_id TEXT REFERENCES assignments(id), reason TEXT) STRICT;
+CREATE INDEX chief_actions_by_slot ON chief_actions (slot_id, id);
+CREATE TRIGGER chief_actions_no_update BEFORE UPDATE ON chief_actions BEGIN SELECT RAISE(ABORT, 'the chief action log is append-only'); END;
+CREATE TRIGGER chief_actions_no_delete BEFORE DELETE ON chief_actions BEGIN SELECT RAISE(ABORT, 'the chief action log is append-only'); END;
+`,
+  `
+CREATE TABLE recusals (
+  assignment_id TEXT PRIMARY KEY REFERENCES assignments(id),
+  reason TEXT NOT NULL CHECK (reason IN ('relative', 'own_student', 'other')), note TEXT,
+  declared_at TEXT NOT NULL, declared_by TEXT NOT NULL CHECK (declared_by IN ('self', 'chief')),
+  recorded_by TEXT NOT NULL REFERENCES accounts(id)) STRICT;
+CREATE TRIGGER recusals_no_update BEFORE UPDATE ON recusals BEGIN SELECT RAISE(ABORT, 'a recusal is final'); END;
+CREATE TRIGGER recusals_no_delete BEFORE DELETE ON recusals BEGIN SELECT RAISE(ABORT, 'a recusal is final'); END;
+CREATE TABLE anchors (
+  id TEXT PRIMARY KEY, exam_id TEXT NOT NULL, subject_id TEXT NOT NULL, candidate_id TEXT NOT NULL REFERENCES candidates(id),
+  slot_id TEXT NOT NULL, label TEXT NOT NULL, reference TEXT NOT NULL, reference_total REAL NOT NULL,
+  set_by TEXT NOT NULL REFERENCES accounts(id), created_at TEXT NOT NULL, UNIQUE (exam_id, subject_id, candidate_id)) STRICT;
+CREATE INDEX anchors_by_subject ON anchors (exam_id, subject_id);
+CREATE TABLE calibration_scores (
+  anchor_id TEXT NOT NULL REFERENCES anchors(id), examiner_id TEXT NOT NULL REFERENCES accounts(id),
+  sheet TEXT NOT NULL, total REAL NOT NULL, scored_at TEXT NOT NULL, PRIMARY KEY (anchor_id, examiner_id)) STRICT;
+CREATE TRIGGER calibration_scores_no_update BEFORE UPDATE ON calibration_scores BEGIN SELECT RAISE(ABORT, 'a calibration score is final'); END;
+CREATE TABLE chief_actions_v5 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, slot_id TEXT NOT NULL, at TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES accounts(id),
+  action TEXT NOT NULL CHECK (action IN ('lock', 'unlock', 're_review', 'sign_off', 'recusal', 'anchor')),
+  assignment_id TEXT REFERENCES assignments(id), reason TEXT) STRICT;
+INSERT INTO chief_actions_v5 (id, slot_id, at, actor_id, action, assignment_id, reason)
+  SELECT id, slot_id, at, actor_id, action, assignment_id, reason FROM chief_actions;
+DROP TRIGGER chief_actions_no_update;
+DROP TRIGGER chief_actions_no_delete;
+DROP TABLE chief_actions;
+ALTER TABLE chief_actions_v5 RENAME TO chief_actions;
 CREATE INDEX chief_actions_by_slot ON chief_actions (slot_id, id);
 CREATE TRIGGER chief_actions_no_update BEFORE UPDATE ON chief_actions BEGIN SELECT RAISE(ABORT, 'the chief action log is append-only'); END;
 CREATE TRIGGER chief_actions_no_delete BEFORE DELETE ON chief_actions BEGIN SELECT RAISE(ABORT, 'the chief action log is append-only'); END;

@@ -4,6 +4,14 @@ import type { ExamDefinition } from '../state/catalog';
 export const DEMO_EXAM_ID = 'exam-2026-art';
 export const DEMO_LIVE_SLOT_ID = 'slot-vocal-live';
 export const DEMO_RECORDED_SLOT_IDS = ['slot-instrumental-rec', 'slot-acting-rec'] as const;
+/** The band-first recorded subject that requires calibration (试评) on the chief's anchors (样卷). */
+export const DEMO_DANCE_SUBJECT_ID = 'dance';
+export const DEMO_DANCE_SLOT_ID = 'slot-dance-rec';
+export const DEMO_DANCE_PANEL_ID = 'panel-dance';
+export const DEMO_DANCE_PANEL: readonly string[] = ['gr-01', 'ex-02', 'ch-01'];
+/** The chief who set the demo's anchors, and their labels. */
+export const DEMO_ANCHOR_CHIEF_ID = 'ch-01';
+export const DEMO_ANCHOR_LABELS = ['A1', 'A2'] as const;
 
 const half = (id: string, zh: string, en: string, max: number) => ({ id, label: { zh, en }, max, step: 0.5, required: true });
 const whole = (id: string, zh: string, en: string, max: number) => ({ id, label: { zh, en }, max, step: 1, required: true });
@@ -33,6 +41,7 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
       { zh: '声音太小，请靠近手机', en: 'You are too quiet; please move closer to the phone' },
       { zh: '考试结束，谢谢', en: 'The exam is over, thank you' },
     ],
+    calibrationRequired: false,
   },
   {
     id: 'instrumental',
@@ -50,6 +59,7 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
       ],
     },
     prompts: [],
+    calibrationRequired: false,
   },
   {
     id: 'acting',
@@ -67,11 +77,36 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
       ],
     },
     prompts: [],
+    calibrationRequired: false,
+  },
+  {
+    id: DEMO_DANCE_SUBJECT_ID,
+    name: { zh: '舞蹈', en: 'Dance' },
+    kind: 'recorded',
+    answerSeconds: 5 * 60,
+    rubric: {
+      id: 'rubric-dance',
+      version: 1,
+      criteria: [
+        whole('technique', '技术技巧', 'Technique', 40),
+        whole('expression', '表现力', 'Expression', 30),
+        whole('rhythm', '节奏', 'Rhythm', 20),
+        whole('appearance', '形象气质', 'Appearance', 10),
+      ],
+      bands: [
+        { id: 'upper', label: { zh: '上档', en: 'Upper band' }, total: { min: 80, max: 100 }, criteria: { technique: { min: 32, max: 40 } } },
+        { id: 'middle', label: { zh: '中档', en: 'Middle band' }, total: { min: 60, max: 79 }, criteria: { technique: { min: 24, max: 31 } } },
+        { id: 'lower', label: { zh: '下档', en: 'Lower band' }, total: { min: 0, max: 59 }, criteria: { technique: { min: 0, max: 23 } } },
+      ],
+    },
+    prompts: [],
+    calibrationRequired: true,
   },
 ];
 
 /**
- * The demo exam, with today's live slot around `now` and yesterday's recorded slots; `extraVocal`
+ * The demo exam, with today's live slot around `now` and yesterday's recorded slots (the dance
+ * slot's rubric band-first, with calibration required); `extraVocal`
  * adds members to the vocal panel (benchmarks).
  */
 export function demoExam(now: Date, extraVocal: readonly string[] = []): ExamDefinition {
@@ -87,10 +122,12 @@ export function demoExam(now: Date, extraVocal: readonly string[] = []): ExamDef
       { id: DEMO_LIVE_SLOT_ID, subjectId: 'vocal', kind: 'live', startsAt: at(-30), endsAt: at(6 * 60), panelId: 'panel-vocal' },
       { id: DEMO_RECORDED_SLOT_IDS[0], subjectId: 'instrumental', kind: 'recorded', startsAt: at(-26 * 60), endsAt: at(-22 * 60), panelId: 'panel-recorded' },
       { id: DEMO_RECORDED_SLOT_IDS[1], subjectId: 'acting', kind: 'recorded', startsAt: at(-25 * 60), endsAt: at(-21 * 60), panelId: 'panel-recorded' },
+      { id: DEMO_DANCE_SLOT_ID, subjectId: DEMO_DANCE_SUBJECT_ID, kind: 'recorded', startsAt: at(-24 * 60), endsAt: at(-20 * 60), panelId: DEMO_DANCE_PANEL_ID },
     ],
     panels: [
       { id: 'panel-vocal', name: { zh: '声乐评委组', en: 'Vocal panel' }, examinerIds: ['ex-01', 'ex-02', 'ex-03', 'ch-01', ...extraVocal] },
       { id: 'panel-recorded', name: { zh: '阅卷组', en: 'Grading panel' }, examinerIds: ['ex-01', 'ex-02', 'gr-01'] },
+      { id: DEMO_DANCE_PANEL_ID, name: { zh: '舞蹈评委组', en: 'Dance panel' }, examinerIds: [...DEMO_DANCE_PANEL] },
     ],
     combineRule: { kind: 'trimmed_mean', drop: 1 },
     deviationThreshold: 10,

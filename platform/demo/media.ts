@@ -8,7 +8,7 @@ import { sha256File } from '../media/sha256';
 import { writeSyntheticRecording, type SyntheticRecording } from '../media/synthetic-recording';
 import { resolveMediaTools, type MediaTools } from '../media/tools';
 import { recordingFile, recordingOf, saveRecording, type RecordingRow } from '../state/recordings';
-import { DEMO_RECORDED_SLOT_IDS } from './exam';
+import { DEMO_DANCE_SLOT_ID, DEMO_RECORDED_SLOT_IDS } from './exam';
 
 export interface DemoMediaOptions {
   /** Length of an ordinary demo recording in seconds (default 20); tests ask for a few. */
@@ -39,7 +39,7 @@ const PARTIAL_SUFFIX = '.partial';
 
 /**
  * Generates (once; cached in ctx.mediaDir) and registers a main and a side recording for every
- * candidate of the demo's recorded slots. The first few candidates carry the cases review has
+ * candidate of the demo's recorded slots, the dance slot's (and its anchors') included. The first few candidates carry the cases review has
  * to cope with: a portrait phone (display rotation), HEVC video (which Chromium cannot play),
  * a silent gap, a recording a few minutes long, and a side camera without audio.
  */
@@ -72,22 +72,24 @@ export async function ensureDemoRecordings(ctx: PlatformContext, options: DemoMe
 export function planDemoRecordings(ctx: PlatformContext, options: Omit<DemoMediaOptions, 'tools'> = {}): PlannedRecording[] {
   const seconds = checkedSeconds(options.seconds ?? 20, 'seconds');
   const longSeconds = checkedSeconds(options.longSeconds ?? 200, 'longSeconds');
-  const pairs: { candidateId: string; slotId: string }[] = [];
+  const pairs: { candidateId: string; slotId: string; special: boolean }[] = [];
   const candidatesOf = ctx.db.prepare('SELECT DISTINCT candidate_id FROM assignments WHERE slot_id = ? ORDER BY candidate_id');
-  for (const slotId of DEMO_RECORDED_SLOT_IDS) {
-    for (const { candidate_id } of candidatesOf.all(slotId) as { candidate_id: string }[]) pairs.push({ candidateId: candidate_id, slotId });
+  // The dance slot (its anchors' candidates among them) comes last and has only ordinary recordings.
+  for (const slotId of [...DEMO_RECORDED_SLOT_IDS, DEMO_DANCE_SLOT_ID]) {
+    const special = slotId !== DEMO_DANCE_SLOT_ID;
+    for (const { candidate_id } of candidatesOf.all(slotId) as { candidate_id: string }[]) pairs.push({ candidateId: candidate_id, slotId, special });
   }
-  return pairs.flatMap(({ candidateId, slotId }, index) =>
+  return pairs.flatMap(({ candidateId, slotId, special }, index) =>
     (['main', 'side'] as const).map((angle) => {
-      const spec = demoSpec(index, angle, seconds, longSeconds);
+      const spec = demoSpec(index, angle, seconds, longSeconds, special);
       const recipe = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 12);
       return { candidateId, slotId, angle, spec, fileName: `${candidateId}_${slotId}_${angle}_${recipe}.mp4` };
     }),
   );
 }
 
-/** What candidate number `index` of the recorded slots uploaded from each phone. */
-function demoSpec(index: number, angle: Device, seconds: number, longSeconds: number): SyntheticRecording {
+/** What candidate number `index` of the recorded slots uploaded from each phone; the odd cases only where `special`. */
+function demoSpec(index: number, angle: Device, seconds: number, longSeconds: number, special = true): SyntheticRecording {
   const toneHz = (angle === 'main' ? 220 : 330) + (index % 40) * 20;
   const main: SyntheticRecording = {
     seconds,
@@ -101,6 +103,7 @@ function demoSpec(index: number, angle: Device, seconds: number, longSeconds: nu
   };
   const side: SyntheticRecording = { ...main, width: 480, height: 270, pattern: 'testsrc' };
   const base = angle === 'main' ? main : side;
+  if (!special) return base;
   switch (index) {
     case 0:
       // A side phone held upright: stored landscape, shown portrait.

@@ -152,7 +152,8 @@ export class ChiefDesk {
 
 /** The chief's routes; the desk is shared with the score routes, which tell it of accepted sheets. */
 export function chiefRoutes(app: FastifyInstance, ctx: PlatformContext, desk: ChiefDesk): void {
-  const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog);
+  // Only reads and locks: no submissions, so no gates.
+  const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog, []);
   const { store } = desk;
 
   const requireChief = (request: FastifyRequest): ExaminerProfile => {

@@ -5,22 +5,36 @@ import { SHA256_HEADER } from '@common/platform/assignments';
 import { Id } from '@common/platform/exams';
 import type { PlatformContext } from '../context';
 import { HttpError, requireExaminer, sendError } from '../http';
+import { Calibration } from '../state/calibration';
 import { recordingFile, recordingForExaminer, type RecordingRow } from '../state/recordings';
 
 /**
  * Recordings, streamed from disk with byte ranges (to resume a download), a strong ETag from the
  * sha256 (If-Range, If-None-Match) and the sha256 itself (to verify a finished download).
- * Only an examiner whose assignment covers the recording's candidate and slot gets it.
+ * Only an examiner whose assignment covers the recording's candidate and slot gets it, or one
+ * offered the recording's performance as an anchor (样卷) to calibrate on.
  */
-export function recordingRoutes(app: FastifyInstance, ctx: PlatformContext): void {
+export function recordingRoutes(
+  app: FastifyInstance,
+  ctx: PlatformContext,
+  calibration: Calibration = new Calibration(ctx.db, ctx.catalog, ctx.accounts, ctx.clock),
+): void {
+  const byId = ctx.db.prepare('SELECT * FROM recordings WHERE id = ?');
+  const recordingFor = (examinerId: string, recordingId: string): RecordingRow | null => {
+    const assigned = recordingForExaminer(ctx.db, examinerId, recordingId);
+    if (assigned && ctx.catalog.sitsOn(examinerId, assigned.slot_id)) return assigned;
+    // One none of their assignments covers may still be of an anchor offered to them.
+    const row = byId.get(recordingId) as RecordingRow | undefined;
+    return row && calibration.offersRecording(examinerId, row) ? row : null;
+  };
   app.route<{ Params: { recordingId: string } }>({
     method: ['GET', 'HEAD'],
     url: '/recordings/:recordingId',
     handler: async (request, reply) => {
       const examiner = requireExaminer(request, ctx.accounts);
       const id = Id.safeParse(request.params.recordingId);
-      const row = id.success ? recordingForExaminer(ctx.db, examiner.id, id.data) : null;
-      if (!row || !ctx.catalog.sitsOn(examiner.id, row.slot_id)) throw new HttpError(404, 'not_found', 'no such recording');
+      const row = id.success ? recordingFor(examiner.id, id.data) : null;
+      if (!row) throw new HttpError(404, 'not_found', 'no such recording');
       return sendRecording(request, reply, row, await openRecording(ctx.mediaDir, row));
     },
   });

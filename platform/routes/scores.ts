@@ -17,6 +17,7 @@ import { HttpError, parseBody, requireExaminer, sendCached } from '../http';
 import { AuditWitness } from '../state/audit-witness';
 import type { Catalog } from '../state/catalog';
 import type { ReReviewPush } from '../state/panel-scores';
+import type { ScoreGate } from '../state/score-gates';
 import { ScoreIntake, requestHash, type Answer, type Processed } from '../state/scores';
 
 export interface ScoreRouteOptions {
@@ -73,9 +74,17 @@ function panelMembersOf(catalog: Catalog, chiefId: string): string[] {
 /**
  * Score intake: the examiner's sheets, the platform's re-review requests, and the audit chains'
  * witness. Every accepted sheet moves its row of the chief's matrix (`desk`), pushed to the chiefs.
+ * `gates` refuse a submission whatever it holds (a recusal: 403 `recused`; calibration not done:
+ * 403 `calibration_required`), single and batch alike.
  */
-export function scoreRoutes(app: FastifyInstance, ctx: PlatformContext, desk: ChiefDesk, options: ScoreRouteOptions = {}): void {
-  const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog);
+export function scoreRoutes(
+  app: FastifyInstance,
+  ctx: PlatformContext,
+  desk: ChiefDesk,
+  gates: readonly ScoreGate[],
+  options: ScoreRouteOptions = {},
+): void {
+  const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog, gates);
   const witness = new AuditWitness(ctx.db, ctx.clock);
   const delayMs = options.processingDelayMs ?? 0;
 

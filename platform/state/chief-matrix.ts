@@ -1,5 +1,6 @@
 import type { MatrixCell, MatrixMember, MatrixRow, ReReviewState, ResultCandidate, SheetState } from '@common/platform/chief';
 import type { SheetProgress } from '@common/platform/chief';
+import type { Recusal, RecusalReason } from '@common/platform/fairness';
 import { ScoreSheet } from '@common/platform/scores';
 import { combineTotals, deviationFrom } from '@common/scoring/rubric';
 import type { PlatformDb } from '../db/database';
@@ -23,15 +24,24 @@ interface CellRecord {
   progress: SheetProgress | null;
   /** Of the sheet's re-review requests: null with none, 0 while one is open, 1 when all are answered. */
   answered: 0 | 1 | null;
-  /** Recusals arrive with issue 14; until then no sheet is recused (the column is here so the state is computed). */
+  /** 1 when the member recused themselves from the candidate (or a chief recorded it); the recusal's columns then. */
   recused: number;
+  recusal_reason: RecusalReason | null;
+  recusal_note: string | null;
+  recusal_at: string | null;
+  recusal_by: 'self' | 'chief' | null;
+  /** How many technical-issue marks the accepted sheet carries. */
+  issues: number;
   sheet?: string | null;
 }
 
 const CELL_COLUMNS = `a.id, a.examiner_id, a.candidate_id, COALESCE(s.version, 0) AS version, s.total, s.accepted_at, s.first_accepted_at,
-  COALESCE(s.locked, 0) AS locked, p.state AS progress, 0 AS recused, rr.answered`;
+  COALESCE(s.locked, 0) AS locked, p.state AS progress, rc.assignment_id IS NOT NULL AS recused, rc.reason AS recusal_reason,
+  rc.note AS recusal_note, rc.declared_at AS recusal_at, rc.declared_by AS recusal_by, rr.answered,
+  CASE WHEN s.accepted_at IS NULL THEN 0 ELSE COALESCE(json_array_length(s.sheet, '$.technicalIssues'), 0) END AS issues`;
 // Re-reviews are few: grouped once for the slot rather than looked up per cell.
 const CELL_FROM = `FROM assignments a LEFT JOIN scores s ON s.assignment_id = a.id LEFT JOIN sheet_progress p ON p.assignment_id = a.id
+  LEFT JOIN recusals rc ON rc.assignment_id = a.id
   LEFT JOIN (SELECT r.assignment_id, MIN(r.resolved_at IS NOT NULL) AS answered FROM re_reviews r
              JOIN assignments ra ON ra.id = r.assignment_id WHERE ra.slot_id = @slot GROUP BY r.assignment_id) rr ON rr.assignment_id = a.id
   WHERE a.slot_id = @slot AND a.subject_id = @subject`;
@@ -44,6 +54,17 @@ export function sheetStateOf(cell: Pick<CellRecord, 'recused' | 'total' | 'accep
 }
 
 const reReviewOf = (answered: 0 | 1 | null): ReReviewState => (answered === null ? 'none' : answered === 1 ? 'answered' : 'open');
+
+function recusalOf(record: CellRecord): Recusal | null {
+  if (record.recused !== 1 || record.recusal_reason === null || record.recusal_at === null || record.recusal_by === null) return null;
+  return {
+    assignmentId: record.id,
+    reason: record.recusal_reason,
+    note: record.recusal_note,
+    declaredAt: record.recusal_at,
+    declaredBy: record.recusal_by,
+  };
+}
 
 /** One candidate's cells, judged as the platform's automatic re-review judges them. */
 interface JudgedRow {
@@ -58,7 +79,8 @@ interface JudgedRow {
  * The chief's view of a slot's scores, computed with a few set-based queries whatever the size
  * (one for the cells, one for the order): one row per candidate of the slot, one cell per panel
  * member who has the candidate, the combined score by the exam's rule over the accepted totals,
- * and each deviation flagged exactly as the automatic re-review would (deviatingTotals).
+ * and each deviation flagged exactly as the automatic re-review would (deviatingTotals). A
+ * recused member's cell is `recused` (with the recusal): it neither counts nor combines.
  */
 export class ChiefMatrix {
   readonly #cells;
@@ -173,15 +195,22 @@ export class ChiefMatrix {
         combined: row.combined,
         accepted: row.accepted,
         counting: row.counting,
-        sheets: row.cells.map(({ record, cell }) => ({
-          memberId: record.examiner_id,
-          memberName: names.get(record.examiner_id) ?? record.examiner_id,
-          state: cell.state,
-          values: cell.state === 'accepted' && record.sheet ? ScoreSheet.parse(JSON.parse(record.sheet)).values : null,
-          total: cell.total,
-          version: cell.version,
-          acceptedAt: cell.acceptedAt,
-        })),
+        sheets: row.cells.map(({ record, cell }) => {
+          // A recused member's sheet is void: neither its values nor its marks are results.
+          const sheet = cell.state === 'accepted' && record.sheet ? ScoreSheet.parse(JSON.parse(record.sheet)) : null;
+          return {
+            memberId: record.examiner_id,
+            memberName: names.get(record.examiner_id) ?? record.examiner_id,
+            state: cell.state,
+            values: sheet?.values ?? null,
+            total: cell.total,
+            version: cell.version,
+            acceptedAt: cell.acceptedAt,
+            band: sheet?.band ?? null,
+            technicalIssues: sheet?.technicalIssues ?? [],
+            recusal: cell.recusal,
+          };
+        }),
       }));
   }
 
@@ -220,6 +249,8 @@ export class ChiefMatrix {
           deviation: accepted && combined !== null && record.total !== null ? deviationFrom(record.total, combined) : null,
           flagged: flagged.has(record.id),
           reReview: reReviewOf(record.answered),
+          recusal: recusalOf(record),
+          technicalIssues: record.issues,
         };
         return { record, cell };
       });

@@ -36,7 +36,8 @@ export type CodeOf = (candidateId: string) => string;
 /**
  * What the chief's desk keeps beside the scores: what workstations report of sheets not yet
  * accepted (never values), the chiefs' re-review requests, the slots signed off, and the
- * append-only log of the chief's actions (lock, unlock, re-review, sign-off). Writes run in the
+ * append-only log of the chief's actions (lock, unlock, re-review, sign-off, and with fair
+ * scoring a recorded recusal, whose note is the reason, and an anchor set). Writes run in the
  * caller's transaction or their own; reads name members by display name, never account id.
  */
 export class ChiefStore {

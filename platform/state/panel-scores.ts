@@ -81,7 +81,8 @@ export class PanelScores {
   constructor(db: PlatformDb) {
     this.#panelTotals = db.prepare(
       `SELECT a.id, a.examiner_id, s.total, s.accepted_at FROM assignments a JOIN scores s ON s.assignment_id = a.id
-       WHERE a.candidate_id = ? AND a.subject_id = ? AND s.total IS NOT NULL AND s.accepted_at IS NOT NULL`,
+       WHERE a.candidate_id = ? AND a.subject_id = ? AND s.total IS NOT NULL AND s.accepted_at IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM recusals r WHERE r.assignment_id = a.id)`,
     );
     this.#resolve = db.prepare('UPDATE re_reviews SET resolved_at = ? WHERE assignment_id = ? AND resolved_at IS NULL');
     // A request concerns the sheet accepted at `accepted_at` when it is open, was made after it,
@@ -101,10 +102,16 @@ export class PanelScores {
     );
   }
 
+  /** Answers the sheet's open re-reviews (a resubmission, or a recusal: the sheet is void then). */
+  resolveOpen(assignmentId: string, at: string): void {
+    this.#resolve.run(at, assignmentId);
+  }
+
   /**
    * After a sheet is accepted (inside its transaction): the resubmission answers the submitter's
    * open re-review, then every panel member now too far from the combined score and not yet
-   * asked about their current sheet gets a request. Returns the requests to push after commit.
+   * asked about their current sheet gets a request. Recused members' sheets are void: they are
+   * neither combined nor judged. Returns the requests to push after commit.
    */
   afterAccepted(assignment: ScoredAssignment, context: SlotContext, acceptedAt: string): ReReviewPush[] {
     this.#resolve.run(acceptedAt, assignment.id);

@@ -11,11 +11,13 @@ import {
   type ReReviewRequest,
   type ScoreRecord,
 } from '@common/platform/scores';
+import { checkBand, type BandProblem } from '@common/scoring/bands';
 import { checkValues, type ValueProblem } from '@common/scoring/rubric';
 import type { Clock } from '../clock';
 import type { PlatformDb } from '../db/database';
 import type { Catalog } from './catalog';
 import { PanelScores, type ReReviewPush } from './panel-scores';
+import type { ScoreGate } from './score-gates';
 
 /** A reservation unanswered for longer than this belongs to a request that crashed; a retry may take it over. */
 export const ABANDONED_AFTER_MS = 30_000;
@@ -30,7 +32,14 @@ export interface Submission {
   readonly auditHead: string | null;
 }
 
-export type SheetProblem = { criterionId: string; problem: ValueProblem } | { field: 'violation.note'; problem: 'missing' };
+/**
+ * A value out of the rubric, a band problem (`criterionId` a criterion, '@band' or '@total'), the
+ * violation's missing note, or a technical-issue id used twice in the sheet.
+ */
+export type SheetProblem =
+  | { criterionId: string; problem: ValueProblem | BandProblem }
+  | { field: 'violation.note'; problem: 'missing' }
+  | { field: 'technicalIssues'; problem: 'duplicate_id'; id: string };
 
 type RefusalExtra = { current?: ScoreRecord; problems?: SheetProblem[] };
 type ResponseBody = ScoreReceipt | (ScoreRefusal & Record<string, unknown>);
@@ -82,11 +91,21 @@ export function requestHash(submission: Pick<Submission, 'assignmentId' | 'baseV
   return createHash('sha256').update(canonicalJson({ assignmentId, baseVersion, sheet })).digest('hex');
 }
 
-/** Everything that keeps a sheet from being accepted against its rubric. */
+/**
+ * Everything that keeps a sheet from being accepted against its rubric: its values, its band
+ * (common/scoring/bands.ts: a band-first rubric's sheet names a band and fits it, any other names
+ * none), the violation's note, and its technical issues' ids (unique within the sheet). The
+ * technical issues never change the total.
+ */
 export function sheetProblems(rubric: Rubric, sheet: ScoreSheet): { problems: SheetProblem[]; total: number | null } {
   const check = checkValues(rubric, sheet.values);
-  const problems: SheetProblem[] = [...check.problems];
+  const problems: SheetProblem[] = [...check.problems, ...checkBand(rubric, sheet.band, sheet.values, check.total)];
   if (sheet.violation.flagged && (sheet.violation.note ?? '').trim() === '') problems.push({ field: 'violation.note', problem: 'missing' });
+  const seen = new Set<string>();
+  for (const issue of sheet.technicalIssues ?? []) {
+    if (seen.has(issue.id)) problems.push({ field: 'technicalIssues', problem: 'duplicate_id', id: issue.id });
+    seen.add(issue.id);
+  }
   return { problems, total: problems.length === 0 ? check.total : null };
 }
 
@@ -119,6 +138,8 @@ export class ScoreIntake {
     private readonly db: PlatformDb,
     private readonly clock: Clock,
     private readonly catalog: Catalog,
+    /** Rules of fair scoring asked after the lock and the version (recusal, calibration); none for the chief's desk. */
+    private readonly gates: readonly ScoreGate[],
   ) {
     this.#panel = new PanelScores(db);
     this.#assignment = db.prepare('SELECT id, examiner_id, candidate_id, subject_id, slot_id FROM assignments WHERE id = ?');
@@ -280,7 +301,10 @@ export class ScoreIntake {
     return processed;
   }
 
-  /** Lock, then version (a precondition), then the sheet itself; an accepted sheet is stored. */
+  /**
+   * Lock, then version (a precondition), then the gates (recusal, calibration), then the sheet
+   * itself; an accepted sheet is stored.
+   */
   #decide(assignment: AssignmentRow, submission: Submission): Processed {
     const current = this.record(assignment.id);
     if (current.locked) {
@@ -292,6 +316,10 @@ export class ScoreIntake {
     }
     const context = this.catalog.slot(assignment.slot_id);
     if (!context) throw new Error(`assignment ${assignment.id} names unknown slot ${assignment.slot_id}`);
+    for (const gate of this.gates) {
+      const refused = gate.refuse(assignment, context.subject);
+      if (refused) return { answer: refusal(refused.status, refused.code, refused.message), pushes: [] };
+    }
     const { problems, total } = sheetProblems(context.subject.rubric, submission.sheet);
     if (problems.length > 0 || total === null) {
       return { answer: refusal(400, 'invalid_score', 'the sheet does not fit the rubric', { problems }), pushes: [] };

@@ -26,6 +26,8 @@ export function sheet(code: string, memberId: string, state: SheetState, extra: 
     deviation: null,
     flagged: false,
     reReview: 'none',
+    recusal: null,
+    technicalIssues: 0,
     ...extra,
   };
 }

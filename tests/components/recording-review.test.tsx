@@ -24,6 +24,11 @@ const recorded: Assignment = {
     { recordingId: 'rec-side', angle: 'side', contentType: 'video/mp4', bytes: 800, sha256: SHA, durationMs: 20_000 },
   ],
   dueAt: '2026-06-01T00:00:00.000Z',
+  purpose: 'score',
+  anchorId: null,
+  position: null,
+  order: 'appointment',
+  recusal: null,
 };
 const liveAssignment: Assignment = { ...recorded, assignmentId: 'as-live-1', kind: 'live', entryId: 'q-1', recordings: [] };
 

@@ -8,6 +8,7 @@ import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload,
 import type { Assignment } from '@common/platform';
 import { HOST_COOKIE } from '../../main/host/browser-host';
 import { sideBySideLayout } from '../../main/media/transcode';
+import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { resolveMediaTools } from '../../platform/media/tools';
 import { recordingFile, type RecordingRow } from '../../platform/state/recordings';
 import { startStack, type Stack } from '../support/servers';
@@ -110,7 +111,10 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'media-serving-'));
   stack = await startStack({ platform: { dataDir: platformDir, demo: { liveCandidates: 1, recordedPerSlot: 2 }, demoMedia: { seconds: 6, longSeconds: 8 } } });
   await call('session.login', { username: 'grader1', password: 'demo1234' });
-  assignments = (await call('assignments.list', {})).assignments.map((item) => item.assignment).filter((assignment) => assignment.kind === 'recorded');
+  // The grading panel's slots, where the demo's odd recordings are (grader1 also grades the dance slot, whose are ordinary).
+  assignments = (await call('assignments.list', {})).assignments
+    .map((item) => item.assignment)
+    .filter((assignment) => assignment.kind === 'recorded' && (DEMO_RECORDED_SLOT_IDS as readonly string[]).includes(assignment.slotId));
   expect(assignments).toHaveLength(4);
   for (const assignment of assignments) {
     const ready = waitFor('recordings.progress', (state) => state.assignmentId === assignment.assignmentId && state.state === 'ready');

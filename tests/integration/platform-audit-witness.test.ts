@@ -9,6 +9,7 @@ import { BatchResponse, ScoreReceipt, type ScoreSheet } from '@common/platform/s
 import { LoginResponse } from '@common/platform/wire';
 import { ManualClock } from '../../platform/clock';
 import { PLATFORM_SCHEMA_VERSION } from '../../platform/db/database';
+import { DEMO_DANCE_PANEL_ID, DEMO_EXAM_ID, DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 
 /**
@@ -219,8 +220,10 @@ describe('reference platform: the audit chain witness', () => {
     expect(await forksOf('ex-01', chain)).toEqual([]);
     expect(await forksOf('ex-02', chain)).toEqual([]);
 
-    // grader1 sits on the grading panel only, where the chief does not.
-    const recorded = platform.ctx.db.prepare("SELECT id FROM assignments WHERE examiner_id = 'gr-01' ORDER BY id LIMIT 2").all() as { id: string }[];
+    // grader1's sheets of the grading panel, where the chief does not sit.
+    const recorded = platform.ctx.db
+      .prepare("SELECT id FROM assignments WHERE examiner_id = 'gr-01' AND slot_id IN (?, ?) ORDER BY id LIMIT 2")
+      .all(...DEMO_RECORDED_SLOT_IDS) as { id: string }[];
     const grade = (assignmentId: string, claim: AuditHeadClaim) =>
       send('POST', `/assignments/${assignmentId}/score`, tokenOf('grader1'), { values: {}, comment: '', violation: { flagged: false, note: null } }, {
         'idempotency-key': `witness-key-${String(++keys).padStart(4, '0')}`,
@@ -230,6 +233,15 @@ describe('reference platform: the audit chain witness', () => {
     await grade(recorded[0]?.id ?? '', head(5, RUN_1, 1));
     await grade(recorded[1]?.id ?? '', head(2, RUN_2, 1, 'restored'));
     expect(platform.ctx.db.prepare("SELECT count(*) AS n FROM audit_flags WHERE examiner_id = 'gr-01'").get()).toEqual({ n: 1 });
+    // The chief sits on the dance panel with grader1: the flag shows while they share it…
+    expect((await flags()).filter((flag) => flag.examinerId === 'gr-01')).toHaveLength(1);
+    // …and not once grader1 sits on no panel of the chief's.
+    const exam = platform.ctx.catalog.all().find((candidate) => candidate.id === DEMO_EXAM_ID);
+    if (!exam) throw new Error('no demo exam');
+    platform.ctx.catalog.add({
+      ...exam,
+      panels: exam.panels.map((panel) => (panel.id === DEMO_DANCE_PANEL_ID ? { ...panel, examinerIds: panel.examinerIds.filter((id) => id !== 'gr-01') } : panel)),
+    });
     expect((await flags()).filter((flag) => flag.examinerId === 'gr-01')).toEqual([]);
   });
 
@@ -297,6 +309,7 @@ describe('reference platform: the witness in an older data folder', () => {
       await first.close();
       // What a schema 2 platform left: no witness tables (nor the chief's desk of schema 4).
       const old = new Database(join(dataDir, 'platform.sqlite'));
+      old.exec('DROP TABLE calibration_scores; DROP TABLE anchors; DROP TABLE recusals;');
       old.exec('DROP TABLE audit_flags; DROP TABLE audit_heads;');
       old.exec('DROP TABLE chief_actions; DROP TABLE sign_offs; DROP TABLE sheet_progress; DROP INDEX assignments_by_slot; ALTER TABLE scores DROP COLUMN first_accepted_at;');
       old.pragma('user_version = 2');
@@ -305,7 +318,7 @@ describe('reference platform: the witness in an older data folder', () => {
       const again = await startPlatform({ dataDir, sfu: 'off' });
       try {
         expect(again.ctx.db.pragma('user_version', { simple: true })).toBe(PLATFORM_SCHEMA_VERSION);
-        expect(PLATFORM_SCHEMA_VERSION).toBe(4);
+        expect(PLATFORM_SCHEMA_VERSION).toBe(5);
         expect(again.ctx.db.prepare('SELECT version, audit_head FROM scores WHERE assignment_id = ?').get(assignment.id)).toEqual({ version: 1, audit_head: hashOf('old') });
         expect(again.ctx.db.prepare('SELECT count(*) AS n FROM audit_heads').get()).toEqual({ n: 0 });
         expect(again.ctx.db.prepare('SELECT count(*) AS n FROM audit_flags').get()).toEqual({ n: 0 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_DANCE_SLOT_ID } from '../../platform/demo/exam';
 import { ensureDemoRecordings, planDemoRecordings, type DemoMediaOptions, type PlannedRecording } from '../../platform/demo/media';
 import { probeMedia, type ProbedMedia } from '../../platform/media/probe';
 import { sha256File } from '../../platform/media/sha256';
@@ -12,7 +13,7 @@ import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { recordingOf, type RecordingRow } from '../../platform/state/recordings';
 
 // Real ffmpeg and ffprobe: two candidates per recorded slot carry every case the review needs,
-// with the long one just over 3 minutes.
+// with the long one just over 3 minutes; the dance slot has one candidate and the two anchors'.
 const OPTIONS: Omit<DemoMediaOptions, 'tools'> = { seconds: 20, longSeconds: 185 };
 const tools = resolveMediaTools();
 let platform: RunningPlatform;
@@ -21,7 +22,7 @@ let plan: PlannedRecording[];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'platform-demo-media-'));
-  platform = await startPlatform({ dataDir, demo: { liveCandidates: 1, recordedPerSlot: 2 }, demoMedia: OPTIONS });
+  platform = await startPlatform({ dataDir, demo: { liveCandidates: 1, recordedPerSlot: 2, danceCandidates: 1 }, demoMedia: OPTIONS });
   plan = planDemoRecordings(platform.ctx, OPTIONS);
 }, 240_000);
 
@@ -59,8 +60,16 @@ async function silences(file: string): Promise<[number, number][]> {
 describe('demo recordings generated with ffmpeg', () => {
   it('registers a main and a side recording for every recorded candidate, as ffprobe and sha256 find them', async () => {
     const rows = platform.ctx.db.prepare('SELECT * FROM recordings').all() as RecordingRow[];
-    expect(rows).toHaveLength(8);
-    expect(plan).toHaveLength(8);
+    // 2 × 2 candidates of the grading panel's slots, 1 + 2 of the dance slot, each on two angles.
+    expect(rows).toHaveLength(14);
+    expect(plan).toHaveLength(14);
+    // The dance slot's recordings are all ordinary ones: the odd cases stay in the other slots.
+    const dance = plan.filter((planned) => planned.slotId === DEMO_DANCE_SLOT_ID);
+    expect(dance).toHaveLength(6);
+    for (const planned of dance) {
+      expect(planned.spec).toMatchObject({ seconds: OPTIONS.seconds, video: 'h264', displayRotation: 0 });
+      expect(planned.spec.audio?.silence).toBeUndefined();
+    }
     for (const planned of plan) {
       const row = rowOf(planned);
       expect(row.id).toMatch(/^rec-[0-9a-f]{16}$/);
@@ -144,7 +153,7 @@ describe('demo recordings generated with ffmpeg', () => {
 
     const repaired = await ensureDemoRecordings(platform.ctx, OPTIONS);
     expect(repaired.generated).toEqual([before.id]);
-    expect(repaired.reused).toHaveLength(7);
+    expect(repaired.reused).toHaveLength(plan.length - 1);
     const after = rowOf(victim);
     expect(after.id).toBe(before.id);
     expect(await sha256File(fileOf(victim))).toBe(after.sha256);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseByteRange, type ByteRange } from '@common/http/byte-ranges';
 import { AssignmentList, SHA256_HEADER, type Assignment } from '@common/platform/assignments';
 import { LoginResponse } from '@common/platform/wire';
-import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
+import { DEMO_DANCE_SLOT_ID, DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { recordingFile, type RecordingRow } from '../../platform/state/recordings';
 
@@ -32,7 +32,8 @@ beforeAll(async () => {
     });
     tokens.set(username, LoginResponse.parse(await response.json()).token);
   }
-  recording = rows()[0] as RecordingRow;
+  // One of the grading panel's (examiner1 and examiner2 grade it), not of the dance slot.
+  recording = rows().find((row) => (DEMO_RECORDED_SLOT_IDS as readonly string[]).includes(row.slot_id)) as RecordingRow;
   file = readFileSync(pathOf(recording));
 }, 120_000);
 
@@ -91,7 +92,10 @@ describe('reference platform: assignments', () => {
   });
 
   it('shows each examiner their own code for the same candidate, and never a name or ID number', async () => {
-    const [first, second] = await Promise.all([assignmentsOf('examiner1'), assignmentsOf('examiner2')]);
+    // examiner2's calibration assignments (the dance anchors) are not candidates' assignments.
+    const [first, second] = (await Promise.all([assignmentsOf('examiner1'), assignmentsOf('examiner2')])).map((list) =>
+      list.filter((assignment) => assignment.purpose === 'score'),
+    ) as [Assignment[], Assignment[]];
     const codes = (list: Assignment[]) => new Map(list.map((assignment) => [candidateOf(assignment.assignmentId), assignment.candidateCode]));
     const firstCodes = codes(first);
     const secondCodes = codes(second);
@@ -112,8 +116,12 @@ describe('reference platform: assignments', () => {
     const examiner3 = await assignmentsOf('examiner3');
     expect(examiner3.length).toBe(2);
     expect(examiner3.every((assignment) => assignment.kind === 'live' && assignment.recordings.length === 0)).toBe(true);
+    // grader1 grades the two recorded slots and the dance slot (one candidate each), and calibrates on the dance anchors.
     const grader = await assignmentsOf('grader1');
-    expect(grader.map((assignment) => assignment.kind)).toEqual(['recorded', 'recorded']);
+    expect(grader.every((assignment) => assignment.kind === 'recorded')).toBe(true);
+    const scored = grader.filter((assignment) => assignment.purpose === 'score').map((assignment) => assignment.slotId);
+    expect(scored.sort()).toEqual([...DEMO_RECORDED_SLOT_IDS, DEMO_DANCE_SLOT_ID].sort());
+    expect(grader.filter((assignment) => assignment.purpose === 'calibration').map((assignment) => assignment.candidateCode)).toEqual(['A1', 'A2']);
   });
 
   it('answers 304 to a matching If-None-Match and 401 without a token', async () => {

@@ -147,6 +147,64 @@ function checkReviewMarks(db: Database.Database, before: Snapshot): void {
   expect(() => db.prepare(`UPDATE score_sheets SET review_marks = NULL`).run()).toThrow(/NOT NULL constraint failed/);
 }
 
+/** Rows of a database at version 5: a draft with marks, a submitted sheet waiting in the outbox. */
+function insertReviewMarkRows(db: Database.Database): void {
+  insertInitialRows(db);
+  db.prepare(`UPDATE score_sheets SET review_marks = ? WHERE assignment_id = 'as-0001'`).run('[{"id":"mk1","kind":"note","atMs":1200,"text":"音准"}]');
+  db.prepare(`INSERT INTO score_sheets (assignment_id, examiner_id, rubric_id, rubric_version, sheet_values, comment, violation, violation_note,
+                total, status, base_version, accepted_version, revision, updated_at, submitted_at, accepted_at, conflict, error)
+              VALUES ('as-0002', 'ex-01', 'rubric-vocal', 1, '{"pitch":30}', '好', 1, '看稿', 30, 'accepted', 2, 2, 3,
+                '2026-03-14T02:05:00.000Z', '2026-03-14T02:04:00.000Z', '2026-03-14T02:05:00.000Z', NULL, NULL)`).run();
+}
+
+/**
+ * Migration 6 rebuilds score_sheets for fair scoring: every row keeps every column (with no band,
+ * no technical issues, no recusal), the outbox keeps its rows and its foreign key, the index is
+ * back, and the status takes `recused`.
+ */
+function checkFairScoring(db: Database.Database, before: Snapshot): void {
+  const after = snapshot(db);
+  const sheetsBefore = before.score_sheets as Record<string, unknown>[];
+  expect(after.score_sheets).toEqual(sheetsBefore.map((row) => ({ ...row, band: null, technical_issues: '[]', recusal: null })));
+  expect(Object.fromEntries(Object.entries(after).filter(([name]) => name !== 'score_sheets'))).toEqual(
+    Object.fromEntries(Object.entries(before).filter(([name]) => name !== 'score_sheets')),
+  );
+  expect(userTables(db).find((table) => table.name === 'score_sheets')?.strict).toBe(1);
+  expect(indexesOf(db).filter((index) => index.table === 'score_sheets')).toEqual([
+    { name: 'score_sheets_by_examiner_status', table: 'score_sheets', columns: ['examiner_id', 'status'] },
+  ]);
+  // The outbox still refuses a row for no sheet, and a sheet in it still cannot be deleted.
+  expect(() =>
+    db
+      .prepare(`INSERT INTO outbox (assignment_id, examiner_id, idempotency_key, base_version, payload, created_at)
+                VALUES ('as-9999', 'ex-01', 'key-9999-9999', 0, '{}', '2026-03-14T02:01:00.000Z')`)
+      .run(),
+  ).toThrow(/FOREIGN KEY constraint failed/);
+  expect(() => db.prepare(`DELETE FROM score_sheets WHERE assignment_id = 'as-0001'`).run()).toThrow(/FOREIGN KEY constraint failed/);
+  expect(db.pragma('foreign_key_check')).toEqual([]);
+
+  const recusal = JSON.stringify({ assignmentId: 'as-0002', reason: 'relative', note: null, declaredAt: '2026-03-14T03:00:00.000Z', declaredBy: 'self' });
+  const issues = JSON.stringify([{ id: 'ti1', category: 'sound_clipped', note: '', moments: [] }]);
+  db.prepare(`UPDATE score_sheets SET status = 'recused', recusal = ?, band = 'upper', technical_issues = ? WHERE assignment_id = 'as-0002'`).run(recusal, issues);
+  expect(db.prepare(`SELECT status, recusal, band, technical_issues FROM score_sheets WHERE assignment_id = 'as-0002'`).get()).toEqual({
+    status: 'recused',
+    recusal,
+    band: 'upper',
+    technical_issues: issues,
+  });
+  expect(() => db.prepare(`UPDATE score_sheets SET status = 'pending'`).run()).toThrow(/CHECK constraint failed/);
+  for (const bad of ['not json', '{"id":"ti1"}']) {
+    expect(() => db.prepare(`UPDATE score_sheets SET technical_issues = ?`).run(bad), bad).toThrow(/CHECK constraint failed/);
+  }
+  for (const bad of ['not json', '[]']) {
+    expect(() => db.prepare(`UPDATE score_sheets SET recusal = ?`).run(bad), bad).toThrow(/CHECK constraint failed/);
+  }
+  expect(() => db.prepare(`UPDATE score_sheets SET review_marks = 'x'`).run()).toThrow(/CHECK constraint failed/);
+  expect(() => db.prepare(`UPDATE score_sheets SET total = 'high'`).run()).toThrow(/cannot store/);
+  expect(userTables(db).map((table) => table.name)).not.toContain('outbox_v5_rows');
+  expect(userTables(db).map((table) => table.name)).not.toContain('score_sheets_v6');
+}
+
 interface MigrationCase {
   /** Rows a database at version N−1 holds when migration N runs. */
   seed(db: Database.Database): void;
@@ -161,6 +219,7 @@ const CASES: ReadonlyMap<number, MigrationCase> = new Map<number, MigrationCase>
   [3, { seed: insertInitialRows, check: checkEvidenceMigration }],
   [4, { seed: insertInitialRows, check: checkMediaCacheMigration }],
   [5, { seed: insertInitialRows, check: checkReviewMarks }],
+  [6, { seed: insertReviewMarkRows, check: checkFairScoring }],
 ]);
 
 describe('store migrations', () => {

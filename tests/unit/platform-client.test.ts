@@ -3,8 +3,15 @@ import { ExamList } from '@common/platform/exams';
 import { QueueEntry } from '@common/platform/queue';
 import { BatchResponse, MAX_BATCH, MAX_REVIEW_MARKS, ScoreRefusal } from '@common/platform/scores';
 import { LoginResponse } from '@common/platform/wire';
-import { retryAfterSeconds } from '../../main/platform/client';
-import { DEFAULT_RESPONSE_BYTES, ERROR_RESPONSE_BYTES, FIXED_RESPONSE_BYTES, responseCap } from '../../main/platform/response-limits';
+import { Anchor, CalibrationResult, CalibrationStatus, MAX_CRITERIA, Recusal } from '@common/platform';
+import { PlatformClient, PlatformRefusal, refusalDetail, retryAfterSeconds } from '../../main/platform/client';
+import {
+  CALIBRATION_RESPONSE_BYTES,
+  DEFAULT_RESPONSE_BYTES,
+  ERROR_RESPONSE_BYTES,
+  FIXED_RESPONSE_BYTES,
+  responseCap,
+} from '../../main/platform/response-limits';
 
 const NOW = Date.parse('2026-06-01T01:00:00.000Z');
 
@@ -89,5 +96,80 @@ describe("the caps on the platform's answers", () => {
     expect(responseCap(BatchResponse)).toBe(MAX_BATCH * ERROR_RESPONSE_BYTES);
     // Lists the schemas leave unbounded get the default.
     expect(responseCap(ExamList)).toBe(DEFAULT_RESPONSE_BYTES);
+  });
+});
+
+describe('fair scoring on the wire', () => {
+  const escaped = (length: number) => '\u0001'.repeat(length);
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+  const at = '2026-06-01T13:00:00.000Z';
+  const id = (prefix: string, index = 0) => `${prefix}${String(index)}`.padEnd(64, 'x');
+  const largestResult = (index: number): CalibrationResult =>
+    CalibrationResult.parse({
+      anchorId: id('anchor', index),
+      label: escaped(32),
+      scoredAt: at,
+      criteria: Array.from({ length: MAX_CRITERIA }, (_, criterion) => ({
+        criterionId: id('c', criterion),
+        yours: Number.MAX_SAFE_INTEGER,
+        reference: Number.MAX_SAFE_INTEGER,
+        difference: -Number.MAX_SAFE_INTEGER,
+      })),
+      total: Number.MAX_SAFE_INTEGER,
+      referenceTotal: Number.MAX_SAFE_INTEGER,
+      totalDifference: -Number.MAX_SAFE_INTEGER,
+      band: { yours: id('b'), reference: id('b', 1) },
+    });
+
+  it('reads a recusal, an anchor and a calibration result at their largest under the fixed cap', () => {
+    const recusal = Recusal.parse({ assignmentId: id('a'), reason: 'other', note: escaped(500), declaredAt: at, declaredBy: 'chief' });
+    expect(responseCap(Recusal)).toBe(FIXED_RESPONSE_BYTES);
+    expect(bytes(recusal)).toBeLessThan(FIXED_RESPONSE_BYTES / 4);
+    expect(responseCap(CalibrationResult)).toBe(FIXED_RESPONSE_BYTES);
+    expect(bytes(largestResult(0))).toBeLessThan(FIXED_RESPONSE_BYTES / 2);
+    const anchor = Anchor.parse({
+      anchorId: id('anchor'),
+      examId: id('exam'),
+      subjectId: id('subject'),
+      label: escaped(32),
+      reference: { values: Object.fromEntries(Array.from({ length: MAX_CRITERIA }, (_, criterion) => [id('c', criterion), 1000])), band: id('b') },
+      referenceTotal: Number.MAX_SAFE_INTEGER,
+      setBy: escaped(128),
+      createdAt: at,
+    });
+    expect(responseCap(Anchor)).toBe(FIXED_RESPONSE_BYTES);
+    expect(bytes(anchor)).toBeLessThan(FIXED_RESPONSE_BYTES / 4);
+  });
+
+  it('reads a calibration status of fifty anchors, each result at its largest, under its cap', () => {
+    const status = CalibrationStatus.parse({
+      subjectId: id('subject'),
+      required: true,
+      anchorIds: Array.from({ length: 50 }, (_, index) => id('anchor', index)),
+      results: Array.from({ length: 50 }, (_, index) => largestResult(index)),
+      complete: true,
+    });
+    expect(responseCap(CalibrationStatus)).toBe(CALIBRATION_RESPONSE_BYTES);
+    expect(bytes(status)).toBeLessThan(CALIBRATION_RESPONSE_BYTES / 4);
+  });
+
+  it('keeps a refusal’s body, so a 409 can give back the record as it stands', async () => {
+    const recusal = { assignmentId: 'as-1', reason: 'relative', note: null, declaredAt: at, declaredBy: 'self' };
+    const fetchImpl: typeof fetch = () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ error: { code: 'already_recused', message: 'declared' }, recusal }), {
+          status: 409,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    const client = new PlatformClient('http://platform.invalid', fetchImpl);
+    const error = await client.request({ method: 'POST', path: '/assignments/as-1/recusal', schema: Recusal, body: { reason: 'relative' } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PlatformRefusal);
+    const refusal = error as PlatformRefusal;
+    expect([refusal.status, refusal.platformCode]).toEqual([409, 'already_recused']);
+    expect(refusalDetail(refusal, 'recusal', Recusal)).toEqual(recusal);
+    // Absent, or not what the schema says: nothing.
+    expect(refusalDetail(refusal, 'result', CalibrationResult)).toBeNull();
+    expect(refusalDetail(refusal, 'error', Recusal)).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { currentSlot } from '../queue/LiveQueueScreen';
 import { ToneTag } from '../theme/ToneTag';
 import { ActionLog } from './ActionLog';
 import { AuditFlagsView } from './AuditFlagsView';
+import { ChiefCalibration } from './ChiefCalibration';
 import { ExportButtons } from './ExportButtons';
 import { filterMatrix, isComplete, NO_MATRIX_FILTER, type MatrixFilter } from './filter-matrix';
 import { KeyedRefs } from '../layout/keyed-refs';
@@ -24,7 +25,7 @@ import { SheetPanel } from './SheetPanel';
 import { useChiefMatrix } from './useChiefMatrix';
 import { useSlotRead } from './useSlotRead';
 
-type View = 'matrix' | 'reReviews' | 'actions' | 'quality' | 'audit';
+type View = 'matrix' | 'reReviews' | 'actions' | 'quality' | 'audit' | 'calibration';
 
 /** 主考工作台: every slot of the exam the chief sits on, live and recorded; the running one first chosen. */
 export function ChiefDesk({ exam }: { exam: Exam }) {
@@ -156,7 +157,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
           value={view}
           onChange={setView}
           data-testid="chief-views"
-          options={(['matrix', 'reReviews', 'actions', 'quality', 'audit'] as const).map((key) => ({ value: key, label: t(`chief.views.${key}`) }))}
+          options={(['matrix', 'reReviews', 'actions', 'quality', 'audit', 'calibration'] as const).map((key) => ({ value: key, label: t(`chief.views.${key}`) }))}
         />
         {matrix.signedOff ? (
           <ToneTag tone="success" data-testid="signed-off">
@@ -231,6 +232,7 @@ export function ChiefSlotDesk({ exam, slot }: { exam: Exam; slot: Slot }) {
       {view === 'actions' && <ActionLog slotId={slot.id} version={version} onRefresh={bump} />}
       {view === 'quality' && matrix.header && <RaterQualityPanel header={matrix.header} rows={matrix.rows} />}
       {view === 'audit' && matrix.header && <AuditFlagsView members={matrix.header.members} rows={matrix.rows} />}
+      {view === 'calibration' && <ChiefCalibration exam={exam} initialSubjectId={slot.subjectId} />}
       <ExportButtons examId={exam.id} slotId={slot.id} subjectId={slot.subjectId} />
     </Flex>
   );

@@ -1,6 +1,8 @@
 import { Flex, Typography } from 'antd';
 import { createContext, memo, useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { Recusal } from '@common/platform';
 import type { MatrixCell, MatrixMember, MatrixRow, SheetState } from '@common/platform/chief';
 import { ToneTag } from '../theme/ToneTag';
 import type { Tone } from '../theme/tones';
@@ -55,6 +57,7 @@ export const SheetCellView = memo(function SheetCellView({ code, cell }: { code:
   const member = members.find((candidate) => candidate.memberId === cell.memberId);
   const isActive = active?.code === code && active.memberId === cell.memberId;
   const state = t(`chief.state.${cell.state}`);
+  const recusal = cell.recusal ? recusalText(t, cell.recusal) : undefined;
   return (
     <Flex
       gap={4}
@@ -73,15 +76,27 @@ export const SheetCellView = memo(function SheetCellView({ code, cell }: { code:
       data-flagged={cell.flagged}
       data-locked={cell.locked}
       data-re-review={cell.reReview}
+      data-technical-issues={cell.technicalIssues}
       onClick={(event) => {
         event.stopPropagation();
         onSelect(code, cell.memberId);
       }}
     >
-      <ToneTag tone={STATE_TONE[cell.state]}>
+      <ToneTag tone={STATE_TONE[cell.state]} {...(recusal !== undefined && { title: recusal, 'data-testid': 'mark-recused', 'aria-description': recusal })}>
         {state}
         {cell.state === 'accepted' && cell.total !== null && <strong style={{ marginInlineStart: 4 }}>{formatScore(cell.total)}</strong>}
       </ToneTag>
+      {cell.technicalIssues > 0 && (
+        <ToneTag
+          tone="attention"
+          title={t('chief.fair.technicalLong', { count: cell.technicalIssues })}
+          aria-label={t('chief.fair.technicalLong', { count: cell.technicalIssues })}
+          data-testid="mark-technical"
+          data-count={cell.technicalIssues}
+        >
+          {t('chief.fair.technical', { count: cell.technicalIssues })}
+        </ToneTag>
+      )}
       {cell.locked && (
         <ToneTag tone="attention" title={t('chief.cell.lockedLong')} data-testid="mark-locked">
           {t('chief.cell.locked')}
@@ -112,9 +127,26 @@ export function CandidateCodeCell({ code }: { code: string }) {
 export function RowProgress({ row }: { row: MatrixRow }) {
   const { t } = useTranslation();
   const done = row.accepted >= row.counting;
+  const recused = row.cells.filter((cell) => cell.state === 'recused').length;
   return (
-    <ToneTag tone={done ? 'success' : 'neutral'} data-testid="row-progress" data-complete={done}>
-      {t('chief.progress', { accepted: row.accepted, counting: row.counting })}
-    </ToneTag>
+    <Flex gap={2} wrap={false}>
+      <ToneTag tone={done ? 'success' : 'neutral'} data-testid="row-progress" data-complete={done}>
+        {t('chief.progress', { accepted: row.accepted, counting: row.counting })}
+      </ToneTag>
+      {recused > 0 && (
+        <ToneTag tone="special" data-testid="row-recused" data-count={recused}>
+          {t('chief.fair.recusedCount', { count: recused })}
+        </ToneTag>
+      )}
+    </Flex>
   );
+}
+
+/** A recusal in words: who declared it, the reason, and the note when there is one. */
+export function recusalText(t: TFunction, recusal: Recusal): string {
+  const reason = t(`chief.fair.reason.${recusal.reason}`);
+  return t('chief.fair.recusedTooltip', {
+    by: t(`chief.fair.declaredBy.${recusal.declaredBy}`),
+    reason: recusal.note ? t('chief.fair.recusedNote', { reason, note: recusal.note }) : reason,
+  });
 }

@@ -5,7 +5,9 @@ import type { MatrixMember, MatrixRow, SignOff } from '@common/platform/chief';
 import { asContractError, call } from '../app/call';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { ToneTag } from '../theme/ToneTag';
-import { formatScore, STATE_TONE } from './MatrixCells';
+import type { RecusalReason } from '@common/platform';
+import { formatScore, recusalText, STATE_TONE } from './MatrixCells';
+import { RecusalModal } from './RecusalModal';
 import { ReasonModal } from './ReasonModal';
 
 interface SheetPanelProps {
@@ -17,7 +19,7 @@ interface SheetPanelProps {
   onActed(): void;
 }
 
-type Busy = 'lock' | 'unlock' | 're_review' | null;
+type Busy = 'lock' | 'unlock' | 're_review' | 'recusal' | null;
 
 /** The selected sheet: its state, version and times, and the chief's actions on it. */
 export function SheetPanel({ slotId, row, member, signedOff, onActed }: SheetPanelProps) {
@@ -25,7 +27,7 @@ export function SheetPanel({ slotId, row, member, signedOff, onActed }: SheetPan
   const { message } = App.useApp();
   const format = useTimeFormat();
   const [busy, setBusy] = useState<Busy>(null);
-  const [asking, setAsking] = useState<'unlock' | 're_review' | null>(null);
+  const [asking, setAsking] = useState<'unlock' | 're_review' | 'recusal' | null>(null);
   const cell = row && member ? row.cells.find((candidate) => candidate.memberId === member.memberId) : undefined;
   if (!row || !member || !cell) {
     return (
@@ -55,6 +57,8 @@ export function SheetPanel({ slotId, row, member, signedOff, onActed }: SheetPan
     void run('unlock', () => call('chief.unlock', { ...ref, ...(reason !== undefined && { reason }) }), t('chief.sheet.unlocked'));
   const reReview = (note: string) =>
     void run('re_review', () => call('chief.requestReReview', { ...ref, note }), t('chief.sheet.reReviewSent', { member: member.displayName }));
+  const recuse = (reason: RecusalReason, note: string) =>
+    void run('recusal', () => call('chief.recordRecusal', { ...ref, reason, note }), t('chief.fair.recusalDone'));
 
   return (
     <Flex vertical gap={8} data-testid="sheet-panel" data-code={row.candidateCode} data-member={member.memberId}>
@@ -89,6 +93,12 @@ export function SheetPanel({ slotId, row, member, signedOff, onActed }: SheetPan
               cell.deviation === null ? blank : cell.flagged ? <ToneTag tone="danger">{t('chief.cell.flag', { deviation: formatScore(cell.deviation) })}</ToneTag> : formatScore(cell.deviation),
           },
           { key: 'reReview', label: t('chief.sheet.reReview'), children: t(`chief.sheet.reReviewState.${cell.reReview}`) },
+          ...(cell.recusal
+            ? [{ key: 'recusal', label: t('chief.fair.recusal'), children: <span data-testid="sheet-recusal">{recusalText(t, cell.recusal)}</span> }]
+            : []),
+          ...(cell.technicalIssues > 0
+            ? [{ key: 'technical', label: t('chief.fair.technicalIssues'), children: <span data-testid="sheet-technical">{t('chief.fair.technicalLong', { count: cell.technicalIssues })}</span> }]
+            : []),
         ]}
       />
       <Flex gap={8} wrap>
@@ -104,7 +114,20 @@ export function SheetPanel({ slotId, row, member, signedOff, onActed }: SheetPan
         <Button disabled={cell.state === 'recused'} onClick={() => setAsking('re_review')} data-testid="sheet-re-review">
           {t('chief.sheet.requestReReview')}
         </Button>
+        {cell.state !== 'recused' && (
+          <Button danger loading={busy === 'recusal'} onClick={() => setAsking('recusal')} data-testid="sheet-recuse">
+            {t('chief.fair.recordRecusal')}
+          </Button>
+        )}
       </Flex>
+      <RecusalModal
+        open={asking === 'recusal'}
+        member={member.displayName}
+        code={row.candidateCode}
+        busy={busy === 'recusal'}
+        onSubmit={recuse}
+        onCancel={() => setAsking(null)}
+      />
       <ReasonModal
         open={asking === 'unlock'}
         title={t('chief.sheet.unlockTitle')}

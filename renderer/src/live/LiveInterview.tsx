@@ -1,8 +1,9 @@
 import { Alert, App, Button, Flex, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FINAL_QUEUE_STATES, type Device, type QueueEntry } from '@common/platform';
 import { examiner } from '../bridge';
+import { StandaloneRecuseButton } from '../fairness/RecuseButton';
 import { formatDuration } from '../format/time';
 import { useNow } from '../format/useNow';
 import { markCalled } from './diagnostics';
@@ -25,12 +26,21 @@ export interface LiveInterviewProps {
   readonly entryId: string;
   /** The examiner's assignment for this candidate; found by the entry when not given. */
   readonly assignmentId?: string | null;
-  /** The grading form beside the panels (the review flow's ScoreSheetForm); a function gets the assignment and subject. */
-  readonly gradingForm?: ReactNode | ((context: InterviewContext) => ReactNode);
+  /**
+   * The grading form beside the panels (the review flow's ScoreSheetForm); a function gets the
+   * assignment and subject, and the sheet's clock for technical-issue moments (the time since the
+   * interview began, in milliseconds).
+   */
+  readonly gradingForm?: ReactNode | ((context: GradingFormContext) => ReactNode);
   /** The interview ended (finished here, or ended by the platform); the form stays on screen. */
   onEnd?(entry: QueueEntry): void;
   /** Leave the interview screen: this examiner leaves the room, the interview goes on. */
   onClose?(): void;
+}
+
+export interface GradingFormContext extends InterviewContext {
+  /** Milliseconds since the candidate entered the room (0 before). */
+  currentTimeMs(): number;
 }
 
 const LIVE: readonly QueueEntry['state'][] = ['called', 'in_room', 'interrupted'];
@@ -56,6 +66,14 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
   const now = useNow();
   const [busy, setBusy] = useState<'call' | LeadAction['kind'] | null>(null);
   const interruption = entry ? interruptionView(entry, now) : { kind: 'none' as const, count: 0, max: 3 };
+  // The sheet's clock: the time since the interview began (to its end once it ended).
+  const enteredAt = entry?.enteredAt ?? null;
+  const finishedAt = entry?.finishedAt ?? null;
+  const currentTimeMs = useCallback(() => {
+    if (enteredAt === null) return 0;
+    const end = finishedAt === null ? Date.now() : Date.parse(finishedAt);
+    return Math.max(0, end - Date.parse(enteredAt));
+  }, [enteredAt, finishedAt]);
 
   // Whoever ended it — this examiner, or the platform failing the candidate — the links close
   // and the recordings are finished; the form stays.
@@ -131,7 +149,7 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
     void session.startRecording(ready.assignment.assignmentId, examiner().invoke, labels);
   };
 
-  const form = ready && gradingForm !== undefined ? (typeof gradingForm === 'function' ? gradingForm(ready) : gradingForm) : null;
+  const form = ready && gradingForm !== undefined ? (typeof gradingForm === 'function' ? gradingForm({ ...ready, currentTimeMs }) : gradingForm) : null;
   const prompts = ready?.subject.prompts ?? [];
 
   return (
@@ -177,6 +195,7 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
               {t('live.actions.end')}
             </Button>
           )}
+          {ready && <StandaloneRecuseButton assignmentId={ready.assignment.assignmentId} candidateCode={entry.candidateCode} />}
           {onClose && (
             <Button onClick={onClose} data-testid="close-interview">
               {t('live.actions.close')}

@@ -21,8 +21,14 @@ export function LiveInterviewHost() {
         key={`${target.slotId}/${target.entryId}`}
         slotId={target.slotId}
         entryId={target.entryId}
-        gradingForm={({ assignment, subject }) => (
-          <ScoreSheetForm key={assignment.assignmentId} assignmentId={assignment.assignmentId} rubric={subject.rubric} candidateCode={assignment.candidateCode} />
+        gradingForm={({ assignment, subject, currentTimeMs }) => (
+          <ScoreSheetForm
+            key={assignment.assignmentId}
+            assignmentId={assignment.assignmentId}
+            rubric={subject.rubric}
+            candidateCode={assignment.candidateCode}
+            currentTimeMs={currentTimeMs}
+          />
         )}
         onClose={closeLiveInterview}
       />

@@ -1,7 +1,10 @@
 import { Alert, Button, Card, Flex, Space, Typography } from 'antd';
+import { useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Assignment, Exam, ReReviewRequest, Subject } from '@common/platform';
+import { CalibrationNotice } from '../calibration/CalibrationNotice';
+import { RecuseButton } from '../fairness/RecuseButton';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { ScoreSheetForm } from '../sheet/ScoreSheetForm';
 import { useScoreSheet } from '../sheet/useScoreSheet';
@@ -13,10 +16,15 @@ interface GradingViewProps {
   readonly view: AssignmentView;
   readonly reReview: ReReviewRequest | null;
   onClose(): void;
+  /** The calibration notice's "calibrate now": opens the subject's anchors. */
+  onOpenCalibration?(): void;
 }
 
-/** One recorded exam being graded: what it is, the two-angle player with its marks, and the sheet. */
-export function GradingView({ exam, view, reReview, onClose }: GradingViewProps) {
+/**
+ * One recorded exam being graded: what it is, the two-angle player with its marks, and the sheet;
+ * the subject's calibration notice while anchors are left, and the recusal button (回避).
+ */
+export function GradingView({ exam, view, reReview, onClose, onOpenCalibration }: GradingViewProps) {
   const { t, i18n } = useTranslation();
   const format = useTimeFormat();
   const { assignment } = view;
@@ -31,6 +39,7 @@ export function GradingView({ exam, view, reReview, onClose }: GradingViewProps)
         </Typography.Title>
         <Typography.Text type="secondary">{t('review.dueAt', { time: format.dateTime(assignment.dueAt) })}</Typography.Text>
       </Space>
+      <CalibrationNotice subjectId={assignment.subjectId} {...(onOpenCalibration && { onOpenCalibration })} />
       {reReview && <ReReviewNotice request={reReview} candidateCode={assignment.candidateCode} subjectName={subjectName} />}
       {subject ? (
         <GradingBody key={assignment.assignmentId} assignment={assignment} subject={subject} reReview={reReview} onClose={onClose} />
@@ -41,14 +50,25 @@ export function GradingView({ exam, view, reReview, onClose }: GradingViewProps)
   );
 }
 
-/** The player and the sheet share one sheet model: the player's marks are saved with the scores. */
+/**
+ * The player and the sheet share one sheet model: the player's marks are saved with the scores.
+ * Technical issues take their moments from the player's clock: its leading video (main, or side
+ * without main), whose time is the review clock's.
+ */
 function GradingBody({ assignment, subject, reReview, onClose }: { assignment: Assignment; subject: Subject; reReview: ReReviewRequest | null; onClose(): void }) {
   const { t } = useTranslation();
   const model = useScoreSheet(assignment.assignmentId, subject.rubric);
   const marks = model.draft.marks ?? [];
+  const player = useRef<HTMLDivElement>(null);
+  const currentTimeMs = useCallback(() => {
+    const leader = player.current?.querySelector<HTMLVideoElement>('video[data-angle="main"]') ?? player.current?.querySelector<HTMLVideoElement>('video[data-angle="side"]');
+    const seconds = leader?.currentTime ?? 0;
+    return Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0;
+  }, []);
+  const { recuse } = model;
   return (
     <Flex gap={16} align="start" wrap>
-      <Card title={t('review.recordings')} style={{ flex: 1, minWidth: 480 }}>
+      <Card ref={player} title={t('review.recordings')} style={{ flex: 1, minWidth: 480 }}>
         <RecordingReview
           assignment={assignment}
           marks={marks}
@@ -56,7 +76,12 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           onMarksChange={(next) => model.edit({ ...model.draft, marks: next })}
         />
       </Card>
-      <div style={{ width: 460, maxWidth: '100%' }}>
+      <Flex vertical gap={8} style={{ width: 460, maxWidth: '100%' }}>
+        {recuse && model.saveState !== 'loading' && (
+          <Flex justify="end">
+            <RecuseButton candidateCode={assignment.candidateCode} status={model.sheet?.status ?? null} recuse={recuse} />
+          </Flex>
+        )}
         <ScoreSheetForm
           assignmentId={assignment.assignmentId}
           rubric={subject.rubric}
@@ -64,8 +89,9 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           reReview={reReview}
           onClose={onClose}
           model={model}
+          currentTimeMs={currentTimeMs}
         />
-      </div>
+      </Flex>
     </Flex>
   );
 }

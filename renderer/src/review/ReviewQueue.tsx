@@ -46,15 +46,20 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
   // (a draft, a conflict, a refusal) — a sheet the chief locked among them.
   const withEvidence = useEvidenceAssignments(liveIds);
   const asked = useMemo(() => new Set(reReviews.map((request) => request.assignmentId)), [reReviews]);
+  // Calibration assignments (样卷) are not candidates: they are scored in the calibration section.
   const rows = useMemo(
     () =>
-      (view?.assignments ?? []).filter(
-        (item) =>
-          item.assignment.examId === exam.id &&
-          (item.assignment.kind === 'recorded' || withEvidence.has(item.assignment.assignmentId) || asked.has(item.assignment.assignmentId) || isOutstanding(item.sheetStatus)),
+      inPlatformOrder(
+        (view?.assignments ?? []).filter(
+          (item) =>
+            item.assignment.examId === exam.id &&
+            item.assignment.purpose !== 'calibration' &&
+            (item.assignment.kind === 'recorded' || withEvidence.has(item.assignment.assignmentId) || asked.has(item.assignment.assignmentId) || isOutstanding(item.sheetStatus)),
+        ),
       ),
     [view, exam.id, withEvidence, asked],
   );
+  const shuffled = rows.some((item) => item.assignment.kind === 'recorded' && item.assignment.order === 'shuffled');
   const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
   const requests = useMemo(() => new Map(reReviews.map((request) => [request.assignmentId, request])), [reReviews]);
   const nav = useListNavigation(rows, keyOf, { onActivate: onOpen, onMove: (index) => table.current?.scrollTo({ index }), initialKey: initialKey ?? null });
@@ -103,6 +108,7 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
       {downloads.error && <Alert type="warning" showIcon title={t(`errors.${downloads.error.code}`)} data-testid="downloads-error" />}
       {error && <Alert type="error" showIcon title={t(`errors.${error.code}`)} />}
       {view && !view.freshness.fresh && <Alert type="warning" showIcon title={t('review.stale')} data-testid="review-stale" />}
+      {shuffled && <Alert type="info" showIcon title={t('fairness.queue.shuffled')} data-testid="queue-shuffled" />}
       {reReviews.map((request) => {
         const item = byId.get(request.assignmentId);
         if (!item) return null;
@@ -136,7 +142,7 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
           dataSource={rows}
           pagination={false}
           loading={view === null && error === null}
-          scroll={{ x: 1010, y: Math.max(160, height - 40) }}
+          scroll={{ x: 1080, y: Math.max(160, height - 40) }}
           rowClassName={(item) => (keyOf(item) === nav.activeKey ? 'examiner-row-active' : '')}
           onRow={(item) => ({ onClick: () => nav.setActiveKey(keyOf(item)), onDoubleClick: () => onOpen(item) })}
           locale={{ emptyText: t('review.empty') }}
@@ -147,6 +153,18 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
       </div>
     </Flex>
   );
+}
+
+/**
+ * The recorded exams in the order the platform gave this grader (`position`, when it gave one;
+ * shuffled per grader against order effects), each in the place of the rows it ordered; the
+ * others stay where they are.
+ */
+function inPlatformOrder(rows: readonly AssignmentView[]): AssignmentView[] {
+  const placed = (item: AssignmentView) => item.assignment.kind === 'recorded' && item.assignment.position !== null;
+  const ordered = rows.filter(placed).sort((a, b) => (a.assignment.position ?? 0) - (b.assignment.position ?? 0));
+  let next = 0;
+  return rows.map((item) => (placed(item) ? (ordered[next++] ?? item) : item));
 }
 
 /** A live sheet left with work on this computer: started and not sent, or sent and not taken. */

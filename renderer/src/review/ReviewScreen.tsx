@@ -1,25 +1,80 @@
-import { useCallback, useState } from 'react';
+import { Flex, Segmented } from 'antd';
+import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
+import { CalibrationScreen } from '../calibration/CalibrationScreen';
 import { GradingView } from './GradingView';
 import { ReviewQueue } from './ReviewQueue';
+import { useAssignments } from './useAssignments';
 
-/** The review queue, or the sheet opened from it; Esc or Back returns to the queue, focus on the list. */
+type Section = 'queue' | 'calibration';
+
+/**
+ * The review queue, or the sheet opened from it; Esc or Back returns to the queue, focus on the
+ * list. With anchors to calibrate on, a second section: 试评（样卷）, where an anchor opened from the
+ * queue goes too (it is never scored as a candidate).
+ */
 export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: readonly ReReviewRequest[] }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState<AssignmentView | null>(null);
   const [last, setLast] = useState<string | null>(null);
-  const openSheet = useCallback((view: AssignmentView) => {
-    setOpen(view);
-    setLast(view.assignment.assignmentId);
+  const [section, setSection] = useState<Section>('queue');
+  const [anchor, setAnchor] = useState<string | null>(null);
+  const { view } = useAssignments();
+  const calibrations = useMemo(
+    () => (view?.assignments ?? []).filter((item) => item.assignment.examId === exam.id && item.assignment.purpose === 'calibration'),
+    [view, exam.id],
+  );
+  const openSheet = useCallback((item: AssignmentView) => {
+    if (item.assignment.purpose === 'calibration') {
+      setAnchor(item.assignment.assignmentId);
+      setSection('calibration');
+      return;
+    }
+    setOpen(item);
+    setLast(item.assignment.assignmentId);
   }, []);
   const close = useCallback(() => {
     setOpen(null);
     // Back on the list, the keyboard continues where it was.
     requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="review-table"]')?.focus());
   }, []);
+  const openCalibration = useCallback(() => {
+    setOpen(null);
+    setAnchor(null);
+    setSection('calibration');
+  }, []);
+  const choose = (next: Section) => {
+    setAnchor(null);
+    setSection(next);
+  };
   if (open) {
     const reReview = reReviews.find((request) => request.assignmentId === open.assignment.assignmentId) ?? null;
-    return <GradingView exam={exam} view={open} reReview={reReview} onClose={close} />;
+    return <GradingView exam={exam} view={open} reReview={reReview} onClose={close} onOpenCalibration={openCalibration} />;
   }
-  return <ReviewQueue exam={exam} reReviews={reReviews} onOpen={openSheet} initialKey={last} />;
+  const shown: Section = calibrations.length > 0 ? section : 'queue';
+  return (
+    <Flex vertical gap={8} style={{ height: '100%', minHeight: 0 }}>
+      {calibrations.length > 0 && (
+        <Segmented<Section>
+          value={shown}
+          onChange={choose}
+          data-testid="review-sections"
+          options={[
+            { value: 'queue', label: t('calibration.queueTab') },
+            { value: 'calibration', label: t('calibration.tab') },
+          ]}
+          style={{ alignSelf: 'flex-start' }}
+        />
+      )}
+      {shown === 'queue' ? (
+        <div style={{ flex: 1, minHeight: 0 }}>
+          <ReviewQueue exam={exam} reReviews={reReviews} onOpen={openSheet} initialKey={last} />
+        </div>
+      ) : (
+        <CalibrationScreen key={anchor ?? ''} exam={exam} assignments={calibrations} initialAssignmentId={anchor} />
+      )}
+    </Flex>
+  );
 }

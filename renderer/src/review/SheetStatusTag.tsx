@@ -10,9 +10,10 @@ const TONE: Record<SheetStatus | 'unscored', Tone> = {
   accepted: 'success',
   conflict: 'danger',
   rejected: 'danger',
+  recused: 'neutral',
 };
 
-/** Unscored, scored (not submitted), submitted (on its way), accepted, or in trouble. */
+/** Unscored, scored (not submitted), submitted (on its way), accepted, in trouble, or recused (回避: void). */
 export function SheetStatusTag({ status }: { status: SheetStatus | null }) {
   const { t } = useTranslation();
   const key = status ?? 'unscored';

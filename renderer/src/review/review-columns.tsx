@@ -27,6 +27,19 @@ export interface ReviewColumnContext {
 export function reviewColumns({ t, language, format, subjects, reReviews, withEvidence, downloads, downloadBusy, onDownload, onOpen }: ReviewColumnContext): TableColumnsType<AssignmentView> {
   return [
     {
+      key: 'position',
+      title: t('fairness.queue.position'),
+      width: 70,
+      render: (_, { assignment }) =>
+        assignment.position === null ? (
+          <Typography.Text type="secondary">—</Typography.Text>
+        ) : (
+          <Typography.Text data-testid="queue-position" data-position={assignment.position}>
+            {assignment.position}
+          </Typography.Text>
+        ),
+    },
+    {
       key: 'code',
       title: t('review.columns.code'),
       width: 130,

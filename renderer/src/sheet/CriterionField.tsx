@@ -1,7 +1,7 @@
 import { Form, Input } from 'antd';
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Criterion } from '@common/platform';
+import type { Criterion, ScoreRange } from '@common/platform';
 import { stepScore, type FieldProblem } from './sheet-draft';
 
 interface CriterionFieldProps {
@@ -12,18 +12,21 @@ interface CriterionFieldProps {
   readonly showProblem: boolean;
   readonly disabled: boolean;
   readonly autoFocus: boolean;
+  /** Its range in the chosen band of a band-first rubric; null without a band. */
+  readonly bandRange?: ScoreRange | null;
   onChange(text: string): void;
 }
 
 /**
  * One criterion of the rubric: typed with the number keys (a text field, so that a score over
  * the maximum is shown as wrong rather than silently clamped), the arrow keys step by the
- * criterion's step.
+ * criterion's step. In a band-first rubric the help names its range in the chosen band.
  */
-export function CriterionField({ id, criterion, text, problem, showProblem, disabled, autoFocus, onChange }: CriterionFieldProps) {
+export function CriterionField({ id, criterion, text, problem, showProblem, disabled, autoFocus, bandRange = null, onChange }: CriterionFieldProps) {
   const { t, i18n } = useTranslation();
   const label = i18n.language === 'en' ? criterion.label.en : criterion.label.zh;
-  const hint = t('sheet.maxHint', { max: criterion.max, step: criterion.step });
+  const maxHint = t('sheet.maxHint', { max: criterion.max, step: criterion.step });
+  const hint = bandRange ? `${maxHint} · ${t('fairness.band.range', { min: bandRange.min, max: bandRange.max })}` : maxHint;
   const visible = problem !== undefined && (showProblem || problem !== 'missing');
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
@@ -38,7 +41,7 @@ export function CriterionField({ id, criterion, text, problem, showProblem, disa
       htmlFor={id}
       required={criterion.required}
       validateStatus={visible ? 'error' : ''}
-      help={visible ? t(`sheet.problems.${problem}`, { max: criterion.max, step: criterion.step }) : hint}
+      help={visible ? t(`sheet.problems.${problem}`, { max: criterion.max, step: criterion.step, min: bandRange?.min ?? 0, bandMax: bandRange?.max ?? criterion.max }) : hint}
       style={{ marginBottom: 12 }}
     >
       <Input
@@ -51,6 +54,7 @@ export function CriterionField({ id, criterion, text, problem, showProblem, disa
         aria-invalid={visible}
         aria-required={criterion.required}
         data-criterion={criterion.id}
+        {...(bandRange && { 'data-band-min': bandRange.min, 'data-band-max': bandRange.max })}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={onKeyDown}
         {...maximum}

@@ -14,6 +14,7 @@ const TONE: Record<SaveState, Tone> = {
   conflict: 'danger',
   rejected: 'danger',
   failed: 'danger',
+  recused: 'neutral',
 };
 
 /** Where the sheet stands, announced to screen readers as it changes. */
@@ -21,7 +22,7 @@ export function SaveStateTag({ state }: { state: SaveState }) {
   const { t } = useTranslation();
   return (
     <span role="status" aria-live="polite" data-testid="save-state" data-state={state}>
-      <ToneTag tone={TONE[state]}>{t(`sheet.save.${state}`)}</ToneTag>
+      <ToneTag tone={TONE[state]}>{state === 'recused' ? t('fairness.recusal.saveState') : t(`sheet.save.${state}`)}</ToneTag>
     </span>
   );
 }

@@ -1,10 +1,15 @@
 import { Alert, App, Button, Card, Checkbox, Flex, Form, Input, Skeleton, Space, Statistic, Typography } from 'antd';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReReviewRequest } from '@common/platform';
 import type { Rubric } from '@common/platform';
+import { bandOfKey, criterionRange, findBand } from '@common/scoring/bands';
 import { maxTotal } from '@common/scoring/rubric';
+import { BandPicker } from '../fairness/BandPicker';
+import { RecusalAlert } from '../fairness/RecuseButton';
+import { TechnicalIssuesField } from '../fairness/TechnicalIssuesField';
 import { useTimeFormat } from '../format/useTimeFormat';
+import { isTypingTarget } from '../review/player/keys';
 import { ConflictPanel } from './ConflictPanel';
 import { CriterionField } from './CriterionField';
 import { SaveStateTag } from './SaveStateTag';
@@ -24,13 +29,21 @@ export interface ScoreSheetFormProps {
    * marks); otherwise the form loads and autosaves it itself.
    */
   readonly model?: ScoreSheetModel;
+  /**
+   * Now on the sheet's clock in milliseconds, for the moments of technical issues: the review
+   * player's current time, or the time since the live interview began.
+   */
+  readonly currentTimeMs?: () => number;
 }
 
 /**
  * The grading form, generated from the subject's rubric, autosaving every change. Used by the
  * review of recorded exams and (beside the live video) by the live interview. Keyboard: number
  * keys type scores, Tab moves on, the arrow keys step, Enter submits after a confirmation,
- * Ctrl+Enter submits from the comment, Esc leaves.
+ * Ctrl+Enter submits from the comment, Esc leaves. A band-first rubric (rubric.bands) starts with
+ * its band picker: the keys 1–5 choose the band whenever nothing is being typed, and each
+ * criterion then shows (and is checked against) its range in the band. Technical-issue marks
+ * (never part of the total) and a recusal's notice belong to a candidate's sheet.
  */
 export function ScoreSheetForm(props: ScoreSheetFormProps) {
   return props.model ? <ScoreSheetCard {...props} model={props.model} /> : <OwnScoreSheet {...props} />;
@@ -41,7 +54,7 @@ function OwnScoreSheet(props: ScoreSheetFormProps) {
   return <ScoreSheetCard {...props} model={model} />;
 }
 
-function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose, model }: ScoreSheetFormProps & { readonly model: ScoreSheetModel }) {
+function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose, model, currentTimeMs }: ScoreSheetFormProps & { readonly model: ScoreSheetModel }) {
   const { t } = useTranslation();
   const { modal } = App.useApp();
   const format = useTimeFormat();
@@ -54,14 +67,61 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
   const locked = model.lock !== null;
   const editable = !model.readOnly && !locked && model.saveState !== 'loading';
   const inConflict = sheet?.status === 'conflict';
+  const bands = rubric.bands ?? null;
+  const bandId = `sheet-${assignmentId}-band`;
+  const band = findBand(rubric, draft.band);
+  const loading = model.saveState === 'loading';
+  const bandMissing = bands !== null && band === null;
+  // A candidate's sheet (useScoreSheet) carries technical issues; an in-memory calibration sheet does not.
+  const withIssues = model.recuse !== undefined;
+
+  /** The chosen band's radio, or the first: where a band problem sends the keyboard. */
+  const focusBand = () => {
+    const checked = root.current?.querySelector<HTMLInputElement>('[data-testid="band-picker"] input:checked');
+    (checked ?? document.getElementById(bandId))?.focus();
+  };
+
+  // Band-first: the band is the first thing to choose, so the keyboard starts there.
+  useEffect(() => {
+    if (!loading && bandMissing && editable) focusBand();
+    // Only once the sheet has loaded: later the examiner decides where the focus is.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loading]);
+
+  // The keys 1–5 choose the band while nothing is typed: anywhere in the form, or with the focus
+  // nowhere in particular (the page itself), never in a field, a dialog, or an IME composition.
+  const chooseBand = useEffectEvent((event: globalThis.KeyboardEvent) => {
+    if (!bands || !editable || confirming.current || event.defaultPrevented) return;
+    if (event.isComposing || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+    const target = event.target;
+    if (!(target instanceof Node) || !(target === document.body || root.current?.contains(target))) return;
+    const picked = bandOfKey(rubric, event.key);
+    if (!picked) return;
+    event.preventDefault();
+    if (picked.id !== draft.band) model.edit({ ...draft, band: picked.id });
+    // The keyboard follows the choice: Tab then leads from the chosen band to the first score,
+    // not from whichever radio had the focus to the next band.
+    requestAnimationFrame(() => root.current?.querySelector<HTMLInputElement>(`[data-testid="band-picker"] input[value="${picked.id}"]`)?.focus());
+  });
+  useEffect(() => {
+    if (!bands) return;
+    const listener = (event: globalThis.KeyboardEvent) => chooseBand(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, [bands]);
 
   const requestSubmit = () => {
     if (!editable || inConflict || confirming.current) return;
     if (!check.submittable) {
       setShowAll(true);
+      if (check.band !== null) {
+        focusBand();
+        return;
+      }
       const first = rubric.criteria.find((criterion) => check.fields[criterion.id] !== undefined);
       const target = first ? fieldId(first.id) : check.noteMissing ? noteId : null;
       if (target) document.getElementById(target)?.focus();
+      else if (check.totalOutsideBand) focusBand();
       return;
     }
     confirming.current = true;
@@ -96,10 +156,18 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
     requestSubmit();
   };
 
-  if (model.saveState === 'loading') return <Skeleton active data-testid="sheet-loading" />;
+  if (loading) return <Skeleton active data-testid="sheet-loading" />;
   const firstEditable = rubric.criteria[0]?.id;
   return (
-    <div ref={root} tabIndex={-1} onKeyDown={onKeyDown} data-testid="score-sheet" data-status={sheet?.status ?? 'none'} style={{ outline: 'none' }}>
+    <div
+      ref={root}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      data-testid="score-sheet"
+      data-status={sheet?.status ?? 'none'}
+      data-band={draft.band ?? ''}
+      style={{ outline: 'none' }}
+    >
       <Card
         title={t('sheet.title')}
         extra={<SaveStateTag state={model.saveState} />}
@@ -125,6 +193,7 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
           />
         )}
         {sheet?.status === 'submitted' && <Alert type="info" showIcon title={t('sheet.readOnly')} />}
+        {sheet?.status === 'recused' && sheet.recusal && <RecusalAlert recusal={sheet.recusal} />}
         {model.lock && (
           <Alert
             type="warning"
@@ -137,6 +206,16 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
         )}
         {inConflict && sheet && <ConflictPanel sheet={sheet} rubric={rubric} mineUsable={check.submittable} onResolve={model.resolve} />}
         <Form layout="vertical" component="div" requiredMark disabled={!editable}>
+          {bands && (
+            <BandPicker
+              id={bandId}
+              bands={bands}
+              value={band?.id ?? null}
+              disabled={!editable}
+              error={check.band !== null && (showAll || check.band !== 'band_missing') ? t(`sheet.problems.${check.band}`) : null}
+              onChange={(next) => model.edit({ ...draft, band: next })}
+            />
+          )}
           {rubric.criteria.map((criterion) => (
             <CriterionField
               key={criterion.id}
@@ -146,7 +225,8 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
               problem={check.fields[criterion.id]}
               showProblem={showAll}
               disabled={!editable}
-              autoFocus={editable && criterion.id === firstEditable}
+              autoFocus={editable && !bandMissing && criterion.id === firstEditable}
+              bandRange={band ? criterionRange(rubric, band, criterion.id) : null}
               onChange={(text) => model.edit({ ...draft, values: { ...draft.values, [criterion.id]: text } })}
             />
           ))}
@@ -155,8 +235,21 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
             value={check.total}
             suffix={`/ ${maxTotal(rubric)}`}
             data-testid="sheet-total"
-            style={{ marginBottom: 12 }}
+            style={{ marginBottom: band?.total ? 0 : 12 }}
           />
+          {band?.total && (
+            <Typography.Paragraph
+              type={check.totalOutsideBand ? 'danger' : 'secondary'}
+              role={check.totalOutsideBand ? 'alert' : undefined}
+              data-testid="band-total"
+              data-outside={check.totalOutsideBand}
+              style={{ fontSize: 12, marginBottom: 12 }}
+            >
+              {check.totalOutsideBand
+                ? t('sheet.problems.total_outside_band', { min: band.total.min, max: band.total.max })
+                : t('fairness.band.totalRange', { min: band.total.min, max: band.total.max })}
+            </Typography.Paragraph>
+          )}
           <Form.Item label={t('sheet.comment')} htmlFor={`sheet-${assignmentId}-comment`}>
             <Input.TextArea
               id={`sheet-${assignmentId}-comment`}
@@ -194,6 +287,15 @@ function ScoreSheetCard({ assignmentId, rubric, candidateCode, reReview, onClose
             </Form.Item>
           )}
         </Form>
+        {withIssues && (
+          <TechnicalIssuesField
+            idPrefix={`sheet-${assignmentId}-issue`}
+            issues={draft.technicalIssues ?? []}
+            readOnly={!editable}
+            currentTimeMs={currentTimeMs}
+            onChange={(technicalIssues) => model.edit({ ...draft, technicalIssues })}
+          />
+        )}
         <Flex justify="space-between" align="center" wrap gap={8}>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t('sheet.keyboardHint')}

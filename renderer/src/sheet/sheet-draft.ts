@@ -1,5 +1,6 @@
 import type { SheetInput, SheetState } from '@common/contract';
-import type { Criterion, ReviewMark, Rubric } from '@common/platform';
+import type { Criterion, ReviewMark, Rubric, TechnicalIssue } from '@common/platform';
+import { BAND_FIELD, checkBand, TOTAL_FIELD, type BandProblem } from '@common/scoring/bands';
 import { isOnStep, roundTo } from '@common/scoring/rubric';
 
 /** What the grading form holds: each score as typed, so a half-typed "8." is not lost. */
@@ -9,9 +10,14 @@ export interface SheetDraft {
   readonly violation: { readonly flagged: boolean; readonly note: string };
   /** The review player's timestamped notes and violation marks (absent: none yet). */
   readonly marks?: readonly ReviewMark[];
+  /** The band of a band-first rubric (null or absent: none chosen yet). */
+  readonly band?: string | null;
+  /** Technical-issue marks, never part of the total (absent: none yet). */
+  readonly technicalIssues?: readonly TechnicalIssue[];
 }
 
-export type FieldProblem = 'missing' | 'not_number' | 'negative' | 'over_max' | 'off_step';
+/** `outside_band`: the value fits the rubric but not the chosen band's range for it. */
+export type FieldProblem = 'missing' | 'not_number' | 'negative' | 'over_max' | 'off_step' | 'outside_band';
 
 export interface DraftCheck {
   /** Per criterion id; absent when the field is fine. */
@@ -23,6 +29,10 @@ export interface DraftCheck {
   /** Nothing outside the rubric: the draft may be autosaved (it may still be incomplete). */
   readonly savable: boolean;
   readonly noteMissing: boolean;
+  /** The band's own problem (band-first rubrics): none chosen, or one the rubric does not have. */
+  readonly band: Extract<BandProblem, 'band_missing' | 'band_unknown' | 'band_not_used'> | null;
+  /** The sheet is complete and its total lies outside the chosen band's total range. */
+  readonly totalOutsideBand: boolean;
   /** Complete and consistent: the sheet may be submitted. */
   readonly submittable: boolean;
 }
@@ -62,11 +72,23 @@ export function checkDraft(rubric: Rubric, draft: SheetDraft): DraftCheck {
       total += parsed.value;
     }
   }
-  const problems = Object.values(fields);
-  const savable = problems.every((problem) => problem === 'missing');
-  const noteMissing = draft.violation.flagged && draft.violation.note.trim() === '';
   const places = Math.max(0, ...rubric.criteria.map((criterion) => decimals(criterion.step)));
-  return { fields, values, total: roundTo(total, places), savable, noteMissing, submittable: problems.length === 0 && !noteMissing };
+  const rounded = roundTo(total, places);
+  // The band is checked against the values that fit the rubric; the total once nothing is missing.
+  const complete = Object.keys(fields).length === 0;
+  let band: DraftCheck['band'] = null;
+  let totalOutsideBand = false;
+  for (const issue of checkBand(rubric, draft.band ?? null, values, complete ? rounded : null)) {
+    if (issue.criterionId === BAND_FIELD && issue.problem !== 'outside_band' && issue.problem !== 'total_outside_band') band = issue.problem;
+    else if (issue.criterionId === TOTAL_FIELD) totalOutsideBand = true;
+    else fields[issue.criterionId] ??= 'outside_band';
+  }
+  const problems = Object.values(fields);
+  // A value outside the band fits the rubric: it is kept (choosing another band may fit it).
+  const savable = problems.every((problem) => problem === 'missing' || problem === 'outside_band');
+  const noteMissing = draft.violation.flagged && draft.violation.note.trim() === '';
+  const submittable = problems.length === 0 && !noteMissing && band === null && !totalOutsideBand;
+  return { fields, values, total: rounded, savable, noteMissing, band, totalOutsideBand, submittable };
 }
 
 export function draftFromSheet(sheet: SheetState | null): SheetDraft {
@@ -76,6 +98,8 @@ export function draftFromSheet(sheet: SheetState | null): SheetDraft {
     comment: sheet.comment,
     violation: { flagged: sheet.violation.flagged, note: sheet.violation.note ?? '' },
     marks: sheet.marks,
+    band: sheet.band,
+    technicalIssues: sheet.technicalIssues,
   };
 }
 
@@ -86,6 +110,8 @@ export function sheetInput(assignmentId: string, draft: SheetDraft, check: Draft
     comment: draft.comment,
     violation: { flagged: draft.violation.flagged, note: draft.violation.flagged ? draft.violation.note : null },
     marks: [...(draft.marks ?? [])],
+    ...(draft.band !== undefined && { band: draft.band }),
+    technicalIssues: [...(draft.technicalIssues ?? [])],
   };
 }
 

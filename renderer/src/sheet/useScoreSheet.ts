@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ContractError, ResolveConflictInput, SheetInput, SheetLock, SheetState } from '@common/contract';
+import type { ContractError, RecuseInput, ResolveConflictInput, SheetInput, SheetLock, SheetState } from '@common/contract';
 import type { Rubric } from '@common/platform';
 import { examiner } from '../bridge';
 import { asContractError, call } from '../app/call';
@@ -10,7 +10,7 @@ import { checkDraft, draftFromSheet, EMPTY_DRAFT, sheetInput, type DraftCheck, t
  * accepted by the platform; or a conflict, a refusal, a failed save, or edits not saved
  * because a score is outside the rubric.
  */
-export type SaveState = 'loading' | 'idle' | 'invalid' | 'saving' | 'saved' | 'sending' | 'accepted' | 'conflict' | 'rejected' | 'failed';
+export type SaveState = 'loading' | 'idle' | 'invalid' | 'saving' | 'saved' | 'sending' | 'accepted' | 'conflict' | 'rejected' | 'failed' | 'recused';
 
 type Phase = 'settled' | 'saving' | 'failed';
 
@@ -29,6 +29,12 @@ export interface ScoreSheetModel {
   submit(): Promise<boolean>;
   reopen(): Promise<void>;
   resolve(keep: ResolveConflictInput['keep']): Promise<void>;
+  /**
+   * Recuse from the candidate (回避): waits for the autosave, then `sheets.recuse`; the sheet is
+   * void and read-only from then on. Throws the refusal (a ContractError) for the caller to show.
+   * Absent on sheets that are not a candidate's (an in-memory calibration sheet).
+   */
+  recuse?(input: Omit<RecuseInput, 'assignmentId'>): Promise<void>;
 }
 
 const STATUS_STATE: Record<SheetState['status'], SaveState> = {
@@ -37,6 +43,7 @@ const STATUS_STATE: Record<SheetState['status'], SaveState> = {
   accepted: 'accepted',
   conflict: 'conflict',
   rejected: 'rejected',
+  recused: 'recused',
 };
 
 /**
@@ -167,16 +174,28 @@ export function useScoreSheet(assignmentId: string, rubric: Rubric): ScoreSheetM
     [act, assignmentId],
   );
 
+  const recuse = useCallback(
+    async (input: Omit<RecuseInput, 'assignmentId'>) => {
+      while (running.current) await running.current;
+      // A refusal is the modal's to show, not the form's.
+      accept(await call('sheets.recuse', { assignmentId, ...input }), false);
+      setError(null);
+    },
+    [accept, assignmentId],
+  );
+
   const check = useMemo(() => checkDraft(rubric, draft), [rubric, draft]);
   const saveState: SaveState = !loaded
     ? 'loading'
-    : !check.savable
-      ? 'invalid'
-      : phase !== 'settled'
-        ? phase
-        : sheet === null
-          ? 'idle'
-          : STATUS_STATE[sheet.status];
-  const readOnly = sheet?.status === 'submitted' || sheet?.status === 'accepted';
-  return { sheet, draft, check, saveState, error, readOnly, lock: lock?.locked ? lock : null, edit, submit, reopen, resolve };
+    : sheet?.status === 'recused'
+      ? 'recused'
+      : !check.savable
+        ? 'invalid'
+        : phase !== 'settled'
+          ? phase
+          : sheet === null
+            ? 'idle'
+            : STATUS_STATE[sheet.status];
+  const readOnly = sheet?.status === 'submitted' || sheet?.status === 'accepted' || sheet?.status === 'recused';
+  return { sheet, draft, check, saveState, error, readOnly, lock: lock?.locked ? lock : null, edit, submit, reopen, resolve, recuse };
 }

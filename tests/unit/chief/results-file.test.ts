@@ -196,3 +196,96 @@ describe('helpers', () => {
     expect(localTime('2026-06-01T16:30:00.000Z', 'UTC')).toBe('2026-06-01 16:30:00');
   });
 });
+
+/** A band-first subject (舞蹈): bands, technical issues and a recusal among the sheets. */
+const danceResults: Results = Results.parse({
+  ...results,
+  subjectId: 'dance',
+  subjectName: { zh: '舞蹈', en: 'Dance' },
+  rubric: {
+    id: 'rubric-dance',
+    version: 1,
+    criteria: [
+      { id: 'technique', label: { zh: '技术技巧', en: 'Technique' }, max: 40, step: 1, required: true },
+      { id: 'expression', label: { zh: '表现力', en: 'Expression' }, max: 60, step: 1, required: true },
+    ],
+    bands: [
+      { id: 'upper', label: { zh: '上档', en: 'Upper' }, total: { min: 80, max: 100 } },
+      { id: 'lower', label: { zh: '下档', en: 'Lower' }, total: { min: 0, max: 79 } },
+    ],
+  },
+  candidates: [
+    {
+      candidateCode: 'D001',
+      candidateName: '赵六',
+      slotId: 'slot-1',
+      combined: 85,
+      accepted: 1,
+      counting: 1,
+      sheets: [
+        {
+          memberId: 'e1',
+          memberName: '王老师',
+          state: 'accepted',
+          values: { technique: 35, expression: 50 },
+          total: 85,
+          version: 1,
+          acceptedAt: '2026-06-01T01:30:00.000Z',
+          band: 'upper',
+          technicalIssues: [
+            { id: 't1', category: 'sound_missing', note: '', moments: [{ atMs: 1000 }] },
+            { id: 't2', category: 'picture_frozen', note: '卡顿', moments: [] },
+            { id: 't3', category: 'sound_missing', note: '', moments: [] },
+          ],
+        },
+        {
+          memberId: 'e2',
+          memberName: '李老师',
+          state: 'recused',
+          values: null,
+          total: null,
+          version: 0,
+          acceptedAt: null,
+          recusal: { assignmentId: 'as-2', reason: 'own_student', note: null, declaredAt: '2026-06-01T01:00:00.000Z', declaredBy: 'self' },
+        },
+      ],
+    },
+  ],
+  roomLog: [{ entryId: 'q2', candidateCode: 'D001', lines: [{ at: '2026-06-01T01:05:00.000Z', action: 'recusal', actor: '李老师', detail: { reason: 'own_student' } }] }],
+});
+
+describe('fair scoring in the results file', () => {
+  it('gives each member’s band (its Chinese label), technical issues (count and categories) and recusal in the workbook', async () => {
+    const workbook = await readBack(await writeResultsWorkbook(danceResults, options));
+    expect(rowsOf(workbook.getWorksheet(SHEET_CRITERIA))).toEqual([
+      ['考号', '评委', '状态', '技术技巧', '表现力', '总分', '档次', '技术问题', '回避', '版本', '接收时间（Asia/Shanghai）'],
+      ['D001', '王老师', '已接收', 35, 50, 85, '上档', '3：没有声音、画面卡住', null, 1, '2026-06-01 09:30:00'],
+      ['D001', '李老师', '回避', null, null, null, null, null, '本人学生', 0, null],
+    ]);
+    expect(rowsOf(workbook.getWorksheet(SHEET_ROOM_LOG))[1]).toEqual(['D001', '2026-06-01 09:05:00', '评委回避', '李老师', 'reason: own_student']);
+  });
+
+  it('puts the same beside each member’s total in the CSV, and says when a chief recorded the recusal', () => {
+    const chiefRecorded: Results = {
+      ...danceResults,
+      candidates: danceResults.candidates.map((candidate) => ({
+        ...candidate,
+        sheets: candidate.sheets.map((sheet) => (sheet.recusal ? { ...sheet, recusal: { ...sheet.recusal, reason: 'relative' as const, declaredBy: 'chief' as const } } : sheet)),
+      })),
+    };
+    const text = writeResultsCsv(chiefRecorded, options).toString('utf8').slice(1);
+    expect(parseCsv(text)).toEqual([
+      [
+        '考号', '姓名', '场次', '综合成绩', '已接收/应评',
+        '王老师（总分）', '王老师（档次）', '王老师（技术问题）', '王老师（回避）',
+        '李老师（总分）', '李老师（档次）', '李老师（技术问题）', '李老师（回避）',
+      ],
+      ['D001', '赵六', '06-01 09:00', '85', '1/1', '85', '上档', '3：没有声音、画面卡住', '', '', '', '', '亲属关系（主考记录）'],
+    ]);
+  });
+
+  it('leaves the columns out of a file whose subject has no bands and no sheet with either', () => {
+    const text = writeResultsCsv(results, options).toString('utf8').slice(1);
+    expect(parseCsv(text)[0]).toEqual(['考号', '姓名', '场次', '综合成绩', '已接收/应评', '王老师（总分）', '李老师（总分）']);
+  });
+});

@@ -69,6 +69,19 @@ describe('SheetProgressReporter', () => {
     ]);
   });
 
+  it('never reports a recused sheet: one queued behind a slow report is dropped, and none after', async () => {
+    const { reporter, sent, flush } = setup();
+    reporter.saved('as-1', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toHaveLength(1);
+    reporter.saved('as-2', 0);
+    reporter.recused('as-2');
+    reporter.submitted('as-2');
+    reporter.saved('as-2', 4);
+    await flush();
+    expect(sent.map((report) => report.url.split('/').at(-2))).toEqual(['as-1']);
+  });
+
   it('drops reports while offline, and a refused one is not retried', async () => {
     const offline = setup('offline');
     offline.reporter.saved('as-1', 0);

@@ -5,7 +5,9 @@ import {
   MAX_BATCH,
   MAX_BATCH_BODY_BYTES,
   MAX_CRITERIA,
+  MAX_ISSUE_MOMENTS,
   MAX_REVIEW_MARKS,
+  MAX_TECHNICAL_ISSUES,
   MAX_SCORE_SHEET_BYTES,
   ScoreSheet,
   type BatchItem,
@@ -68,6 +70,13 @@ function longestSheet(): ScoreSheet {
       atMs: 172_800_000,
       text: worst(500),
     })),
+    band: 'b'.repeat(64),
+    technicalIssues: Array.from({ length: MAX_TECHNICAL_ISSUES }, (_, index) => ({
+      id: String(index).padStart(40, '0'),
+      category: 'connection_lost' as const,
+      note: worst(500),
+      moments: Array.from({ length: MAX_ISSUE_MOMENTS }, () => ({ atMs: 172_800_000, toMs: 172_800_000 })),
+    })),
   };
 }
 
@@ -80,9 +89,9 @@ describe('the limits of a submission', () => {
     expect(size).toBeGreaterThan(600_000);
     expect(size).toBeLessThanOrEqual(MAX_SCORE_SHEET_BYTES);
     // The figure is exact but for what the schema's patterns rule out, which it does not read:
-    // criterion names, mark ids and the audit head are ASCII, measured at six bytes a character;
+    // criterion names, mark and issue ids, the band and the audit head are ASCII, measured at six bytes a character;
     // each value is 23 bytes, not 24; `true` is one byte shorter than `false`.
-    const patterns = (MAX_CRITERIA * 64 + MAX_REVIEW_MARKS * 40 + 64) * 5;
+    const patterns = (MAX_CRITERIA * 64 + MAX_REVIEW_MARKS * 40 + 64 + 64 + MAX_TECHNICAL_ISSUES * 40) * 5;
     expect(MAX_SCORE_SHEET_BYTES - size).toBe(patterns + MAX_CRITERIA + 1);
   });
 

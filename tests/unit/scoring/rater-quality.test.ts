@@ -21,6 +21,8 @@ function cell(memberId: string, state: SheetState, total: number | null = null, 
     deviation: null,
     flagged: false,
     reReview: 'none',
+    recusal: null,
+    technicalIssues: 0,
   };
 }
 

@@ -1,0 +1,73 @@
+import { screen, waitFor } from '@testing-library/react';
+import i18next from 'i18next';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AssignmentView } from '@common/contract';
+import { Assignment, type Exam } from '@common/platform';
+import { ReviewQueue } from '../../renderer/src/review/ReviewQueue';
+import { fakeExaminer } from './fake-examiner';
+import { renderInApp } from './render';
+import { danceRubric } from './sheet-fixtures';
+
+const exam: Exam = {
+  id: 'exam-1',
+  name: { zh: '校考', en: 'Exam' },
+  timeZone: 'Asia/Shanghai',
+  startsOn: '2026-05-01',
+  subjects: [{ id: 'dance', name: { zh: '舞蹈', en: 'Dance' }, kind: 'recorded', answerSeconds: 300, rubric: danceRubric(), prompts: [], calibrationRequired: true }],
+  slots: [],
+  panels: [],
+  combineRule: { kind: 'mean' },
+  deviationThreshold: 10,
+};
+
+function assigned(code: string, change: Partial<Assignment> = {}): AssignmentView {
+  const assignment = Assignment.parse({
+    assignmentId: `as-${code}`,
+    examId: 'exam-1',
+    subjectId: 'dance',
+    slotId: 'slot-dance-rec',
+    kind: 'recorded',
+    candidateCode: code,
+    entryId: null,
+    recordings: [],
+    dueAt: '2026-06-01T00:00:00.000Z',
+    ...change,
+  });
+  return { assignment, sheetStatus: null };
+}
+
+function serve(assignments: AssignmentView[]) {
+  fakeExaminer.handle('assignments.list', () => ({ assignments, freshness: { fresh: true, fetchedAt: '2026-05-01T06:00:00.000Z' } }));
+  fakeExaminer.handle('recordings.overview', () => ({ assignments: [], usage: { usedBytes: 0, quotaBytes: 1_000_000 } }));
+  renderInApp(<ReviewQueue exam={exam} reReviews={[]} onOpen={() => undefined} />);
+}
+
+const shownCodes = () => Array.from(document.querySelectorAll('[data-code]'), (element) => element.getAttribute('data-code'));
+
+afterEach(async () => {
+  await i18next.changeLanguage('zh-CN');
+});
+
+describe('the review queue in the platform’s order', () => {
+  it('lists recorded exams by their position, says the order is shuffled, and leaves the anchors out', async () => {
+    serve([
+      assigned('C-3', { position: 3, order: 'shuffled' }),
+      assigned('A1', { purpose: 'calibration', anchorId: 'anchor-1' }),
+      assigned('C-1', { position: 1, order: 'shuffled' }),
+      assigned('C-2', { position: 2, order: 'shuffled' }),
+    ]);
+    await waitFor(() => expect(screen.getByTestId('review-table').getAttribute('data-rows')).toBe('3'));
+    expect((await screen.findByTestId('queue-shuffled')).textContent).toContain('顺序由平台为每位评分员随机固定，以减少顺序效应');
+    await waitFor(() => expect(shownCodes()).toEqual(['C-1', 'C-2', 'C-3']));
+    expect(screen.getAllByTestId('queue-position').map((cell) => cell.textContent)).toEqual(['1', '2', '3']);
+  });
+
+  it('keeps the listing’s order with no positions, and says nothing of shuffling (in English too)', async () => {
+    await i18next.changeLanguage('en');
+    serve([assigned('C-9'), assigned('C-8')]);
+    await waitFor(() => expect(screen.getByTestId('review-table').getAttribute('data-rows')).toBe('2'));
+    await waitFor(() => expect(shownCodes()).toEqual(['C-9', 'C-8']));
+    expect(screen.queryByTestId('queue-shuffled')).toBeNull();
+    expect(screen.getByText('Order')).toBeTruthy();
+  });
+});
