@@ -37,7 +37,7 @@ let hevc = '';
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'review-platform-'));
-  stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 2, recordedPerSlot: 3 }, demoMedia: MEDIA } });
+  stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 2, recordedPerSlot: 3, danceCandidates: 0 }, demoMedia: MEDIA } });
   platform = stack.platform as RunningPlatform;
   const plan = planDemoRecordings(platform.ctx, MEDIA);
   const assignmentOfPair = (index: number) => {
