@@ -247,15 +247,12 @@ export class Calibration {
       subjectId,
       required: subject.calibrationRequired,
       anchors: anchors.map((anchor) => this.#anchorOnWire(anchor)),
-      examiners: members.map((memberId) => {
+      // A member who set every anchor has none to calibrate on, and is no examinee here.
+      examiners: members.flatMap((memberId) => {
         const offered = anchors.filter((anchor) => anchor.set_by !== memberId);
+        if (offered.length === 0) return [];
         const results = this.#results(memberId, offered);
-        return {
-          memberId,
-          displayName: this.accounts.profile(memberId)?.displayName ?? memberId,
-          results,
-          complete: results.length === offered.length,
-        };
+        return [{ memberId, displayName: this.accounts.profile(memberId)?.displayName ?? memberId, results, complete: results.length === offered.length }];
       }),
     };
   }
