@@ -9,7 +9,7 @@ const refChanged = (ref: KeyRef, previous: KeyRef) => ref !== previous;
 const cell = (show: (row: MatrixRow) => ReactNode) => (_: unknown, ref: KeyRef) => <RowCell code={ref.key}>{show}</RowCell>;
 
 // Wide enough for a state, its total, a technical-issue count, a re-review mark and a deviation flag side by side.
-export const MEMBER_COLUMN_WIDTH = 264;
+export const MEMBER_COLUMN_WIDTH = 232;
 
 /**
  * The matrix's columns: order, code, one per panel member, the combined score and how many of the
@@ -36,7 +36,7 @@ export function matrixColumns(t: TFunction, members: readonly MatrixMember[]): T
       width: 84,
       render: cell((row) => <strong data-testid="row-combined">{formatScore(row.combined)}</strong>),
     },
-    { key: 'progress', title: t('chief.columns.progress'), width: 132, render: cell((row) => <RowProgress row={row} />) },
+    { key: 'progress', title: t('chief.columns.progress'), width: 108, render: cell((row) => <RowProgress row={row} />) },
   ];
   return columns.map((column) => ({ ...column, shouldCellUpdate: refChanged }));
 }
