@@ -62,6 +62,17 @@ describe('the review queue in the platform’s order', () => {
     expect(screen.getAllByTestId('queue-position').map((cell) => cell.textContent)).toEqual(['1', '2', '3']);
   });
 
+  it('keeps each slot together, numbered within it, in the order the slots first appear', async () => {
+    const acting = { slotId: 'slot-acting-rec', subjectId: 'acting' };
+    serve([
+      assigned('D-2', { position: 2, order: 'shuffled' }),
+      assigned('T-1', { ...acting, position: 1, order: 'shuffled' }),
+      assigned('D-1', { position: 1, order: 'shuffled' }),
+      assigned('T-2', { ...acting, position: 2, order: 'shuffled' }),
+    ]);
+    await waitFor(() => expect(shownCodes()).toEqual(['D-1', 'D-2', 'T-1', 'T-2']));
+  });
+
   it('keeps the listing’s order with no positions, and says nothing of shuffling (in English too)', async () => {
     await i18next.changeLanguage('en');
     serve([assigned('C-9'), assigned('C-8')]);

@@ -157,12 +157,15 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
 
 /**
  * The recorded exams in the order the platform gave this grader (`position`, when it gave one;
- * shuffled per grader against order effects), each in the place of the rows it ordered; the
- * others stay where they are.
+ * shuffled per grader against order effects, numbered within each slot), slot by slot as the
+ * slots first appear, each in the place of the rows it ordered; the others stay where they are.
  */
 function inPlatformOrder(rows: readonly AssignmentView[]): AssignmentView[] {
   const placed = (item: AssignmentView) => item.assignment.kind === 'recorded' && item.assignment.position !== null;
-  const ordered = rows.filter(placed).sort((a, b) => (a.assignment.position ?? 0) - (b.assignment.position ?? 0));
+  const slotRank = new Map<string, number>();
+  for (const item of rows) if (placed(item) && !slotRank.has(item.assignment.slotId)) slotRank.set(item.assignment.slotId, slotRank.size);
+  const rank = (item: AssignmentView) => slotRank.get(item.assignment.slotId) ?? 0;
+  const ordered = rows.filter(placed).sort((a, b) => rank(a) - rank(b) || (a.assignment.position ?? 0) - (b.assignment.position ?? 0));
   let next = 0;
   return rows.map((item) => (placed(item) ? (ordered[next++] ?? item) : item));
 }
