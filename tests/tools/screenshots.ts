@@ -30,8 +30,8 @@ import { valuesFor } from '../support/workstation';
  * of the panel as simulated examiners, scores from "other examiners" through its API.
  */
 const LANGUAGES = [
-  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/, chief: '主考工作台', quality: '评委评分质量' },
-  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/, chief: "Chief's desk", quality: 'Rater quality' },
+  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/, chief: '主考工作台', quality: '评委评分质量', anchors: '试评（样卷）', calibration: '试评', dance: '舞蹈' },
+  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/, chief: "Chief's desk", quality: 'Rater quality', anchors: 'Calibration (anchors)', calibration: 'Calibration', dance: 'Dance' },
 ] as const;
 type Words = (typeof LANGUAGES)[number];
 
@@ -145,6 +145,58 @@ try {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="rater-charts"] canvas').length > 0);
     await page.waitForTimeout(800);
     await shoot(page, `chief-quality.${words.language}`);
+    await page.getByRole('button', { name: words.signOut }).click();
+    await page.close();
+  }
+
+  // A grader's calibration on the dance subject's anchors, and then its band-first sheet.
+  const calibration = await setCalibrationScene();
+  for (const words of LANGUAGES) {
+    const page = await openWorkstation(words.language);
+    await signIn(page, words, 'grader1');
+    await page.getByRole('tab', { name: words.review }).click();
+    await page.getByTestId('review-sections').getByText(words.anchors).click();
+    for (const assignmentId of [calibration.anchorA1, calibration.danceSheet]) await downloaded(assignmentId);
+    await page.locator('[data-testid="calibration-anchor"][data-label="A1"] [data-testid="calibration-open"]').click();
+    await page.getByTestId('calibration-result').waitFor();
+    await page.waitForSelector('[data-testid="review-player"][data-ready="true"]');
+    await page.mouse.move(10, 700);
+    await shoot(page, `calibration.${words.language}`);
+    await page.getByTestId('calibration-back').click();
+
+    await dispatch(stack, 'sheets.save', {
+      assignmentId: calibration.danceSheet,
+      values: { technique: 34, expression: 25 },
+      comment: '',
+      violation: { flagged: false, note: null },
+      band: 'upper',
+      technicalIssues: [{ id: 'issue-1', category: 'sound_clipped', note: words === LANGUAGES[0] ? '高音处爆音' : 'Clipped on the high notes', moments: [{ atMs: 3_000 }] }],
+    });
+    await page.getByTestId('review-sections').getByText(words === LANGUAGES[0] ? '评分任务' : 'Assignments').click();
+    await openSheet(page, calibration.danceSheet);
+    await page.waitForSelector('[data-testid="score-sheet"][data-band="upper"]');
+    // Tall enough for the band, the scores in it and the technical issue on one picture.
+    await page.setViewportSize({ width: 1280, height: 1180 });
+    await page.getByTestId('score-sheet').evaluate((sheet) => sheet.scrollIntoView({ block: 'start' }));
+    await shoot(page, `band-first.${words.language}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: words.signOut }).click();
+    await page.close();
+  }
+
+  // The chief sees every examiner's calibration against the anchors.
+  for (const words of LANGUAGES) {
+    const page = await openWorkstation(words.language);
+    await signIn(page, words, 'chief');
+    await page.getByRole('tab', { name: words.chief }).click();
+    await page.getByTestId('chief-views').getByText(words.calibration, { exact: true }).click();
+    await page.getByTestId('calibration-subject-picker').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: words.dance }).click();
+    await page.waitForSelector('.ant-select-dropdown', { state: 'hidden' });
+    await page.waitForSelector('[data-testid="chief-calibration-subject"][data-subject-id="dance"][data-loading="false"] [data-testid="calibration-examiners"]');
+    await page.mouse.move(10, 700);
+    await shoot(page, `chief-calibration.${words.language}`);
     await page.getByRole('button', { name: words.signOut }).click();
     await page.close();
   }
@@ -439,8 +491,57 @@ async function setChiefScene(): Promise<string> {
       await submitScore(platform.url, token, assignment.id, 0, { values, comment: '', violation: { flagged: false, note: null } });
     }
   }
+  // examiner1 knows one of the candidates still to come, and says so: that sheet is void.
+  const recused = rows.find((row) => row.candidate_id === candidates.at(-1) && row.username === 'examiner1');
+  if (recused) await platformPost('examiner1', `/assignments/${recused.id}/recusal`, { reason: 'relative' }, [201, 409]);
   const { id } = platform.ctx.db.prepare("SELECT id FROM accounts WHERE username = 'examiner3'").get() as { id: string };
   return id;
+}
+
+/** A POST to the platform's API as a demo account; `expected` are the statuses that mean it is done. */
+async function platformPost(username: string, path: string, body: unknown, expected: readonly number[]): Promise<unknown> {
+  const token = await signInToPlatform(platform.url, username);
+  const response = await fetch(`${platform.url}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!expected.includes(response.status)) throw new Error(`POST ${path} as ${username}: HTTP ${String(response.status)} ${await response.text()}`);
+  return response.json();
+}
+
+/**
+ * The dance subject's calibration: grader1 has scored both anchors (a little under A1, close to
+ * A2), examiner2 only A1; returns one of grader1's dance sheets, open for scoring now.
+ */
+async function setCalibrationScene(): Promise<{ danceSheet: string; anchorA1: string }> {
+  const anchors = platform.ctx.db.prepare("SELECT id, label FROM anchors WHERE subject_id = 'dance' ORDER BY label").all() as { id: string; label: string }[];
+  const given: Record<string, Record<string, { values: Record<string, number>; band: string }>> = {
+    grader1: {
+      A1: { values: { technique: 34, expression: 24, rhythm: 18, appearance: 8 }, band: 'upper' },
+      A2: { values: { technique: 30, expression: 20, rhythm: 15, appearance: 5 }, band: 'middle' },
+    },
+    examiner2: { A1: { values: { technique: 38, expression: 29, rhythm: 19, appearance: 9 }, band: 'upper' } },
+  };
+  for (const [username, byLabel] of Object.entries(given)) {
+    for (const anchor of anchors) {
+      const scores = byLabel[anchor.label];
+      if (scores) await platformPost(username, `/calibration/anchors/${anchor.id}`, scores, [201, 409]);
+    }
+  }
+  const row = platform.ctx.db
+    .prepare("SELECT a.id FROM assignments a JOIN accounts acc ON acc.id = a.examiner_id WHERE acc.username = 'grader1' AND a.subject_id = 'dance' ORDER BY a.id LIMIT 1")
+    .get() as { id: string } | undefined;
+  const anchorA1 = anchors.find((anchor) => anchor.label === 'A1')?.id;
+  if (!row || !anchorA1) throw new Error('grader1 has no dance sheet, or the demo no anchor A1');
+  return { danceSheet: row.id, anchorA1 };
+}
+
+/** Downloads an assignment's recordings on this workstation (signed in) and waits until both are in. */
+async function downloaded(assignmentId: string): Promise<void> {
+  const done = (recordings: CommandOutput<'recordings.state'>) => recordings.state === 'ready';
+  const ready = until(stack, 'recordings.progress', (progress) => progress.assignmentId === assignmentId && done(progress));
+  if (!done(await dispatch(stack, 'recordings.download', { assignmentId }))) await ready;
 }
 
 async function dispatch<N extends CommandName>(at: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
