@@ -10,6 +10,7 @@ import { ScoreSheetForm } from '../sheet/ScoreSheetForm';
 import { useScoreSheet } from '../sheet/useScoreSheet';
 import { RecordingReview } from './player/RecordingReview';
 import { ReReviewNotice } from './ReReviewNotice';
+import { withMarks } from './violation-marks';
 
 interface GradingViewProps {
   readonly exam: Exam;
@@ -73,7 +74,7 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           assignment={assignment}
           marks={marks}
           marksReadOnly={model.readOnly || model.saveState === 'loading'}
-          onMarksChange={(next) => model.edit({ ...model.draft, marks: next })}
+          onMarksChange={(next) => model.edit(withMarks(model.draft, next))}
         />
       </Card>
       <Flex vertical gap={8} style={{ width: 460, maxWidth: '100%' }}>
