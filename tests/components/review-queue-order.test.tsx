@@ -73,6 +73,16 @@ describe('the review queue in the platform’s order', () => {
     await waitFor(() => expect(shownCodes()).toEqual(['D-1', 'D-2', 'T-1', 'T-2']));
   });
 
+  it('says before an exam is opened that the platform has only one of its angles', async () => {
+    const main = { recordingId: 'rec-main', angle: 'main' as const, contentType: 'video/mp4', bytes: 1000, sha256: 'a'.repeat(64), durationMs: 20_000 };
+    serve([assigned('M-1', { recordings: [main] }), assigned('B-1', { recordings: [main, { ...main, recordingId: 'rec-side', angle: 'side' }] })]);
+    const warning = await screen.findByTestId('missing-angle');
+    expect(warning.getAttribute('data-angle')).toBe('side');
+    expect(warning.textContent).toBe('平台没有辅机位录像');
+    expect(warning.closest('[data-row-key]')?.getAttribute('data-row-key')).toBe('as-M-1');
+    expect(screen.getAllByTestId('missing-angle')).toHaveLength(1);
+  });
+
   it('keeps the listing’s order with no positions, and says nothing of shuffling (in English too)', async () => {
     await i18next.changeLanguage('en');
     serve([assigned('C-9'), assigned('C-8')]);

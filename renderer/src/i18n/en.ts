@@ -475,6 +475,7 @@ export const en: Messages = {
     dueAt: 'Due {{time}}',
     recordings: 'Recordings',
     noRecordings: 'No recordings',
+    missingAngle: { main: 'The platform has no main-camera recording', side: 'The platform has no side-camera recording' },
   },
   downloads: {
     download: 'Download',

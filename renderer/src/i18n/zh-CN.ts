@@ -477,6 +477,7 @@ export const zhCN = {
     dueAt: '截止：{{time}}',
     recordings: '录像',
     noRecordings: '暂无录像',
+    missingAngle: { main: '平台没有主机位录像', side: '平台没有辅机位录像' },
   },
   downloads: {
     download: '下载',

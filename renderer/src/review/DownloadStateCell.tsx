@@ -43,6 +43,8 @@ export function DownloadStateCell({ assignment, recordings, busy, onAction }: Do
     state === 'none' ? 'recordings.download' : state === 'queued' || state === 'downloading' ? 'recordings.pause' : state === 'paused' || state === 'failed' ? 'recordings.resume' : null;
   const actionLabel = action === 'recordings.download' ? t('downloads.download') : action === 'recordings.pause' ? t('downloads.pause') : state === 'failed' ? t('downloads.retry') : t('downloads.resume');
   const error = recordings?.recordings.find((recording) => recording.error !== null)?.error ?? null;
+  // Said here, before the exam is opened: a phone that never uploaded leaves the grader one angle.
+  const missing = (['main', 'side'] as const).filter((angle) => !assignment.recordings.some((recording) => recording.angle === angle));
   return (
     <Flex vertical gap={2} data-testid="download-state" data-state={state} data-percent={percent} style={{ minWidth: 0 }}>
       <Flex gap={6} align="center">
@@ -68,6 +70,11 @@ export function DownloadStateCell({ assignment, recordings, busy, onAction }: Do
       {(state === 'downloading' || state === 'paused' || state === 'verifying') && (
         <Progress percent={percent} size="small" showInfo={false} status={state === 'paused' ? 'normal' : 'active'} aria-label={t('downloads.progress', { percent })} />
       )}
+      {missing.map((angle) => (
+        <Typography.Text key={angle} type="warning" style={{ fontSize: 12 }} data-testid="missing-angle" data-angle={angle}>
+          {t(`review.missingAngle.${angle}`)}
+        </Typography.Text>
+      ))}
       {state === 'failed' && error && (
         <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="download-error" data-code={error.code}>
           {t(`errors.${error.code}`)}
