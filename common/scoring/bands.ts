@@ -1,4 +1,5 @@
 import type { Band, Rubric, ScoreRange } from '../platform/exams';
+import { checkValues, type ValueProblem } from './rubric';
 
 /**
  * Band-first scoring (分档 → 档内打分): a sheet of a band-first rubric names one of its bands,
@@ -97,4 +98,20 @@ export function bandDefinitionProblems(rubric: Rubric): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * A sheet's values and its band in one, as the platform's intake, its calibration and the
+ * workstation's sheets all check them: every value problem (checkValues) and every band problem,
+ * the band checked against the values' total. `valuesTotal` is that total (null while the values
+ * are incomplete or wrong); `total` only when nothing at all is wrong.
+ */
+export function checkScores(
+  rubric: Rubric,
+  values: Readonly<Record<string, number>>,
+  bandId: string | null | undefined,
+): { problems: ({ criterionId: string; problem: ValueProblem } | BandIssue)[]; valuesTotal: number | null; total: number | null } {
+  const check = checkValues(rubric, values);
+  const problems = [...check.problems, ...checkBand(rubric, bandId, values, check.total)];
+  return { problems, valuesTotal: check.total, total: problems.length === 0 ? check.total : null };
 }

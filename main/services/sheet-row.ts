@@ -1,7 +1,6 @@
 import { PlatformVersion, type SheetState, type SheetStatus } from '@common/contract';
 import { Recusal, ReviewMark, TechnicalIssue, type Rubric } from '@common/platform';
-import { checkBand } from '@common/scoring/bands';
-import { checkValues } from '@common/scoring/rubric';
+import { checkScores } from '@common/scoring/bands';
 import { z } from 'zod';
 
 export interface SheetRow {
@@ -42,9 +41,8 @@ export const StoredError = z.strictObject({ code: z.string(), message: z.string(
 /** A stored sheet as the renderer sees it, with what still stands between it and submission. */
 export function rowToState(row: SheetRow, rubric: Rubric): SheetState {
   const values = Values.parse(JSON.parse(row.sheet_values));
-  const check = checkValues(rubric, values);
   // The band is checked against the values present; the total once the values make one.
-  const bandIssues = checkBand(rubric, row.band, values, check.total);
+  const check = checkScores(rubric, values, row.band);
   return {
     assignmentId: row.assignment_id,
     values,
@@ -54,8 +52,8 @@ export function rowToState(row: SheetRow, rubric: Rubric): SheetState {
     band: row.band,
     technicalIssues: Issues.parse(JSON.parse(row.technical_issues)),
     recusal: row.recusal === null ? null : Recusal.parse(JSON.parse(row.recusal)),
-    total: check.total,
-    problems: [...check.problems, ...bandIssues.map((issue) => ({ criterionId: issue.criterionId, problem: issue.problem }))],
+    total: check.valuesTotal,
+    problems: check.problems.map((issue) => ({ criterionId: issue.criterionId, problem: issue.problem })),
     status: row.status,
     baseVersion: row.base_version,
     acceptedVersion: row.accepted_version,

@@ -10,8 +10,8 @@ import type {
   CreateAnchorBody,
   ReferenceScores,
 } from '@common/platform/fairness';
-import { checkBand, type BandProblem } from '@common/scoring/bands';
-import { checkValues, type ValueProblem } from '@common/scoring/rubric';
+import { checkScores, type BandProblem } from '@common/scoring/bands';
+import type { ValueProblem } from '@common/scoring/rubric';
 import type { Clock } from '../clock';
 import type { PlatformDb } from '../db/database';
 import { HttpError } from '../http';
@@ -55,10 +55,8 @@ const WEEK_MS = 7 * 24 * 3600_000;
  * Returns the problems (empty when it fits) and the total (null unless it fits).
  */
 export function checkReference(rubric: Rubric, scores: ReferenceScores): { problems: ReferenceProblem[]; total: number | null } {
-  const values = checkValues(rubric, scores.values);
-  const bands = checkBand(rubric, scores.band, scores.values, values.total);
-  const problems: ReferenceProblem[] = [...values.problems, ...bands];
-  return { problems, total: problems.length === 0 ? values.total : null };
+  const { problems, total } = checkScores(rubric, scores.values, scores.band);
+  return { problems, total };
 }
 
 /**

@@ -11,8 +11,8 @@ import {
   type ReReviewRequest,
   type ScoreRecord,
 } from '@common/platform/scores';
-import { checkBand, type BandProblem } from '@common/scoring/bands';
-import { checkValues, type ValueProblem } from '@common/scoring/rubric';
+import { checkScores, type BandProblem } from '@common/scoring/bands';
+import type { ValueProblem } from '@common/scoring/rubric';
 import type { Clock } from '../clock';
 import type { PlatformDb } from '../db/database';
 import type { Catalog } from './catalog';
@@ -98,15 +98,15 @@ export function requestHash(submission: Pick<Submission, 'assignmentId' | 'baseV
  * technical issues never change the total.
  */
 export function sheetProblems(rubric: Rubric, sheet: ScoreSheet): { problems: SheetProblem[]; total: number | null } {
-  const check = checkValues(rubric, sheet.values);
-  const problems: SheetProblem[] = [...check.problems, ...checkBand(rubric, sheet.band, sheet.values, check.total)];
+  const check = checkScores(rubric, sheet.values, sheet.band);
+  const problems: SheetProblem[] = [...check.problems];
   if (sheet.violation.flagged && (sheet.violation.note ?? '').trim() === '') problems.push({ field: 'violation.note', problem: 'missing' });
   const seen = new Set<string>();
   for (const issue of sheet.technicalIssues ?? []) {
     if (seen.has(issue.id)) problems.push({ field: 'technicalIssues', problem: 'duplicate_id', id: issue.id });
     seen.add(issue.id);
   }
-  return { problems, total: problems.length === 0 ? check.total : null };
+  return { problems, total: problems.length === 0 ? check.valuesTotal : null };
 }
 
 const refusal = (status: number, code: string, message: string, extra: RefusalExtra = {}): Answer => ({
