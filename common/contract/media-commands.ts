@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, type CommandSpec } from './command';
 import {
+  Alignment,
   AssignmentMediaRef,
   AssignmentRecordings,
   ExportClipInput,
@@ -10,6 +11,7 @@ import {
   PrepareInput,
   RecordingArtefacts,
   RecordingsOverview,
+  SetAlignmentInput,
 } from './media-schemas';
 import { NoInput } from './schemas';
 
@@ -50,8 +52,24 @@ export const mediaCommands = {
     input: PrepareInput,
     output: RecordingArtefacts,
   }),
+  'media.getAlignment': command({
+    summary:
+      "Where the side angle sits on the main's clock: found from the two angles' sound once both waveforms are made (reason pending until then), or as the grader set it; kept with the assignment.",
+    input: AssignmentMediaRef,
+    output: Alignment,
+  }),
+  'media.setAlignment': command({
+    summary: "The grader's own offset of the side angle (a nudge of a frame or 100 ms from the current one); exports use it.",
+    input: SetAlignmentInput,
+    output: Alignment,
+  }),
+  'media.resetAlignment': command({
+    summary: 'Back to the offset the sound found (zero when it found none).',
+    input: AssignmentMediaRef,
+    output: Alignment,
+  }),
   'media.exportSideBySide': command({
-    summary: "Export an assignment's main and side angles side by side (audio from the main); done arrives as media.job.",
+    summary: "Export an assignment's main and side angles side by side, the side on the main's clock by the assignment's alignment (audio from the main); done arrives as media.job.",
     input: ExportSideBySideInput,
     output: JobStarted,
   }),

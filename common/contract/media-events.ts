@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AssignmentRecordings, MediaJob, RecordingArtefacts } from './media-schemas';
+import { Alignment, AssignmentRecordings, MediaJob, RecordingArtefacts } from './media-schemas';
 
 /** Events of recordings and media jobs (download and job progress). */
 export const mediaEvents = {
@@ -9,4 +9,6 @@ export const mediaEvents = {
   'media.job': MediaJob,
   /** A review artefact of a recording became ready or failed. */
   'media.artefacts': RecordingArtefacts,
+  /** An assignment's alignment changed: found from the sound, set or reset by the grader. */
+  'media.alignment': Alignment,
 } as const satisfies Record<string, z.ZodType>;

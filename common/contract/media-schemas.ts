@@ -144,6 +144,11 @@ export const Waveform = z.discriminatedUnion('kind', [
     max: z.array(z.number().min(-1).max(1)).max(4000),
     /** Where the candidate stopped: at least a second below the silence threshold. */
     silentGaps: z.array(SilentGap).max(2000),
+    /**
+     * Integrated loudness (EBU R128, ffmpeg's `ebur128`, measured in the same pass), in LUFS; null
+     * when the sound is too quiet to measure (all silence) or for artefacts made before it was.
+     */
+    integratedLufs: z.number().min(-120).max(10).nullable().default(null),
   }),
   /** The recording has no audio stream (e.g. a side phone with its microphone off): not an error. */
   z.strictObject({ kind: z.literal('no_audio') }),
@@ -211,3 +216,31 @@ export const ExportClipInput = z
   .strictObject({ recordingId: Id, startMs: Millis, endMs: Millis })
   .refine((input) => input.endMs > input.startMs, { message: 'the clip must end after it starts', path: ['endMs'] });
 export type ExportClipInput = z.input<typeof ExportClipInput>;
+
+/** The common level both angles play at when loudness normalisation is on (EBU R128's target). */
+export const TARGET_LUFS = -23;
+/** The most a normalising gain may raise a quiet angle, so a near-silent one is not blown up into noise. */
+export const MAX_NORMALISING_GAIN_DB = 20;
+
+/**
+ * How the side angle sits on the main's clock: the side started `offsetMs` after the main (so the
+ * side's time is the main's minus the offset; negative when it started first).
+ * - `sound`: found by cross-correlating the two angles' sound, with its `confidence` (0..1);
+ * - `grader`: set by the grader (nudged from the sound's, or from zero);
+ * - `none`: the sound could not tell (`reason`), the offset is zero.
+ * `detectedMs` keeps what the sound found, for a reset.
+ */
+export const AlignmentReason = z.enum(['no_audio', 'silent', 'low_confidence', 'no_side', 'pending', 'failed']);
+export type AlignmentReason = z.infer<typeof AlignmentReason>;
+export const Alignment = z.strictObject({
+  assignmentId: Id,
+  offsetMs: z.number().int().min(-600_000).max(600_000),
+  source: z.enum(['sound', 'grader', 'none']),
+  confidence: z.number().min(0).max(1).nullable(),
+  detectedMs: z.number().int().min(-600_000).max(600_000).nullable(),
+  reason: AlignmentReason.nullable(),
+});
+export type Alignment = z.infer<typeof Alignment>;
+
+export const SetAlignmentInput = z.strictObject({ assignmentId: Id, offsetMs: z.number().int().min(-600_000).max(600_000) });
+export type SetAlignmentInput = z.infer<typeof SetAlignmentInput>;

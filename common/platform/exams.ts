@@ -72,6 +72,11 @@ export const Subject = z.object({
    * subject offered to them before the platform accepts their first real sheet in it.
    */
   calibrationRequired: z.boolean().default(false),
+  /**
+   * Blind listening (拉幕): `open` shows the pictures; `blind_default` opens recordings with the
+   * pictures hidden (the grader may show them); `blind_required` never shows them (judged by ear).
+   */
+  reviewMode: z.enum(['open', 'blind_default', 'blind_required']).default('open'),
 });
 export type Subject = z.infer<typeof Subject>;
 

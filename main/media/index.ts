@@ -78,6 +78,9 @@ export function createMediaStack(deps: MediaStackDeps, options: MediaStackOption
     'recordings.resume': ({ assignmentId }) => downloads.resume(assignmentId),
     'recordings.cancel': ({ assignmentId }) => downloads.cancel(assignmentId),
     'media.prepare': (input) => media.prepare(input),
+    'media.getAlignment': ({ assignmentId }) => media.alignment.get(assignmentId),
+    'media.setAlignment': ({ assignmentId, offsetMs }) => media.alignment.set(assignmentId, offsetMs),
+    'media.resetAlignment': ({ assignmentId }) => media.alignment.reset(assignmentId),
     'media.exportSideBySide': (input) => media.exportSideBySide(input),
     'media.exportClip': (input) => media.exportClip(input),
     'media.cancelJob': ({ jobId }) => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import {
   ContractFailure,
   type JobPriority,
@@ -17,9 +17,11 @@ import { linksOfAssignment } from '../downloads/recording-rows';
 import type { Logger } from '../log';
 import type { SessionService } from '../services/session';
 import type { Store, WritableDb } from '../store/connection';
+import { AlignmentService, ENVELOPE_VARIANT, WAVEFORM_VARIANT_PREFIX } from './alignment-service';
 import { findArtefact, saveArtefact, type ArtefactRow } from './artefact-rows';
 import { FfmpegNotFoundError } from './binaries';
 import type { MediaCacheFolder } from './cache-folder';
+import { EnvelopeBuilder, envelopeBytes, envelopeMeta } from './envelope';
 import { failureOf } from './failures';
 import { probeRecording, type ProbedRecording } from './probe';
 import { MediaJobQueue, type JobContext, type JobSnapshot } from './queue';
@@ -71,7 +73,8 @@ const PENDING = { state: 'pending', jobId: null, progress: null } as const;
 const PROBE_VARIANT = 'v1';
 const PROXY_VARIANT = 'h264-aac-v1';
 const stripVariant = (tiles: number) => `tiles=${String(tiles)}`;
-const waveformVariant = (peaks: number) => `peaks=${String(peaks)}`;
+// v2: with integrated loudness and the alignment envelope (older waveforms are made again, once).
+const waveformVariant = (peaks: number) => `${WAVEFORM_VARIANT_PREFIX}peaks=${String(peaks)}`;
 
 /**
  * What review needs of each downloaded recording, made by ffmpeg jobs in the queue: the probe
@@ -82,6 +85,8 @@ const waveformVariant = (peaks: number) => `peaks=${String(peaks)}`;
  */
 export class MediaService {
   readonly queue: MediaJobQueue;
+  /** Each assignment's alignment of its two angles (media.getAlignment / setAlignment / resetAlignment). */
+  readonly alignment: AlignmentService;
   readonly #preps = new Map<string, Preparation>();
   readonly #results = new Map<string, string>();
   readonly #now: () => number;
@@ -94,6 +99,15 @@ export class MediaService {
     this.queue = new MediaJobQueue({
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       onChange: (job) => this.#onJob(job),
+    });
+    this.alignment = new AlignmentService({
+      store: deps.store,
+      folder: deps.folder,
+      session: deps.session,
+      events: deps.events,
+      log: deps.log,
+      now: this.#now,
+      waveformFailed: (recordingId) => this.#preps.get(recordingId)?.waveform.state === 'failed',
     });
   }
 
@@ -113,7 +127,7 @@ export class MediaService {
     }
     if (prep.peaks !== input.peaks) {
       prep.peaks = input.peaks;
-      prep.waveform = this.#stored(input.recordingId, 'waveform', waveformVariant(input.peaks), readWaveform) ?? PENDING;
+      prep.waveform = this.#storedWaveform(input.recordingId, input.peaks);
     }
     // Opening a recording again tries again what failed (a cancelled job, a full disk since freed…).
     for (const name of ['probe', 'strip', 'waveform', 'playback'] as const) {
@@ -138,7 +152,8 @@ export class MediaService {
     const mainFile = this.deps.downloads.readyRecording(main.recording_id, examinerId);
     const sideFile = this.deps.downloads.readyRecording(side.recording_id, examinerId);
     this.#requireTools();
-    const durationMs = Math.max(mainFile.row.duration_ms, sideFile.row.duration_ms);
+    const offsetMs = this.alignment.offsetFor(examinerId, input.assignmentId);
+    const durationMs = Math.max(mainFile.row.duration_ms, sideFile.row.duration_ms + Math.max(0, offsetMs));
     const { jobId } = this.queue.enqueue({
       kind: 'side_by_side',
       priority: 'background',
@@ -152,11 +167,12 @@ export class MediaService {
         ]);
         const layout = sideBySideLayout(requireVideo(mainProbe), requireVideo(sideProbe), input.height);
         const audioFrom = mainProbe.summary.audio ? 0 : sideProbe.summary.audio ? 1 : null;
-        const longest = Math.max(mainProbe.summary.durationMs, sideProbe.summary.durationMs);
-        const row = { recording_id: main.recording_id, other_recording_id: side.recording_id, kind: 'side_by_side', variant: `${side.recording_id}:h=${String(layout.height)}` } as const;
+        const longest = Math.max(mainProbe.summary.durationMs, sideProbe.summary.durationMs + offsetMs);
+        const variant = `${side.recording_id}:h=${String(layout.height)}${offsetMs === 0 ? '' : `:offset=${String(offsetMs)}`}`;
+        const row = { recording_id: main.recording_id, other_recording_id: side.recording_id, kind: 'side_by_side', variant } as const;
         const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
-          await this.#ffmpeg(context, sideBySideArgs(mainFile.file, sideFile.file, output, layout, audioFrom), longest, this.#timeout('side_by_side', longest));
-          return JSON.stringify(layout);
+          await this.#ffmpeg(context, sideBySideArgs(mainFile.file, sideFile.file, output, layout, audioFrom, offsetMs), longest, this.#timeout('side_by_side', longest));
+          return JSON.stringify({ ...layout, offsetMs });
         });
         this.#results.set(context.jobId, mediaId);
         return mediaId;
@@ -246,7 +262,26 @@ export class MediaService {
     if (prep.waveform.state === 'pending' && prep.waveform.jobId === null) {
       const peaks = prep.peaks;
       prep.waveform = this.#job(prep, 'waveform', 'waveform', async (context) => {
-        const waveform = await makeWaveform(this.deps.runner, prep.file, probe.summary.audio !== null, peaks, probe.summary.durationMs, context, this.#timeout('waveform', prep.durationMs));
+        const envelope = new EnvelopeBuilder();
+        const waveform = await makeWaveform(
+          this.deps.runner,
+          prep.file,
+          probe.summary.audio !== null,
+          peaks,
+          probe.summary.durationMs,
+          context,
+          this.#timeout('waveform', prep.durationMs),
+          envelope,
+        );
+        if (waveform.kind === 'peaks') {
+          // The alignment envelope, from the same samples: a file beside the recording's other artefacts.
+          const made = envelope.finish();
+          const row = { recording_id: prep.recordingId, other_recording_id: null, kind: 'waveform', variant: ENVELOPE_VARIANT } as const;
+          await this.#writeFile(context, '.f32', 'application/octet-stream', row, async (output) => {
+            await writeFile(output, envelopeBytes(made));
+            return JSON.stringify(envelopeMeta(made));
+          });
+        }
         this.#write((db) =>
           saveArtefact(db, this.#row(prep.recordingId, { kind: 'waveform', variant: waveformVariant(peaks), data: JSON.stringify(waveform), path: null, content_type: null, bytes: 0 })),
         );
@@ -291,12 +326,14 @@ export class MediaService {
         (prep as unknown as Record<SlotName, Slot<unknown>>)[slot] = { state: 'ready', value };
         this.#advance(prep);
         this.#emit(prep);
+        if (slot === 'waveform') this.alignment.waveformMade(prep.recordingId);
       },
       (error: unknown) => {
         if (this.#preps.get(prep.recordingId) !== prep) return;
         prep[slot] = { state: 'failed', error: failureOf(error) };
         this.#advance(prep);
         this.#emit(prep);
+        if (slot === 'waveform') this.alignment.waveformMade(prep.recordingId);
       },
     );
     return { state: 'pending', jobId, progress: null };
@@ -375,9 +412,16 @@ export class MediaService {
       peaks: input.peaks,
       probe: probe ?? PENDING,
       strip: this.#stored(recordingId, 'strip', stripVariant(input.tiles), readStrip) ?? PENDING,
-      waveform: this.#stored(recordingId, 'waveform', waveformVariant(input.peaks), readWaveform) ?? PENDING,
+      waveform: this.#storedWaveform(recordingId, input.peaks),
       playback: proxy ?? PENDING,
     };
+  }
+
+  /** The stored waveform, if its alignment envelope is stored too (else both are made again). */
+  #storedWaveform(recordingId: string, peaks: number): Slot<Waveform> {
+    const waveform = this.#stored(recordingId, 'waveform', waveformVariant(peaks), readWaveform);
+    if (waveform?.state !== 'ready' || waveform.value.kind === 'no_audio') return waveform ?? PENDING;
+    return this.#stored(recordingId, 'waveform', ENVELOPE_VARIANT, (data) => data) === null ? PENDING : waveform;
   }
 
   /** A stored artefact as a ready slot; null when there is none (or its file went missing). */

@@ -60,31 +60,32 @@ export function sideBySideLayout(main: NonNullable<MediaProbe['video']>, side: N
   return { height: target, mainWidth: widthFor(main), sideWidth: widthFor(side) };
 }
 
-/** The main angle left, the side angle right, audio from the main (from the side if the main has none). */
-export function sideBySideArgs(main: string, side: string, output: string, layout: SideBySideLayout, audioFrom: 0 | 1 | null): string[] {
-  const filter =
-    `[0:v]scale=${layout.mainWidth}:${layout.height},setsar=1,format=yuv420p[main];` +
-    `[1:v]scale=${layout.sideWidth}:${layout.height},setsar=1,format=yuv420p[side];` +
-    '[main][side]hstack=inputs=2[both]';
-  return [
-    ...QUIET,
-    '-i',
-    main,
-    '-i',
-    side,
-    '-filter_complex',
-    filter,
-    '-map',
-    '[both]',
-    ...(audioFrom === null ? ['-an'] : ['-map', `${audioFrom}:a:0`, ...AAC]),
-    ...H264,
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
-    '-y',
-    output,
+/**
+ * The main angle left, the side angle right, audio from the main (from the side if the main has
+ * none). The side is put on the main's clock by `offsetMs` (how long after the main it started,
+ * the assignment's alignment): a side that started later is held back by that much (black until
+ * it starts), one that started earlier has its first `−offsetMs` cut, so the halves line up.
+ */
+export function sideBySideArgs(main: string, side: string, output: string, layout: SideBySideLayout, audioFrom: 0 | 1 | null, offsetMs = 0): string[] {
+  const offset = seconds(Math.abs(offsetMs) / 1000);
+  const shift = offsetMs > 0 ? `tpad=start_duration=${offset}:start_mode=add:color=black,` : offsetMs < 0 ? `trim=start=${offset},setpts=PTS-STARTPTS,` : '';
+  const start = offsetMs === 0 ? '' : 'setpts=PTS-STARTPTS,';
+  const filters = [
+    `[0:v]${start}scale=${layout.mainWidth}:${layout.height},setsar=1,format=yuv420p[main]`,
+    `[1:v]${start}${shift}scale=${layout.sideWidth}:${layout.height},setsar=1,format=yuv420p[side]`,
+    '[main][side]hstack=inputs=2[both]',
   ];
+  let audio: string[] = audioFrom === null ? ['-an'] : ['-map', `${audioFrom}:a:0`, ...AAC];
+  if (audioFrom === 1 && offsetMs !== 0) {
+    // The side's own sound, shifted with its picture.
+    filters.push(
+      offsetMs > 0
+        ? `[1:a:0]asetpts=PTS-STARTPTS,adelay=delays=${String(Math.round(offsetMs))}:all=1[sound]`
+        : `[1:a:0]atrim=start=${offset},asetpts=PTS-STARTPTS[sound]`,
+    );
+    audio = ['-map', '[sound]', ...AAC];
+  }
+  return [...QUIET, '-i', main, '-i', side, '-filter_complex', filters.join(';'), '-map', '[both]', ...audio, ...H264, '-movflags', '+faststart', '-f', 'mp4', '-y', output];
 }
 
 export type ClipMode = 'copy' | 'encode';

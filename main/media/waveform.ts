@@ -10,15 +10,19 @@ export const SILENCE_THRESHOLD_DB = -40;
 export const SILENCE_MIN_SECONDS = 1;
 
 /**
- * One ffmpeg pass for both: the first audio stream resampled to mono 8 kHz, `silencedetect` on
- * it (it logs the gaps to stderr at the info level), and the samples as raw s16le on stdout.
+ * One ffmpeg pass for all of it: the first audio stream split in two, one branch measured by
+ * `ebur128` as it is (integrated loudness, EBU R128; its summary goes to stderr at the info level,
+ * its per-frame lines only at verbose) and dropped, the other resampled to mono 8 kHz with
+ * `silencedetect` on it (it logs the gaps to stderr at the info level), the samples as raw s16le
+ * on stdout (peaks and the alignment envelope are both made from them).
  */
 export function waveformArgs(input: string): string[] {
-  const filter = [
+  const wave = [
     `aresample=${WAVEFORM_SAMPLE_RATE}`,
     'aformat=sample_fmts=s16:channel_layouts=mono',
     `silencedetect=noise=${SILENCE_THRESHOLD_DB}dB:duration=${SILENCE_MIN_SECONDS}`,
   ].join(',');
+  const filter = `[0:a:0]asplit=2[loud][wave];[loud]ebur128=peak=none:framelog=verbose,anullsink;[wave]${wave}[pcm]`;
   return [
     '-hide_banner',
     '-nostdin',
@@ -29,19 +33,53 @@ export function waveformArgs(input: string): string[] {
     'pipe:2',
     '-i',
     input,
-    '-map',
-    '0:a:0',
     '-vn',
     '-sn',
     '-dn',
-    '-af',
+    '-filter_complex',
     filter,
+    '-map',
+    '[pcm]',
     '-c:a',
     'pcm_s16le',
     '-f',
     's16le',
     'pipe:1',
   ];
+}
+
+/** ffmpeg's floor for integrated loudness: what `ebur128` reports when everything was gated out (silence). */
+export const LOUDNESS_FLOOR_LUFS = -70;
+const INTEGRATED = /^\s*I:\s*(-?(?:[\d.]+|inf))\s*LUFS/;
+
+/**
+ * The integrated loudness from `ebur128`'s summary lines. ffmpeg may print a summary more than
+ * once (an empty one when the graph is configured, of -70 LUFS); the last is the measurement.
+ * Null when there is none, or at the floor (all silence). Pure.
+ */
+export class LoudnessCollector {
+  #inIntegrated = false;
+  #last: number | null = null;
+  #seen = false;
+
+  line(line: string): void {
+    if (/Integrated loudness:/.test(line)) {
+      this.#inIntegrated = true;
+      return;
+    }
+    if (!this.#inIntegrated) return;
+    const value = INTEGRATED.exec(line)?.[1];
+    if (value === undefined) return;
+    this.#inIntegrated = false;
+    this.#seen = true;
+    const lufs = Number(value);
+    this.#last = Number.isFinite(lufs) ? lufs : null;
+  }
+
+  get integratedLufs(): number | null {
+    if (!this.#seen || this.#last === null || this.#last <= LOUDNESS_FLOOR_LUFS + 0.05) return null;
+    return Math.round(this.#last * 10) / 10;
+  }
 }
 
 /**
@@ -155,6 +193,10 @@ export class SilenceCollector {
   }
 }
 
+/**
+ * The waveform of a recording (peaks, silent gaps, integrated loudness) in one ffmpeg pass; an
+ * `envelope` builder, if given, is fed the same samples (the alignment envelope, no second decode).
+ */
 export async function makeWaveform(
   runner: FfmpegRunner,
   input: string,
@@ -163,10 +205,12 @@ export async function makeWaveform(
   durationMs: number,
   context: { signal: AbortSignal; progress(fraction: number): void },
   timeoutMs: number,
+  envelope?: { push(chunk: Uint8Array): void },
 ): Promise<Waveform> {
   if (!hasAudio) return { kind: 'no_audio' };
   const reducer = new PeakReducer();
   const silence = new SilenceCollector();
+  const loudness = new LoudnessCollector();
   await runner.run({
     tool: 'ffmpeg',
     args: waveformArgs(input),
@@ -174,11 +218,25 @@ export async function makeWaveform(
     signal: context.signal,
     durationMs,
     refuseTruncatedInput: true,
-    onStdout: (chunk) => reducer.push(chunk),
-    onStderrLine: (line) => silence.line(line),
+    onStdout: (chunk) => {
+      reducer.push(chunk);
+      envelope?.push(chunk);
+    },
+    onStderrLine: (line) => {
+      silence.line(line);
+      loudness.line(line);
+    },
     onProgress: (fraction) => context.progress(fraction),
   });
   const decodedSeconds = reducer.samples / WAVEFORM_SAMPLE_RATE;
   const { min, max } = reducer.peaks(peaks);
-  return { kind: 'peaks', durationMs: Math.round(decodedSeconds * 1000), min, max, silentGaps: silence.finish(decodedSeconds).slice(0, 2000) };
+  const lufs = loudness.integratedLufs;
+  return {
+    kind: 'peaks',
+    durationMs: Math.round(decodedSeconds * 1000),
+    min,
+    max,
+    silentGaps: silence.finish(decodedSeconds).slice(0, 2000),
+    integratedLufs: lufs === null ? null : Math.max(-120, Math.min(10, lufs)),
+  };
 }

@@ -42,6 +42,7 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
       { zh: '考试结束，谢谢', en: 'The exam is over, thank you' },
     ],
     calibrationRequired: false,
+    reviewMode: 'open',
   },
   {
     id: 'instrumental',
@@ -60,6 +61,7 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
     },
     prompts: [],
     calibrationRequired: false,
+    reviewMode: 'open',
   },
   {
     id: 'acting',
@@ -78,6 +80,7 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
     },
     prompts: [],
     calibrationRequired: false,
+    reviewMode: 'open',
   },
   {
     id: DEMO_DANCE_SUBJECT_ID,
@@ -101,6 +104,7 @@ export const DEMO_SUBJECTS: readonly Subject[] = [
     },
     prompts: [],
     calibrationRequired: true,
+    reviewMode: 'open',
   },
 ];
 

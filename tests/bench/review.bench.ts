@@ -13,6 +13,8 @@ import { probeRecording } from '../../main/media/probe';
 import { FfmpegRunner } from '../../main/media/runner';
 import { makeStrip } from '../../main/media/strip';
 import { proxyArgs } from '../../main/media/transcode';
+import { alignAngles } from '../../main/media/align';
+import { EnvelopeBuilder, type Envelope } from '../../main/media/envelope';
 import { makeWaveform } from '../../main/media/waveform';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { sha256File } from '../../platform/media/sha256';
@@ -33,7 +35,9 @@ import { bench, note, percentile } from './report';
  *  - thumbnail strip of 60 tiles (keyframes only, one ffmpeg pass) against fluent-ffmpeg's own
  *    `.screenshots({ count: 60 })` and against a full decode of the file (`-f null -`): the floor
  *    of any approach that decodes every frame;
- *  - waveform peaks (with silent gaps), from the main recording's audio;
+ *  - waveform peaks (with silent gaps and integrated loudness), from the main recording's audio;
+ *  - alignment of the two angles by their sound: the cost of the envelope inside each waveform
+ *    pass (a note), and the time from the two envelopes to an offset (`review.align_s`);
  *  - the review proxy's speed, in × real time, on the main recording's first 60 seconds (the
  *    whole 10 minutes would take minutes on a 2-core machine and say the same);
  *  - download throughput through the workstation's downloader (range-resumable, sha256 on the
@@ -83,6 +87,28 @@ export async function run(): Promise<void> {
     const waveform = await timed(() => makeWaveform(runner, pair.main, true, 1000, probe.summary.durationMs, context, 600_000));
     if (waveform.value.kind === 'peaks') note(`waveform: ${String(waveform.value.max.length)} peaks, silent gaps ${JSON.stringify(waveform.value.silentGaps)}`);
     bench('review.waveform_s', waveform.seconds, 's');
+
+    // Alignment: each angle's envelope is fed the waveform pass's own samples (timed inside the
+    // pass: its cost on top of the decode), then the two envelopes are cross-correlated.
+    const envelopes: Envelope[] = [];
+    for (const file of [pair.main, pair.side]) {
+      const builder = new EnvelopeBuilder();
+      let envelopeSeconds = 0;
+      const sink = {
+        push: (chunk: Uint8Array) => {
+          const started = performance.now();
+          builder.push(chunk);
+          envelopeSeconds += (performance.now() - started) / 1000;
+        },
+      };
+      await makeWaveform(runner, file, true, 1000, probe.summary.durationMs, context, 600_000, sink);
+      envelopes.push(builder.finish());
+      note(`envelope pass: ${envelopeSeconds.toFixed(3)} s of the waveform pass for ${String(builder.finish().onset.length)} frames (${file === pair.main ? 'main' : 'side'})`);
+    }
+    const [mainEnvelope, sideEnvelope] = envelopes as [Envelope, Envelope];
+    const align = await timed(() => Promise.resolve(alignAngles(mainEnvelope, sideEnvelope)));
+    note(`alignment of the pair: ${JSON.stringify(align.value)}`);
+    bench('review.align_s', align.seconds, 's');
 
     const proxyOutput = join(scratch, 'proxy.mp4');
     const args = proxyArgs(pair.main, proxyOutput);

@@ -20,6 +20,7 @@ const DANCE: Subject = {
   rubric: DANCE_RUBRIC,
   prompts: [],
   calibrationRequired: true,
+  reviewMode: 'open',
 };
 const EXAM: Exam = {
   id: 'exam-cal',

@@ -16,7 +16,7 @@ const RUBRIC: Rubric = {
   version: 1,
   criteria: [whole('technique', '技术技巧', 'Technique', 40), whole('expression', '表现力', 'Expression', 30), whole('rhythm', '节奏', 'Rhythm', 30)],
 };
-const BALLET: Subject = { id: 'ballet', name: { zh: '芭蕾', en: 'Ballet' }, kind: 'recorded', answerSeconds: 300, rubric: RUBRIC, prompts: [], calibrationRequired: true };
+const BALLET: Subject = { id: 'ballet', name: { zh: '芭蕾', en: 'Ballet' }, kind: 'recorded', answerSeconds: 300, rubric: RUBRIC, prompts: [], calibrationRequired: true, reviewMode: 'open' };
 const EXAM: Exam = { ...CHIEF_EXAM, subjects: [...CHIEF_EXAM.subjects, BALLET] };
 
 const RECUSAL = { assignmentId: 'as-EE55-m-zhao', reason: 'relative' as const, note: null, declaredAt: '2026-05-01T02:00:00.000Z', declaredBy: 'self' as const };

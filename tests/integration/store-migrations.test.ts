@@ -205,6 +205,34 @@ function checkFairScoring(db: Database.Database, before: Snapshot): void {
   expect(userTables(db).map((table) => table.name)).not.toContain('score_sheets_v6');
 }
 
+/**
+ * Migration 7 adds review_alignments (per examiner and assignment) and touches nothing else:
+ * every table keeps every row; the new table takes a row of each source and refuses what the
+ * contract does not allow.
+ */
+function checkReviewAlignment(db: Database.Database, before: Snapshot): void {
+  const after = snapshot(db);
+  expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'review_alignments'].sort());
+  for (const [table, rows] of Object.entries(before)) expect(after[table], table).toEqual(rows);
+  expect(userTables(db).find((table) => table.name === 'review_alignments')).toEqual({ name: 'review_alignments', strict: 1 });
+  expect(columnsOf(db, 'review_alignments')).toEqual(['examiner_id', 'assignment_id', 'offset_ms', 'source', 'confidence', 'detected_ms', 'reason', 'updated_at']);
+  const insert = db.prepare(`INSERT INTO review_alignments (examiner_id, assignment_id, offset_ms, source, confidence, detected_ms, reason, updated_at)
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  insert.run('ex-01', 'as-0001', 2370, 'sound', 0.75, 2370, null, 1);
+  insert.run('ex-01', 'as-0002', 0, 'none', 0.1, null, 'low_confidence', 1);
+  insert.run('ex-02', 'as-0001', 2403, 'grader', 0.75, 2370, null, 1);
+  expect(db.prepare('SELECT COUNT(*) AS n FROM review_alignments').get()).toEqual({ n: 3 });
+  expect(() => insert.run('ex-01', 'as-0001', 0, 'sound', null, null, null, 1)).toThrow(/UNIQUE constraint failed/);
+  const bad: [string, unknown[]][] = [
+    ['a source', ['ex-01', 'as-9', 0, 'guess', null, null, null, 1]],
+    ['a reason', ['ex-01', 'as-9', 0, 'none', null, null, 'pending', 1]],
+    ['a confidence', ['ex-01', 'as-9', 0, 'sound', 1.5, 0, null, 1]],
+    ['an offset', ['ex-01', 'as-9', 700_000, 'grader', null, null, null, 1]],
+    ['a text offset', ['ex-01', 'as-9', 'soon', 'grader', null, null, null, 1]],
+  ];
+  for (const [label, values] of bad) expect(() => insert.run(...values), label).toThrow(/CHECK constraint failed|cannot store/);
+}
+
 interface MigrationCase {
   /** Rows a database at version N−1 holds when migration N runs. */
   seed(db: Database.Database): void;
@@ -220,6 +248,7 @@ const CASES: ReadonlyMap<number, MigrationCase> = new Map<number, MigrationCase>
   [4, { seed: insertInitialRows, check: checkMediaCacheMigration }],
   [5, { seed: insertInitialRows, check: checkReviewMarks }],
   [6, { seed: insertReviewMarkRows, check: checkFairScoring }],
+  [7, { seed: insertReviewMarkRows, check: checkReviewAlignment }],
 ]);
 
 describe('store migrations', () => {

@@ -5,6 +5,7 @@ import { m0003Evidence } from './0003-evidence';
 import { m0004MediaCache } from './0004-media-cache';
 import { m0005ReviewMarks } from './0005-review-marks';
 import { m0006FairScoring } from './0006-fair-scoring';
+import { m0007ReviewAlignment } from './0007-review-alignment';
 
 export interface Migration {
   /** The user_version after it runs; versions go up by one. */
@@ -18,4 +19,12 @@ export interface Migration {
  * next version, appended here, and a test in tests/integration/store-migrations.test.ts that
  * migrates to N−1, inserts, migrates to N and compares. Never edit a migration that shipped.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002SyncIndexes, m0003Evidence, m0004MediaCache, m0005ReviewMarks, m0006FairScoring];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Initial,
+  m0002SyncIndexes,
+  m0003Evidence,
+  m0004MediaCache,
+  m0005ReviewMarks,
+  m0006FairScoring,
+  m0007ReviewAlignment,
+];

@@ -83,10 +83,14 @@ describe('waveform', () => {
     expect(open.finish(10)).toEqual([{ startMs: 5000, endMs: 10000 }]);
   });
 
-  it('asks ffmpeg for mono 8 kHz s16le on stdout with silencedetect, from the first audio stream', () => {
+  it('asks ffmpeg for mono 8 kHz s16le on stdout with silencedetect, from the first audio stream, measuring loudness in the same pass', () => {
     const args = waveformArgs('in.mp4');
-    expect(args).toEqual(expect.arrayContaining(['-map', '0:a:0', '-f', 's16le', 'pipe:1']));
-    expect(args[args.indexOf('-af') + 1]).toContain('silencedetect=noise=-40dB:duration=1');
+    expect(args).toEqual(expect.arrayContaining(['-map', '[pcm]', '-f', 's16le', 'pipe:1']));
+    const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
+    expect(graph.startsWith('[0:a:0]asplit=2')).toBe(true);
+    expect(graph).toContain('silencedetect=noise=-40dB:duration=1');
+    expect(graph).toContain('ebur128=peak=none:framelog=verbose,anullsink');
+    expect(args.filter((arg) => arg === '-i')).toHaveLength(1);
   });
 });
 
