@@ -50,7 +50,7 @@ export function CalibrationView({ assignment, subject, subjectName, onClose }: C
       </Space>
       <Flex gap={16} align="start" wrap>
         <Card title={t('review.recordings')} style={{ flex: 1, minWidth: 480 }}>
-          <RecordingReview assignment={assignment} marks={[]} marksReadOnly onMarksChange={noMarks} />
+          <RecordingReview assignment={assignment} marks={[]} marksReadOnly onMarksChange={noMarks} reviewMode={subject.reviewMode} />
         </Card>
         <div style={{ width: 460, maxWidth: '100%' }}>
           {result ? (

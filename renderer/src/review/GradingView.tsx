@@ -75,6 +75,7 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           marks={marks}
           marksReadOnly={model.readOnly || model.saveState === 'loading'}
           onMarksChange={(next) => model.edit(withMarks(model.draft, next))}
+          reviewMode={subject.reviewMode}
         />
       </Card>
       <Flex vertical gap={8} style={{ width: 460, maxWidth: '100%' }}>

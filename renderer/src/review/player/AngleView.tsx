@@ -10,13 +10,18 @@ interface AngleViewProps {
   readonly videoRef: Ref<HTMLVideoElement>;
   /** The browser would not play what it was given. */
   onRefused?: (() => void) | undefined;
+  /**
+   * Blind listening: the picture is hidden behind a curtain while the video keeps playing (its
+   * sound is the review's). Hidden with `visibility`, not `display: none`, so it still decodes.
+   */
+  readonly blind?: boolean;
 }
 
 /**
  * One camera angle: its video once playable, otherwise a plain sentence on why not (not
  * downloaded, being prepared, damaged, unsupported). Scoring never waits on it.
  */
-export function AngleView({ angle, source, videoRef, onRefused }: AngleViewProps) {
+export function AngleView({ angle, source, videoRef, onRefused, blind = false }: AngleViewProps) {
   const { t } = useTranslation();
   // Why the browser refused a file, by media id (a proxy that replaces it starts afresh).
   const [refused, setRefused] = useState<{ mediaId: string; detail: string } | null>(null);
@@ -33,9 +38,21 @@ export function AngleView({ angle, source, videoRef, onRefused }: AngleViewProps
       data-testid={`angle-${angle}`}
       data-state={state}
       data-provisional={shown.kind === 'ready' && shown.provisional}
+      data-blind={blind}
     >
       <Typography.Text strong>{label}</Typography.Text>
-      <div className="examiner-angle-frame" style={{ background: '#000', aspectRatio: '16 / 9', display: 'flex', alignItems: 'center', justifyContent: 'center', borderRadius: 6, overflow: 'hidden' }}>
+      <div
+        className="examiner-angle-frame"
+        style={{ position: 'relative', background: '#000', aspectRatio: '16 / 9', display: 'flex', alignItems: 'center', justifyContent: 'center', borderRadius: 6, overflow: 'hidden' }}
+      >
+        {blind && shown.kind === 'ready' && broken === null && (
+          <div
+            data-testid={`curtain-${angle}`}
+            style={{ position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#262626', color: 'rgba(255,255,255,0.75)', zIndex: 1 }}
+          >
+            {t('listening.blind.curtain')}
+          </div>
+        )}
         {shown.kind === 'ready' && broken === null ? (
           <video
             key={shown.mediaId}
@@ -47,7 +64,8 @@ export function AngleView({ angle, source, videoRef, onRefused }: AngleViewProps
             data-angle={angle}
             data-media-id={shown.mediaId}
             aria-label={t('player.video', { angle: label })}
-            style={{ width: '100%', height: '100%', objectFit: 'contain' }}
+            aria-hidden={blind || undefined}
+            style={{ width: '100%', height: '100%', objectFit: 'contain', visibility: blind ? 'hidden' : 'visible' }}
             onError={(event) => {
               const error = event.currentTarget.error;
               setRefused({ mediaId: shown.mediaId, detail: error?.message || String(error?.code ?? 'error') });

@@ -1,12 +1,14 @@
 import { Flex, Segmented } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Assignment, Device, ReviewMark } from '@common/platform';
+import type { Assignment, Device, ReviewMark, Subject } from '@common/platform';
+import { AlignmentBar } from './AlignmentBar';
 import { DownloadStateCell } from '../DownloadStateCell';
 import { useDownloadActions } from '../useDownloadActions';
 import { angleSource, evidenceSource, type AngleSource } from './angle-source';
 import { ExportPanel } from './ExportPanel';
 import { ReviewPlayer } from './ReviewPlayer';
+import { useAlignment } from './useAlignment';
 import { useEvidence } from './useEvidence';
 import { useReviewMedia } from './useReviewMedia';
 
@@ -21,6 +23,8 @@ interface RecordingReviewProps {
   onMarksChange(marks: ReviewMark[]): void;
   /** How long ffmpeg waits for the player to settle at most (tests set it long). */
   readonly prepareAtTheLatestMs?: number;
+  /** The subject's blind listening (open when not given). */
+  readonly reviewMode?: Subject['reviewMode'];
 }
 
 type Source = 'recordings' | 'evidence';
@@ -29,7 +33,7 @@ type Source = 'recordings' | 'evidence';
  * The player fed with an assignment's media: its downloaded recordings (with their download
  * controls while they are not here yet), or the evidence recorded in its live interview.
  */
-export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange, prepareAtTheLatestMs = PREPARE_AT_THE_LATEST_MS }: RecordingReviewProps) {
+export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange, prepareAtTheLatestMs = PREPARE_AT_THE_LATEST_MS, reviewMode = 'open' }: RecordingReviewProps) {
   const { t } = useTranslation();
   // ffmpeg starts once the player has its first frames (or the browser refused a file, which
   // the probe and a proxy must then fix), and after a second whatever happens.
@@ -68,6 +72,12 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
   const sourceOf = shown === 'recordings' ? recordingOf : evidenceOf;
   const main = sourceOf('main');
   const side = sourceOf('side');
+  // The side on the main's clock: the alignment of the downloaded recordings (evidence recordings
+  // of a live interview started together and play as they are).
+  const aligned = shown === 'recordings' && assignment.recordings.some((recording) => recording.angle === 'main') && assignment.recordings.some((recording) => recording.angle === 'side');
+  const alignment = useAlignment(aligned ? assignment.assignmentId : null);
+  const offsetSeconds = aligned ? (alignment.alignment?.offsetMs ?? 0) / 1000 : 0;
+  const mainFrameRate = main.kind === 'ready' ? (main.probe?.video?.frameRate ?? null) : null;
   const mainRecordingId = assignment.recordings.find((recording) => recording.angle === 'main')?.recordingId ?? null;
   // Exports are of the downloaded recordings only, not of an interview's evidence.
   const exportPanel =
@@ -117,6 +127,9 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
         onMarksChange={onMarksChange}
         renderFooter={exportPanel}
         onSettled={onSettled}
+        reviewMode={reviewMode}
+        offsetSeconds={offsetSeconds}
+        alignment={aligned ? <AlignmentBar state={alignment} frameRate={mainFrameRate} /> : undefined}
       />
     </Flex>
   );

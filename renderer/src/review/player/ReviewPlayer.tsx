@@ -1,8 +1,11 @@
-import { Flex, Typography } from 'antd';
+import { Button, Flex, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReviewMark } from '@common/platform';
+import type { ReviewMark, Subject } from '@common/platform';
 import { AngleView } from './AngleView';
+import { angleGainDb, loudnessOf } from './fair-loudness';
+import { LoudnessLine } from './LoudnessLine';
+import { useFairLoudness } from './useFairLoudness';
 import type { AngleSource } from './angle-source';
 import { commandFor, isTypingTarget, type PlayerCommand } from './keys';
 import { MarksPanel, type MarksPanelHandle } from './MarksPanel';
@@ -20,6 +23,12 @@ interface ReviewPlayerProps {
   renderFooter?: ((time: number) => ReactNode) | undefined;
   /** Every playable angle has its first frame, or the browser refused an angle: ffmpeg may start now. */
   onSettled?: (() => void) | undefined;
+  /** The subject's blind listening: open, blind by default (the grader may show the pictures), or always blind. */
+  reviewMode?: Subject['reviewMode'] | undefined;
+  /** Seconds the side started after the main (the alignment); the side plays that far behind. */
+  offsetSeconds?: number | undefined;
+  /** The alignment line, shown under the controls. */
+  alignment?: ReactNode;
 }
 
 /** Marked in the page's performance timeline when every playable angle has its first frame (the benchmark reads it). */
@@ -31,7 +40,7 @@ export const FIRST_FRAME_MARK = 'review:first-frame';
  * into the score sheet. Its keys (keys.ts) work anywhere in the player and on the page, never
  * while typing.
  */
-export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, renderFooter, onSettled }: ReviewPlayerProps) {
+export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, renderFooter, onSettled, reviewMode = 'open', offsetSeconds = 0, alignment }: ReviewPlayerProps) {
   const { t } = useTranslation();
   const [clock] = useState(() => new PlayerClock());
   const snapshot = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
@@ -50,6 +59,19 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
   const leaderSource = mainVideo ? main : side;
   const frameRate = leaderSource.kind === 'ready' ? (leaderSource.probe?.video?.frameRate ?? null) : null;
   useEffect(() => clock.setFrameRate(frameRate), [clock, frameRate]);
+  useEffect(() => clock.setOffset(offsetSeconds), [clock, offsetSeconds]);
+
+  // Blind listening (拉幕): the pictures hidden, the sound, the waveform and the clock left.
+  const blindRequired = reviewMode === 'blind_required';
+  const [blindChosen, setBlind] = useState(reviewMode === 'blind_default');
+  const blind = blindRequired || blindChosen;
+
+  // Fair loudness: each angle at the common level its waveform's measure gives.
+  const [fair, setFair] = useState(true);
+  const mainLoudness = loudnessOf(main.kind === 'ready' ? main.waveform : null);
+  const sideLoudness = loudnessOf(side.kind === 'ready' ? side.waveform : null);
+  const audio = useFairLoudness(mainVideo, sideVideo, angleGainDb(mainLoudness, fair), angleGainDb(sideLoudness, fair));
+  const resumeAudio = audio.resume;
 
   // First frame of each angle that plays: the player is ready when all of them have one. The
   // mark is set in the event itself, not after React has rendered it.
@@ -82,12 +104,14 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
     (command: PlayerCommand) => {
       switch (command.kind) {
         case 'toggle':
+          resumeAudio();
           void clock.toggle().catch(() => undefined);
           return;
         case 'pause':
           clock.pause();
           return;
         case 'play':
+          resumeAudio();
           void clock.play(command.rate).catch(() => undefined);
           return;
         case 'rate':
@@ -105,9 +129,12 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
         case 'mark':
           marksPanel.current?.begin(command.mark, Math.round(clock.getSnapshot().time * 1000));
           return;
+        case 'blind':
+          if (!blindRequired) setBlind((current) => !current);
+          return;
       }
     },
-    [clock],
+    [clock, resumeAudio, blindRequired],
   );
 
   useEffect(() => {
@@ -139,11 +166,33 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
       data-testid="review-player"
       data-ready={ready}
       data-leader={mainVideo ? 'main' : sideVideo ? 'side' : 'none'}
+      data-blind={blind}
+      data-review-mode={reviewMode}
       style={{ outline: 'none' }}
     >
       <Flex gap={12} wrap>
-        <AngleView angle="main" source={main} videoRef={setMainVideo} onRefused={onSettled} />
-        <AngleView angle="side" source={side} videoRef={setSideVideo} onRefused={onSettled} />
+        <AngleView angle="main" source={main} videoRef={setMainVideo} onRefused={onSettled} blind={blind} />
+        <AngleView angle="side" source={side} videoRef={setSideVideo} onRefused={onSettled} blind={blind} />
+      </Flex>
+      <Flex gap={8} align="center" wrap data-testid="blind-line">
+        {blindRequired ? (
+          <Typography.Text type="secondary" data-testid="blind-required">
+            {t('listening.blind.required')}
+          </Typography.Text>
+        ) : (
+          <>
+            <Tooltip title={blind ? t('listening.blind.showHint') : t('listening.blind.hideHint')}>
+              <Button size="small" onClick={() => run({ kind: 'blind' })} aria-pressed={blind} aria-keyshortcuts="B" data-testid="blind-toggle">
+                {blind ? t('listening.blind.show') : t('listening.blind.hide')}
+              </Button>
+            </Tooltip>
+            {reviewMode === 'blind_default' && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('listening.blind.byDefault')}
+              </Typography.Text>
+            )}
+          </>
+        )}
       </Flex>
       {leader !== null && (
         <PlayerControls
@@ -155,6 +204,8 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
           onRate={(rate) => run({ kind: 'rate', rate })}
         />
       )}
+      {alignment}
+      {leader !== null && <LoudnessLine main={mainLoudness} side={sideLoudness} on={fair} onChange={setFair} graph={audio.graph} />}
       {leader !== null && scrubSource.kind === 'ready' && (
         <Scrubber
           time={snapshot.time}
@@ -163,10 +214,12 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
           waveform={scrubSource.waveform}
           marks={marks}
           onSeek={(seconds) => void clock.seek(seconds)}
+          showStrip={!blind}
         />
       )}
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {t('player.keyboardHint')}
+        {!blindRequired && ` · ${t('listening.blind.keyHint')}`}
       </Typography.Text>
       <MarksPanel
         marks={marks}

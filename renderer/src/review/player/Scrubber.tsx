@@ -14,6 +14,8 @@ interface ScrubberProps {
   readonly waveform: PartState<Waveform>;
   readonly marks: readonly ReviewMark[];
   onSeek(seconds: number): void;
+  /** False while listening blind: the strip's pictures are not shown (its row stays, empty). */
+  readonly showStrip?: boolean;
 }
 
 const STRIP_HEIGHT = 44;
@@ -24,7 +26,7 @@ const WAVE_HEIGHT = 40;
  * silent gaps marked (where the candidate stopped), the notes and violation marks, the
  * playhead. Click or drag anywhere to seek; the arrow keys move by 5 s.
  */
-export function Scrubber({ time, duration, strip, waveform, marks, onSeek }: ScrubberProps) {
+export function Scrubber({ time, duration, strip, waveform, marks, onSeek, showStrip = true }: ScrubberProps) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
@@ -60,7 +62,7 @@ export function Scrubber({ time, duration, strip, waveform, marks, onSeek }: Scr
         dragging.current = false;
       }}
     >
-      <StripRow strip={strip} durationMs={durationMs} />
+      {showStrip ? <StripRow strip={strip} durationMs={durationMs} /> : <div style={{ height: STRIP_HEIGHT }} data-testid="strip-hidden" />}
       <WaveRow waveform={waveform} />
       {gapSpans(gaps, durationMs).map((gap, index) => {
         const source = gaps[index];

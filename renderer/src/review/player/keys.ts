@@ -8,7 +8,7 @@ import { SPEEDS } from './speeds';
  *   Space / K  play or pause          J  slower; at 1× or paused, back 5 s   L  play; again: faster
  *   ← / →      back / forward 5 s     , / .  one frame back / forward (pauses)
  *   [ / ]      speed down / up        N  note at this moment    V  violation mark at this moment
- *   Home / End start / end
+ *   Home / End start / end            B  hide or show the pictures (blind listening)
  */
 export type PlayerCommand =
   | { readonly kind: 'toggle' }
@@ -18,7 +18,8 @@ export type PlayerCommand =
   | { readonly kind: 'seekBy'; readonly seconds: number }
   | { readonly kind: 'seekTo'; readonly where: 'start' | 'end' }
   | { readonly kind: 'frame'; readonly direction: 1 | -1 }
-  | { readonly kind: 'mark'; readonly mark: 'note' | 'violation' };
+  | { readonly kind: 'mark'; readonly mark: 'note' | 'violation' }
+  | { readonly kind: 'blind' };
 
 export interface KeyPress {
   readonly key: string;
@@ -92,6 +93,9 @@ export function commandFor(press: KeyPress, now: PlayerNow, typing: boolean): Pl
     case 'v':
     case 'V':
       return { kind: 'mark', mark: 'violation' };
+    case 'b':
+    case 'B':
+      return { kind: 'blind' };
     default:
       return null;
   }

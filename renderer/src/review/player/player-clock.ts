@@ -1,4 +1,4 @@
-import { correction, frameSeconds } from './sync';
+import { correction, frameSeconds, sidePlays, sideTarget } from './sync';
 import { clampTime } from './timeline';
 
 export interface ClockSnapshot {
@@ -8,7 +8,7 @@ export interface ClockSnapshot {
   readonly playing: boolean;
   /** What the grader chose (the follower may run a few percent off it while catching up). */
   readonly rate: number;
-  /** Follower minus leader in seconds, when both play. */
+  /** Follower minus where it should be on the leader's clock (the offset taken off), in seconds, when both play. */
   readonly drift: number | null;
 }
 
@@ -19,13 +19,17 @@ const LEADER_EVENTS = ['play', 'pause', 'playing', 'waiting', 'seeking', 'seeked
  * One clock for two <video> elements: the leader (the main angle) is the clock, the follower
  * (the side angle) is kept on it by sync.ts's corrections, every animation frame while playing
  * and on every pause and seek. Everything the grader does goes through here, so both angles
- * always move together.
+ * always move together. The follower sits `offset` seconds behind the leader's clock (the
+ * alignment: the side phone started that long after the main); before it started it waits.
  */
 export class PlayerClock {
   #leader: HTMLVideoElement | null = null;
   #follower: HTMLVideoElement | null = null;
   #frame = 1 / 30;
   #rate = 1;
+  #offset = 0;
+  /** The follower was paused by the clock because it had not started yet at the leader's time. */
+  #followerWaiting = false;
   #snapshot: ClockSnapshot = IDLE;
   #raf = 0;
   readonly #listeners = new Set<() => void>();
@@ -48,7 +52,7 @@ export class PlayerClock {
       // paused, from where the other angle was.
       if (follower && leader.paused && leader.currentTime === 0 && follower.currentTime > 0) {
         follower.pause();
-        leader.currentTime = follower.currentTime;
+        leader.currentTime = Math.max(0, follower.currentTime + this.#offset);
       }
     }
     this.#publish();
@@ -57,6 +61,19 @@ export class PlayerClock {
   /** Seconds of one frame of the leader, from its probe. */
   setFrameRate(frameRate: number | null | undefined): void {
     this.#frame = frameSeconds(frameRate);
+  }
+
+  /** Seconds the follower started after the leader (the alignment's offset); applied at once. */
+  setOffset(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds === this.#offset) return;
+    this.#offset = seconds;
+    const leader = this.#leader;
+    if (leader) this.#align(!leader.paused);
+    this.#publish();
+  }
+
+  get offset(): number {
+    return this.#offset;
   }
 
   get frame(): number {
@@ -84,7 +101,9 @@ export class PlayerClock {
     if (leader.ended) leader.currentTime = 0;
     this.#align(false);
     const follower = this.#follower;
-    await Promise.all([leader.play(), follower && follower.currentTime < follower.duration ? follower.play() : Promise.resolve()]);
+    const followerPlays = follower !== null && sidePlays(leader.currentTime, this.#offset, follower.duration);
+    this.#followerWaiting = follower !== null && !followerPlays && leader.currentTime < this.#offset;
+    await Promise.all([leader.play(), follower && followerPlays ? follower.play() : Promise.resolve()]);
   }
 
   pause(): void {
@@ -118,7 +137,7 @@ export class PlayerClock {
     const follower = this.#follower;
     if (follower && Number.isFinite(follower.duration)) {
       waits.push(seeked(follower));
-      follower.currentTime = Math.min(target, follower.duration);
+      follower.currentTime = sideTarget(target, this.#offset, follower.duration);
     }
     this.#publish();
     return Promise.all(waits).then(() => undefined);
@@ -150,7 +169,7 @@ export class PlayerClock {
     if (!leader) return;
     if (follower) {
       if (type === 'pause' || type === 'ended' || type === 'waiting') follower.pause();
-      if (type === 'playing' && follower.paused && leader.currentTime < follower.duration) void follower.play().catch(() => undefined);
+      if (type === 'playing' && follower.paused && sidePlays(leader.currentTime, this.#offset, follower.duration)) void follower.play().catch(() => undefined);
       if (type === 'seeked' || type === 'pause') this.#align(!leader.paused);
     }
     if (!leader.paused && this.#raf === 0) this.#raf = requestAnimationFrame(this.#tick);
@@ -181,7 +200,19 @@ export class PlayerClock {
       playing,
       frame: this.#frame,
       sideDuration: follower.duration,
+      offset: this.#offset,
     });
+    if (fix.kind === 'wait') {
+      if (!follower.paused) follower.pause();
+      if (fix.seek) follower.currentTime = fix.to;
+      this.#followerWaiting = true;
+    } else if (playing && this.#followerWaiting && follower.paused && sidePlays(leader.currentTime, this.#offset, follower.duration)) {
+      // The side's start has come: it plays from here on.
+      this.#followerWaiting = false;
+      void follower.play().catch(() => undefined);
+    } else if (!playing) {
+      this.#followerWaiting = false;
+    }
     if (fix.kind === 'seek') follower.currentTime = fix.to;
     if (follower.playbackRate !== fix.rate) follower.playbackRate = fix.rate;
   }
@@ -192,7 +223,8 @@ export class PlayerClock {
     const time = leader?.currentTime ?? 0;
     const duration = leader ? durationOf(leader) : 0;
     const playing = leader ? !leader.paused && !leader.ended : false;
-    const drift = leader && follower && Number.isFinite(follower.duration) && time < follower.duration ? follower.currentTime - time : null;
+    const drift =
+      leader && follower && Number.isFinite(follower.duration) && sidePlays(time, this.#offset, follower.duration) ? follower.currentTime - (time - this.#offset) : null;
     const last = this.#snapshot;
     // While playing, React re-renders only when the time moved a twentieth of a second; paused,
     // on every change (a frame step is a thirtieth).

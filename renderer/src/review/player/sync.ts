@@ -12,6 +12,11 @@
  *    seeking: waiting seconds for a rate nudge to close a large gap is worse than one freeze.
  * Drift within one frame is left alone: no picture can show it.
  * While paused, the side is placed on the main's frame exactly (more than half a frame away).
+ *
+ * The two phones did not start recording at the same moment: the side started `offset` seconds
+ * after the main (the alignment, found from the sound or set by the grader), so the side's time
+ * is the main's minus the offset. Before the side started it waits, paused, at its start; after
+ * it ended there is nothing to follow.
  */
 
 /** Beyond this, the side seeks to the main rather than speeding up or slowing down. */
@@ -32,21 +37,38 @@ export interface ClockReading {
   readonly frame: number;
   /** The side's length; past its end there is nothing to follow. */
   readonly sideDuration: number;
+  /** Seconds the side started after the main (negative: before); 0 when unknown. */
+  readonly offset?: number;
 }
 
 export type Correction =
   | { readonly kind: 'none'; readonly rate: number }
   | { readonly kind: 'rate'; readonly rate: number }
-  | { readonly kind: 'seek'; readonly to: number; readonly rate: number };
+  | { readonly kind: 'seek'; readonly to: number; readonly rate: number }
+  /** The side has not started yet at this moment of the main: paused at its start (seeking there when `seek`). */
+  | { readonly kind: 'wait'; readonly to: number; readonly seek: boolean; readonly rate: number };
 
-/** What to do with the side now: nothing (at the main's rate), a nudged rate, or a seek. */
+/** Where the side should be for a moment of the main: the main's time minus the offset, within the side. */
+export function sideTarget(mainTime: number, offset: number, sideDuration: number): number {
+  return Math.max(0, Math.min(mainTime - offset, Math.max(0, sideDuration)));
+}
+
+/** Whether the side has something to play at this moment of the main (it has started and not ended). */
+export function sidePlays(mainTime: number, offset: number, sideDuration: number): boolean {
+  const at = mainTime - offset;
+  return at >= 0 && at < sideDuration;
+}
+
+/** What to do with the side now: nothing (at the main's rate), a nudged rate, a seek, or wait for it to start. */
 export function correction(reading: ClockReading): Correction {
   const { mainTime, sideTime, rate, playing, frame, sideDuration } = reading;
-  const target = Math.min(mainTime, sideDuration);
+  const offset = reading.offset ?? 0;
+  const target = sideTarget(mainTime, offset, sideDuration);
   const drift = sideTime - target;
   const size = Math.abs(drift);
   if (!playing) return size > frame / 2 ? { kind: 'seek', to: target, rate } : { kind: 'none', rate };
-  if (mainTime >= sideDuration) return { kind: 'none', rate };
+  if (mainTime - offset < 0) return { kind: 'wait', to: 0, seek: size > frame / 2, rate };
+  if (mainTime - offset >= sideDuration) return { kind: 'none', rate };
   if (size > SEEK_AFTER_S) return { kind: 'seek', to: target, rate };
   if (size <= frame) return { kind: 'none', rate };
   // Behind (drift < 0): faster; ahead: slower. Proportional, capped.

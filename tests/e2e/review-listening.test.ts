@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbToLinear } from '@common/media/loudness';
+import { planDemoRecordings } from '../../platform/demo/media';
+import type { RunningPlatform } from '../../platform/server';
+import { launchChromium, type Chromium } from '../support/chromium';
+import { startStack, type Stack } from '../support/servers';
+import { seriousViolations } from './desk/axe';
+
+/**
+ * Blind listening (拉幕) in Chromium, against the reference platform with real demo recordings:
+ * with the pictures hidden, no video is visible, yet the recording plays on (both angles' clocks
+ * move) and its sound reaches the output through the fair-loudness graph (an analyser on it
+ * reads sound), at the gain the waveform's loudness gives.
+ */
+const MEDIA = { seconds: 10, longSeconds: 12 } as const;
+
+let dataDir: string;
+let stack: Stack;
+let platform: RunningPlatform;
+let browser: Chromium;
+let page: Page;
+let plain = '';
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'review-listening-'));
+  stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 2, recordedPerSlot: 3, danceCandidates: 0 }, demoMedia: MEDIA } });
+  platform = stack.platform as RunningPlatform;
+  const pair = planDemoRecordings(platform.ctx, MEDIA)[4 * 2];
+  if (!pair) throw new Error('the demo has no recorded pair 4');
+  const row = platform.ctx.db
+    .prepare(`SELECT id FROM assignments WHERE examiner_id = 'gr-01' AND candidate_id = ? AND slot_id = ?`)
+    .get(pair.candidateId, pair.slotId) as { id: string } | undefined;
+  if (!row) throw new Error('grader1 has no assignment for pair 4');
+  plain = row.id;
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await platform?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const row = (assignmentId: string) => page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"]`);
+
+/** How many <video> elements Playwright would call visible. */
+async function visibleVideos(): Promise<number> {
+  const videos = await page.locator('video').all();
+  let visible = 0;
+  for (const video of videos) if (await video.isVisible()) visible += 1;
+  return visible;
+}
+
+function clocks(): Promise<{ main: number; side: number; mainPaused: boolean }> {
+  return page.evaluate(() => {
+    const main = document.querySelector<HTMLVideoElement>('video[data-angle="main"]');
+    const side = document.querySelector<HTMLVideoElement>('video[data-angle="side"]');
+    if (!main || !side) throw new Error('both angles should have a video');
+    return { main: main.currentTime, side: side.currentTime, mainPaused: main.paused };
+  });
+}
+
+describe('blind listening in Chromium, against the reference platform', () => {
+  it('downloads a recorded assignment and opens it in the player', async () => {
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 1300 });
+    await page.goto(stack.host.newLaunchUrl());
+    await page.waitForSelector('html[data-examiner-ready="true"]');
+    await page.getByLabel('用户名').fill('grader1');
+    await page.getByLabel('密码').fill('demo1234');
+    await page.getByLabel('密码').press('Enter');
+    await page.getByTestId('app-shell').waitFor();
+    await page.getByRole('tab', { name: /录播阅卷/ }).click();
+    await row(plain).locator('[data-testid="download-state"][data-state="none"]').waitFor();
+    await row(plain).getByRole('button', { name: /^下载 考号/ }).click();
+    await row(plain).locator('[data-testid="download-state"][data-state="ready"]').waitFor({ timeout: 60_000 });
+
+    await row(plain).getByRole('button', { name: /^为 .+ 评分$/ }).click();
+    await page.waitForSelector(`[data-testid="grading-view"][data-assignment-id="${plain}"]`);
+    await page.waitForSelector('[data-testid="review-player"][data-ready="true"]');
+    await page.waitForSelector('[data-testid="waveform"][data-state="ready"]');
+    await page.waitForSelector('[data-testid="strip"][data-state="ready"]');
+    expect(await visibleVideos()).toBe(2);
+  });
+
+  it('hides both pictures and the strip, and the recording plays on with its sound reaching the output', async () => {
+    await page.getByTestId('blind-toggle').click();
+    await page.waitForSelector('[data-testid="review-player"][data-blind="true"]');
+    expect(await visibleVideos()).toBe(0);
+    expect(await page.locator('[data-testid="strip"]').count()).toBe(0);
+    expect(await page.getByTestId('waveform').isVisible()).toBe(true);
+    expect(await page.getByTestId('player-time').isVisible()).toBe(true);
+    const before = await clocks();
+    expect(before.mainPaused).toBe(true);
+
+    await page.getByTestId('player-toggle').click();
+    await page.waitForSelector('[data-testid="player-toggle"][data-playing="true"]');
+    // Both hidden angles play on: the main (the sound) and the side following it.
+    await page.waitForFunction(
+      (from) => {
+        const main = document.querySelector<HTMLVideoElement>('video[data-angle="main"]');
+        const side = document.querySelector<HTMLVideoElement>('video[data-angle="side"]');
+        return !!main && !!side && main.currentTime > from.main + 1 && side.currentTime > from.side + 1;
+      },
+      before,
+    );
+    // The analyser after the angles' gains hears the main's sound.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="output-level"]')?.getAttribute('data-level') ?? '0') > 0.001);
+    expect(await visibleVideos()).toBe(0);
+    expect((await clocks()).mainPaused).toBe(false);
+
+    // The graph applies the gain the line says (the waveform's loudness, or 0 dB unmeasured).
+    const meant = Number(await page.getByTestId('loudness').getAttribute('data-gain-main-db'));
+    const applied = Number(await page.getByTestId('output-level').getAttribute('data-applied-main'));
+    expect(applied).toBeCloseTo(dbToLinear(meant), 3);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Showing the pictures again: both videos, still playing.
+    await page.getByTestId('review-player').focus();
+    await page.keyboard.press('b');
+    await page.waitForSelector('[data-testid="review-player"][data-blind="false"]');
+    expect(await visibleVideos()).toBe(2);
+    expect((await clocks()).mainPaused).toBe(false);
+  });
+});
