@@ -32,6 +32,7 @@ export const RecordingDownload = z.strictObject({
   bytes: Bytes,
   /** The file to play, once it is downloaded and verified. */
   mediaId: MediaId.nullable(),
+  /** Why the download failed; or, on a ready recording, why the workstation cannot read it (found once it is downloaded, before it is opened). */
   error: ContractError.nullable(),
 });
 export type RecordingDownload = z.infer<typeof RecordingDownload>;

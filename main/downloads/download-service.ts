@@ -66,6 +66,8 @@ export interface DownloadDeps {
   readonly log: Logger;
   /** Told when a recording leaves the cache (evicted, purged, cancelled), so media work on it stops. */
   readonly onRemoved: (recordingId: string) => void;
+  /** Told when a recording is whole on disk, so media can check it is readable before anyone opens it. */
+  readonly onReady?: (recordingId: string) => void;
   /** The folder of evidence recordings (main/evidence), purged with the assignments' recordings. */
   readonly evidenceDir: string;
 }
@@ -393,6 +395,7 @@ export class DownloadService {
       if (this.#stopped) return;
       this.#write((db) => markReady(db, row.recording_id, target.relative, newMediaId(), result.bytes, this.#now()));
       this.deps.log.info('recording downloaded', { recordingId: row.recording_id, bytes: result.bytes, resumedFrom: result.resumedFrom });
+      this.deps.onReady?.(row.recording_id);
       return;
     }
   }
@@ -486,6 +489,17 @@ export class DownloadService {
     const examinerId = this.deps.session.session?.examiner.id;
     if (examinerId === undefined) return;
     for (const link of linked) if (link.examiner_id === examinerId) this.#emitAssignment(examinerId, link.assignment_id);
+  }
+
+  /**
+   * A ready recording that cannot be read (or, with null, can again): the error rides on its row
+   * and its assignment's state, so the review queue says so before the exam is opened. The row
+   * stays ready: the file is what the platform has, and downloading it again would not change it.
+   */
+  markUnreadable(recordingId: string, error: ContractError | null): void {
+    const json = error === null ? null : JSON.stringify(error);
+    const changed = this.#write((db) => db.run(sql`UPDATE media_recordings SET error = ${json} WHERE recording_id = ${recordingId} AND state = 'ready' AND error IS NOT ${json}`).changes);
+    if ((changed ?? 0) > 0) this.#emitRecording(recordingId);
   }
 
   #emitRecording(recordingId: string): void {

@@ -122,7 +122,8 @@ export function downloadOf(recording: WantedRecording, row: RecordingRow | undef
     bytesDone: ready ? row.expected_bytes : Math.min(row.expected_bytes, liveBytes ?? row.bytes_done),
     bytes: row.expected_bytes,
     mediaId: ready ? row.media_id : null,
-    error: row.state === 'failed' ? errorOf(row) : null,
+    // A failed download's reason, or why a ready one cannot be read (DownloadService.markUnreadable).
+    error: row.state === 'failed' || ready ? errorOf(row) : null,
   };
 }
 

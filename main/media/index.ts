@@ -62,6 +62,7 @@ export function createMediaStack(deps: MediaStackDeps, options: MediaStackOption
       events: deps.events,
       log: deps.log,
       onRemoved: (recordingId) => mediaRef.current?.forget(recordingId),
+      onReady: (recordingId) => mediaRef.current?.checkReadable(recordingId),
       evidenceDir: join(deps.dataDir, EVIDENCE_DIR),
     },
     options.downloads,

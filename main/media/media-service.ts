@@ -211,6 +211,50 @@ export class MediaService {
     if (!this.queue.cancel(jobId)) throw new ContractFailure('not_found', `no media job ${jobId} is queued or running`);
   }
 
+  /**
+   * A recording just downloaded: probed in the background (the probe is kept for the player), so
+   * that one the workstation cannot read is said in the review queue before the exam is opened.
+   * Nothing to do when its probe is stored, nobody is signed in, or there is no ffmpeg (opening
+   * says that one).
+   */
+  checkReadable(recordingId: string): void {
+    const examinerId = this.deps.session.session?.examiner.id;
+    if (examinerId === undefined || findArtefact(this.deps.store.reader, recordingId, 'probe', PROBE_VARIANT)) return;
+    let ready: ReturnType<DownloadService['readyRecording']>;
+    try {
+      ready = this.deps.downloads.readyRecording(recordingId, examinerId);
+      this.#requireTools();
+    } catch (error) {
+      this.deps.log.warn('not checking a downloaded recording', { recordingId, error });
+      return;
+    }
+    const { done } = this.queue.enqueue({
+      kind: 'probe',
+      priority: 'background',
+      timeoutMs: this.#timeout('probe', ready.row.duration_ms),
+      recordingId,
+      assignmentId: null,
+      // Said before the job ends, so whoever hears it ended finds the row as the probe left it.
+      run: async (context) => {
+        try {
+          const probe = await this.#probeOf(recordingId, ready.file, context);
+          this.#readable(recordingId, null);
+          return probe;
+        } catch (error) {
+          this.#readable(recordingId, failureOf(error));
+          throw error;
+        }
+      },
+    });
+    done.catch(() => undefined);
+  }
+
+  /** What a probe of a recording found, for its download row: only a file ffmpeg cannot read (or decode) makes it unreadable. */
+  #readable(recordingId: string, failure: MediaFailure | null): void {
+    if (failure === null) this.deps.downloads.markUnreadable(recordingId, null);
+    else if (failure.kind === 'corrupt_input' || failure.kind === 'unsupported') this.deps.downloads.markUnreadable(recordingId, { code: failure.code, message: failure.message });
+  }
+
   /** The recording left the cache: its jobs stop and nothing of it is kept in memory. */
   forget(recordingId: string): void {
     const prep = this.#preps.get(recordingId);
@@ -324,6 +368,7 @@ export class MediaService {
       (value) => {
         if (this.#preps.get(prep.recordingId) !== prep) return;
         (prep as unknown as Record<SlotName, Slot<unknown>>)[slot] = { state: 'ready', value };
+        if (slot === 'probe') this.#readable(prep.recordingId, null);
         this.#advance(prep);
         this.#emit(prep);
         if (slot === 'waveform') this.alignment.waveformMade(prep.recordingId);
@@ -331,6 +376,7 @@ export class MediaService {
       (error: unknown) => {
         if (this.#preps.get(prep.recordingId) !== prep) return;
         prep[slot] = { state: 'failed', error: failureOf(error) };
+        if (slot === 'probe') this.#readable(prep.recordingId, prep[slot].error);
         this.#advance(prep);
         this.#emit(prep);
         if (slot === 'waveform') this.alignment.waveformMade(prep.recordingId);

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import i18next from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AssignmentView } from '@common/contract';
+import type { AssignmentView, RecordingsOverview } from '@common/contract';
 import { Assignment, type Exam } from '@common/platform';
 import { ReviewQueue } from '../../renderer/src/review/ReviewQueue';
 import { fakeExaminer } from './fake-examiner';
@@ -36,9 +36,9 @@ function assigned(code: string, change: Partial<Assignment> = {}): AssignmentVie
   return { assignment, sheetStatus: null };
 }
 
-function serve(assignments: AssignmentView[]) {
+function serve(assignments: AssignmentView[], downloads: RecordingsOverview['assignments'] = []) {
   fakeExaminer.handle('assignments.list', () => ({ assignments, freshness: { fresh: true, fetchedAt: '2026-05-01T06:00:00.000Z' } }));
-  fakeExaminer.handle('recordings.overview', () => ({ assignments: [], usage: { usedBytes: 0, quotaBytes: 1_000_000 } }));
+  fakeExaminer.handle('recordings.overview', () => ({ assignments: downloads, usage: { usedBytes: 0, quotaBytes: 1_000_000 } }));
   renderInApp(<ReviewQueue exam={exam} reReviews={[]} onOpen={() => undefined} />);
 }
 
@@ -81,6 +81,33 @@ describe('the review queue in the platform’s order', () => {
     expect(warning.textContent).toBe('平台没有辅机位录像');
     expect(warning.closest('[data-row-key]')?.getAttribute('data-row-key')).toBe('as-M-1');
     expect(screen.getAllByTestId('missing-angle')).toHaveLength(1);
+  });
+
+  it('says before an exam is opened that a downloaded angle cannot be read, with why, and nothing for one that can', async () => {
+    const main = { recordingId: 'rec-main', angle: 'main' as const, contentType: 'video/mp4', bytes: 1000, sha256: 'a'.repeat(64), durationMs: 20_000 };
+    const side = { ...main, recordingId: 'rec-side', angle: 'side' as const };
+    const ready = { state: 'ready' as const, bytesDone: 1000, bytes: 1000, mediaId: 'm0123456789abcdef01234567', error: null };
+    serve(
+      [assigned('U-1', { recordings: [main, side] })],
+      [
+        {
+          assignmentId: 'as-U-1',
+          state: 'ready',
+          bytesDone: 2000,
+          bytes: 2000,
+          recordings: [
+            { recordingId: 'rec-main', angle: 'main', ...ready },
+            { recordingId: 'rec-side', angle: 'side', ...ready, error: { code: 'media_unsupported', message: 'unknown codec xyz1' } },
+          ],
+        },
+      ],
+    );
+    const warning = await screen.findByTestId('unreadable-angle');
+    expect(warning.getAttribute('data-angle')).toBe('side');
+    expect(warning.textContent).toBe('辅机位录像无法读取');
+    expect(warning.getAttribute('title')).toBe('录像的编码或格式不受支持。');
+    expect(screen.getAllByTestId('unreadable-angle')).toHaveLength(1);
+    expect(screen.getByTestId('download-state').getAttribute('data-state')).toBe('ready');
   });
 
   it('keeps the listing’s order with no positions, and says nothing of shuffling (in English too)', async () => {

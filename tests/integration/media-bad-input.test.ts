@@ -108,6 +108,8 @@ interface Opened {
   call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
   refusal(name: CommandName, input: unknown): Promise<{ code: string; message: string } | null>;
   waitFor<N extends EventName>(name: N, match: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>>;
+  /** Resolves once every recording of the cases has had its probe (each is probed once it is downloaded). */
+  allProbed: Promise<void>;
   stop(): void;
 }
 
@@ -122,6 +124,18 @@ function open(media: MediaStackOptions = {}, ffmpegPath: string | null = null): 
     media,
   });
   workstation.start();
+  const probed = new Set<string>();
+  const allProbed = new Promise<void>((resolve) => {
+    const off = workstation.events.subscribe((event, payload) => {
+      const job = payload as EventPayload<'media.job'>;
+      if (event !== 'media.job' || job.kind !== 'probe' || job.recordingId === null || (job.state !== 'done' && job.state !== 'failed')) return;
+      probed.add(job.recordingId);
+      if (probed.size === recordingIds.size) {
+        off();
+        resolve();
+      }
+    });
+  });
   const waitFor = <N extends EventName>(name: N, match: (payload: EventPayload<N>) => boolean) =>
     new Promise<EventPayload<N>>((resolve) => {
       const off = workstation.events.subscribe((event, payload) => {
@@ -144,6 +158,7 @@ function open(media: MediaStackOptions = {}, ffmpegPath: string | null = null): 
       return result.ok ? null : result.error;
     },
     waitFor,
+    allProbed,
     stop: () => {
       workstation.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -161,7 +176,8 @@ async function prepared(ws: Opened, recordingId: string): Promise<RecordingArtef
   return settledArtefacts(now) ? now : done;
 }
 
-async function downloadAll(ws: Opened): Promise<Assignment[]> {
+/** Signs in, downloads every case and (with ffmpeg) waits for their background probes, so no ffmpeg is running when it returns. */
+async function downloadAll(ws: Opened, { probes = true } = {}): Promise<Assignment[]> {
   await ws.call('session.login', { username: 'grader1', password: 'demo1234' });
   const assignments = (await ws.call('assignments.list', {})).assignments.map((item) => item.assignment).filter((assignment) => assignment.recordings.length > 0);
   expect(assignments).toHaveLength(PAIRS.length);
@@ -172,6 +188,7 @@ async function downloadAll(ws: Opened): Promise<Assignment[]> {
       if (state.state !== 'ready') await ready;
     }),
   );
+  if (probes) await ws.allProbed;
   return assignments;
 }
 
@@ -251,6 +268,25 @@ describe('bad input through the whole path', () => {
   });
 });
 
+describe('the review queue, before an exam is opened', () => {
+  it('says which angle cannot be read once it is downloaded (a background probe), leaving the assignment ready and the readable angles alone', async () => {
+    const ws = open();
+    try {
+      // Every recording is probed once it is downloaded (downloadAll waits for that); nothing here opens one (no media.prepare).
+      const assignments = await downloadAll(ws);
+      const overview = await ws.call('recordings.overview', {});
+      const mine = overview.assignments.filter((state) => assignments.some((assignment) => assignment.assignmentId === state.assignmentId));
+      expect(mine.map((state) => state.state)).toEqual(assignments.map(() => 'ready'));
+      const errors = Object.fromEntries(mine.flatMap((state) => state.recordings).map((recording) => [recording.recordingId, recording.error?.code ?? null]));
+      const expected = Object.fromEntries([...recordingIds].map(([id, name]) => [id, name === 'empty' || name === 'notVideo' ? 'media_corrupt_input' : name === 'unknownCodec' ? 'media_unsupported' : null]));
+      expect(errors).toEqual(expected);
+      expect(mediaProcessesIn(ws.dataDir)).toEqual([]);
+    } finally {
+      ws.stop();
+    }
+  }, 60_000);
+});
+
 describe('limits', () => {
   it('stops a job that runs past its time limit, as timed out on that part only', async () => {
     const ws = open({ media: { timeoutsMs: { waveform: 1 } } });
@@ -269,7 +305,7 @@ describe('limits', () => {
     const missing = join(mediaDir, 'no-such-dir', 'ffmpeg');
     const ws = open({}, missing);
     try {
-      await downloadAll(ws);
+      await downloadAll(ws, { probes: false });
       const refusal = await ws.refusal('media.prepare', { recordingId: idOf('good', 'side') });
       expect(refusal?.code).toBe('ffmpeg_missing');
       expect(refusal?.message).toContain(missing);

@@ -476,6 +476,7 @@ export const en: Messages = {
     recordings: 'Recordings',
     noRecordings: 'No recordings',
     missingAngle: { main: 'The platform has no main-camera recording', side: 'The platform has no side-camera recording' },
+    unreadableAngle: { main: 'The main-camera recording cannot be read', side: 'The side-camera recording cannot be read' },
   },
   downloads: {
     download: 'Download',

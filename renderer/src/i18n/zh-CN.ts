@@ -478,6 +478,7 @@ export const zhCN = {
     recordings: '录像',
     noRecordings: '暂无录像',
     missingAngle: { main: '平台没有主机位录像', side: '平台没有辅机位录像' },
+    unreadableAngle: { main: '主机位录像无法读取', side: '辅机位录像无法读取' },
   },
   downloads: {
     download: '下载',

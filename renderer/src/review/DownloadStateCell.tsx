@@ -45,6 +45,8 @@ export function DownloadStateCell({ assignment, recordings, busy, onAction }: Do
   const error = recordings?.recordings.find((recording) => recording.error !== null)?.error ?? null;
   // Said here, before the exam is opened: a phone that never uploaded leaves the grader one angle.
   const missing = (['main', 'side'] as const).filter((angle) => !assignment.recordings.some((recording) => recording.angle === angle));
+  // And a recording that downloaded whole but that the workstation cannot read (checked once it is downloaded).
+  const unreadable = state === 'failed' ? [] : (recordings?.recordings ?? []).filter((recording) => recording.state === 'ready' && recording.error !== null);
   return (
     <Flex vertical gap={2} data-testid="download-state" data-state={state} data-percent={percent} style={{ minWidth: 0 }}>
       <Flex gap={6} align="center">
@@ -75,6 +77,13 @@ export function DownloadStateCell({ assignment, recordings, busy, onAction }: Do
           {t(`review.missingAngle.${angle}`)}
         </Typography.Text>
       ))}
+      {unreadable.map(({ recordingId, angle, error: why }) =>
+        why === null ? null : (
+          <Typography.Text key={recordingId} type="danger" style={{ fontSize: 12 }} title={t(`errors.${why.code}`)} data-testid="unreadable-angle" data-angle={angle} data-error={why.code}>
+            {t(`review.unreadableAngle.${angle}`)}
+          </Typography.Text>
+        ),
+      )}
       {state === 'failed' && error && (
         <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="download-error" data-code={error.code}>
           {t(`errors.${error.code}`)}
