@@ -37,11 +37,15 @@ export interface PlannedRecording {
 
 const PARTIAL_SUFFIX = '.partial';
 
+/** How long after the main the side phone of the demo's performance pair (candidate 5 of the recorded slots) started. */
+export const DEMO_SIDE_LATE_S = 2.4;
+
 /**
  * Generates (once; cached in ctx.mediaDir) and registers a main and a side recording for every
  * candidate of the demo's recorded slots, the dance slot's (and its anchors') included. The first few candidates carry the cases review has
  * to cope with: a portrait phone (display rotation), HEVC video (which Chromium cannot play),
- * a silent gap, a recording a few minutes long, and a side camera without audio.
+ * a silent gap, a recording a few minutes long, a side camera without audio, and two phones of one
+ * performance that started 2.4 s apart at different loudness.
  */
 export async function ensureDemoRecordings(ctx: PlatformContext, options: DemoMediaOptions = {}): Promise<DemoMediaResult> {
   const mediaDir = ctx.mediaDir;
@@ -119,6 +123,13 @@ function demoSpec(index: number, angle: Device, seconds: number, longSeconds: nu
     case 3:
       // A whole piece: minutes long, at a low resolution so generating it stays quick.
       return { ...base, seconds: longSeconds, width: 320, height: 180, fps: 15 };
+    case 4:
+      // Both phones heard one performance, the side started 2.4 s after the main and stands
+      // farther away (8 dB quieter): review lines them up by their sound and plays both as loud.
+      // At least 20 s however short the demo's recordings are: a few seconds hold too few notes to tell.
+      return angle === 'main'
+        ? { ...main, seconds: Math.max(seconds, 20), audio: { toneHz, performance: { fromS: 0, gainDb: 0 } } }
+        : { ...side, seconds: Math.max(seconds, 20) - 2, audio: { toneHz, performance: { fromS: DEMO_SIDE_LATE_S, gainDb: -8 } } };
     default:
       return base;
   }

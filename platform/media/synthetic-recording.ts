@@ -16,10 +16,30 @@ export interface SyntheticRecording {
   /** Both move; testsrc2 for a main camera and testsrc for a side camera so the angles look apart. */
   readonly pattern: 'testsrc2' | 'testsrc';
   readonly video: 'h264' | 'hevc';
-  /** A sine tone, muted between `silence.from` and `silence.to` (seconds); null: no audio stream at all. */
-  readonly audio: { readonly toneHz: number; readonly silence?: { readonly from: number; readonly to: number } } | null;
+  /**
+   * A sine tone, muted between `silence.from` and `silence.to` (seconds); or, with `performance`,
+   * instead of the tone the one performance every phone of a pair hears (performanceSound), from
+   * `fromS` into it and `gainDb` louder or quieter; null: no audio stream at all.
+   */
+  readonly audio: {
+    readonly toneHz: number;
+    readonly silence?: { readonly from: number; readonly to: number };
+    readonly performance?: { readonly fromS: number; readonly gainDb: number };
+  } | null;
   /** Degrees a player must turn the stored landscape picture: 90 is a phone held upright. */
   readonly displayRotation: 0 | 90;
+}
+
+/**
+ * One performance as every phone in the room hears it, from `fromS` seconds into it: a melody of
+ * tones changing at uneven moments, gated on and off (ffmpeg's aevalsrc, without its rate and
+ * duration). Two angles of it line up only at one offset, which is what aligning by sound needs.
+ */
+export function performanceSound(fromS: number): string {
+  const T = `(t+${String(fromS)})`;
+  const pitch = `(220+110*mod(floor(${T}*2.9),7))`;
+  const gate = `gt(sin(2*PI*0.83*${T})+sin(2*PI*1.37*${T})+0.5*sin(2*PI*3.1*${T}),0.4)`;
+  return `aevalsrc=exprs='0.4*sin(2*PI*${pitch}*${T})*${gate}'`;
 }
 
 /** ffmpeg's arguments that encode `spec` into `output` (without display rotation: see writeSyntheticRecording). */
@@ -27,7 +47,9 @@ export function encodeArguments(spec: SyntheticRecording, output: string): strin
   const duration = String(spec.seconds);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'];
   args.push('-f', 'lavfi', '-i', `${spec.pattern}=size=${spec.width}x${spec.height}:rate=${spec.fps}:duration=${duration}`);
-  if (spec.audio) args.push('-f', 'lavfi', '-i', `sine=frequency=${spec.audio.toneHz}:sample_rate=48000:duration=${duration}`);
+  const performance = spec.audio?.performance;
+  if (performance) args.push('-f', 'lavfi', '-i', `${performanceSound(performance.fromS)}:s=48000:d=${duration}`);
+  else if (spec.audio) args.push('-f', 'lavfi', '-i', `sine=frequency=${spec.audio.toneHz}:sample_rate=48000:duration=${duration}`);
   args.push('-map', '0:v');
   if (spec.audio) args.push('-map', '1:a');
 
@@ -43,7 +65,8 @@ export function encodeArguments(spec: SyntheticRecording, output: string): strin
 
   if (spec.audio) {
     const { silence } = spec.audio;
-    if (silence) args.push('-af', `volume=volume=0:enable='between(t,${String(silence.from)},${String(silence.to)})'`);
+    const filters = [performance ? `volume=${String(performance.gainDb)}dB` : null, silence ? `volume=volume=0:enable='between(t,${String(silence.from)},${String(silence.to)})'` : null];
+    if (filters.some((filter) => filter !== null)) args.push('-af', filters.filter((filter) => filter !== null).join(','));
     args.push('-c:a', 'aac', '-b:a', '64k', '-ac', '1');
   }
   args.push('-movflags', '+faststart', '-f', 'mp4', output);

@@ -151,7 +151,7 @@ describe("the side angle on the main's clock", () => {
     }));
     const user = userEvent.setup();
     open();
-    await waitFor(() => expect(alignmentText()).toBe('无法按声音对齐：两个机位的声音对不上'));
+    await waitFor(() => expect(alignmentText()).toBe('无法按声音对齐：声音不足以确定两个机位的先后'));
     await user.click(screen.getByTestId('alignment-minus-frame'));
     await waitFor(() => expect(fakeExaminer.callsOf('media.setAlignment')).toEqual([{ assignmentId: recorded.assignmentId, offsetMs: -33 }]));
     await waitFor(() => expect(alignmentText()).toBe('辅机位 −0.03 s，由你调整'));

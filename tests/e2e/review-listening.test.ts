@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbToLinear } from '@common/media/loudness';
-import { planDemoRecordings } from '../../platform/demo/media';
+import { DEMO_SIDE_LATE_S, planDemoRecordings } from '../../platform/demo/media';
 import type { RunningPlatform } from '../../platform/server';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
@@ -14,7 +14,9 @@ import { seriousViolations } from './desk/axe';
  * Blind listening (拉幕) in Chromium, against the reference platform with real demo recordings:
  * with the pictures hidden, no video is visible, yet the recording plays on (both angles' clocks
  * move) and its sound reaches the output through the fair-loudness graph (an analyser on it
- * reads sound), at the gain the waveform's loudness gives.
+ * reads sound), at the gain the waveform's loudness gives. The demo's pair 4 is one performance
+ * heard by two phones, the side started 2.4 s later and 8 dB quieter: the player finds the offset
+ * by sound, holds the side back by it, and plays the two at one loudness.
  */
 const MEDIA = { seconds: 10, longSeconds: 12 } as const;
 
@@ -88,6 +90,17 @@ describe('blind listening in Chromium, against the reference platform', () => {
     expect(await visibleVideos()).toBe(2);
   });
 
+  it('lines the side up by its sound, 2.4 s after the main, and plays the quieter side 8 dB louder', async () => {
+    const alignment = page.getByTestId('alignment');
+    await page.waitForSelector('[data-testid="alignment"][data-source="sound"]');
+    const offsetMs = Number(await alignment.getAttribute('data-offset-ms'));
+    expect(Math.abs(offsetMs - DEMO_SIDE_LATE_S * 1000)).toBeLessThanOrEqual(34);
+    expect(await page.getByTestId('alignment-text').textContent()).toMatch(/^辅机位 \+2\.\d\d s，按声音对齐（可信度 \d+%）$/);
+    // Measured in the waveform pass: the side 8 dB quieter, so its gain is 8 dB more (within 1 dB).
+    const gain = async (angle: 'main' | 'side') => Number(await page.getByTestId(`loudness-${angle}`).getAttribute('data-gain-db'));
+    expect(Math.abs((await gain('side')) - (await gain('main')) - 8)).toBeLessThanOrEqual(1);
+  });
+
   it('hides both pictures and the strip, and the recording plays on with its sound reaching the output', async () => {
     await page.getByTestId('blind-toggle').click();
     await page.waitForSelector('[data-testid="review-player"][data-blind="true"]');
@@ -112,7 +125,10 @@ describe('blind listening in Chromium, against the reference platform', () => {
     // The analyser after the angles' gains hears the main's sound.
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="output-level"]')?.getAttribute('data-level') ?? '0') > 0.001);
     expect(await visibleVideos()).toBe(0);
-    expect((await clocks()).mainPaused).toBe(false);
+    const playing = await clocks();
+    expect(playing.mainPaused).toBe(false);
+    // The side on the main's clock: 2.4 s behind it (within a frame or two of playback jitter).
+    expect(Math.abs(playing.main - playing.side - DEMO_SIDE_LATE_S)).toBeLessThan(0.15);
 
     // The graph applies the gain the line says (the waveform's loudness, or 0 dB unmeasured).
     const meant = Number(await page.getByTestId('loudness').getAttribute('data-gain-main-db'));

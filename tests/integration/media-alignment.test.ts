@@ -18,6 +18,7 @@ import { sql } from '../../main/store/sql';
 import { HOST_COOKIE } from '../../main/host/browser-host';
 import { silentLogger } from '../../main/log';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
+import { performanceSound } from '../../platform/media/synthetic-recording';
 import { resolveMediaTools } from '../../platform/media/tools';
 import { startStack, type Stack } from '../support/servers';
 
@@ -35,13 +36,8 @@ const context = { signal, progress: () => undefined };
 const SIDE_STARTS_S = 2.37;
 const FRAME_MS = 1000 / 30;
 
-/** The source's sound at source time T (ffmpeg's aevalsrc expression in `t`, shifted by `start`). */
-function melody(start: number): string {
-  const T = `(t+${String(start)})`;
-  const pitch = `(220+110*mod(floor(${T}*2.9),7))`;
-  const gate = `gt(sin(2*PI*0.83*${T})+sin(2*PI*1.37*${T})+0.5*sin(2*PI*3.1*${T}),0.4)`;
-  return `aevalsrc=exprs='0.4*sin(2*PI*${pitch}*${T})*${gate}':s=48000:d=`;
-}
+/** The source's sound from `start` (the demo's performance, as aevalsrc with its rate and duration to come). */
+const melody = (start: number) => `${performanceSound(start)}:s=48000:d=`;
 
 interface Angle {
   readonly start: number;

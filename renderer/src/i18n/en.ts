@@ -505,7 +505,7 @@ export const en: Messages = {
       none: {
         no_audio: 'Cannot align by sound: the side angle has no sound',
         silent: 'Cannot align by sound: the recordings are almost silent',
-        low_confidence: "Cannot align by sound: the two angles' sound does not match",
+        low_confidence: "Cannot align by sound: the sound does not tell how the two angles line up",
         no_side: 'Cannot align by sound: there is no side recording',
         pending: 'Aligning the two angles by their sound…',
         failed: 'Cannot align by sound: analysing the sound failed',

@@ -507,7 +507,7 @@ export const zhCN = {
       none: {
         no_audio: '无法按声音对齐：辅机位没有声音',
         silent: '无法按声音对齐：录像中几乎没有声音',
-        low_confidence: '无法按声音对齐：两个机位的声音对不上',
+        low_confidence: '无法按声音对齐：声音不足以确定两个机位的先后',
         no_side: '无法按声音对齐：没有辅机位录像',
         pending: '正在按声音对齐两个机位…',
         failed: '无法按声音对齐：分析声音时出错',
