@@ -7,6 +7,7 @@ import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload 
 import type { AdminCandidate } from '@common/platform/admin';
 import type { Exam } from '@common/platform';
 import { DEMO_LIVE_SLOT_ID, DEMO_SUBJECTS } from '../../platform/demo/exam';
+import { planDemoRecordings } from '../../platform/demo/media';
 import type { RunningPlatform } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
 import { startSimulatedCandidate, type SimulatedCandidate } from '../../platform/sim/candidate';
@@ -30,8 +31,8 @@ import { valuesFor } from '../support/workstation';
  * of the panel as simulated examiners, scores from "other examiners" through its API.
  */
 const LANGUAGES = [
-  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/, chief: '主考工作台', quality: '评委评分质量', anchors: '试评（样卷）', calibration: '试评', dance: '舞蹈' },
-  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/, chief: "Chief's desk", quality: 'Rater quality', anchors: 'Calibration (anchors)', calibration: 'Calibration', dance: 'Dance' },
+  { language: 'zh-CN', user: '用户名', password: '密码', signIn: /登\s*录/, signOut: /退出登录/, live: '现场候考', review: /录播阅卷/, chief: '主考工作台', quality: '评委评分质量', anchors: '试评（样卷）', calibration: '试评', dance: '舞蹈', back: '返回阅卷队列' },
+  { language: 'en', user: 'User name', password: 'Password', signIn: /Sign in/, signOut: 'Sign out', live: 'Live queue', review: /Recorded exams/, chief: "Chief's desk", quality: 'Rater quality', anchors: 'Calibration (anchors)', calibration: 'Calibration', dance: 'Dance', back: 'Back to the review queue' },
 ] as const;
 type Words = (typeof LANGUAGES)[number];
 
@@ -39,7 +40,8 @@ const out = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 mkdirSync(out, { recursive: true });
 await ensureRendererBuilt((line) => process.stdout.write(`${line}\n`));
 const platformDir = mkdtempSync(join(tmpdir(), 'screenshots-platform-'));
-const stack = await startStack({ platform: { dataDir: platformDir, demoMedia: { seconds: 4, longSeconds: 6 } } });
+const DEMO_MEDIA = { seconds: 4, longSeconds: 6 } as const;
+const stack = await startStack({ platform: { dataDir: platformDir, demoMedia: DEMO_MEDIA } });
 const platform = stack.platform as RunningPlatform;
 // A fake microphone, so that the panel room's talk-back has one; the panels play sound unprompted.
 const browser = await launchChromiumBrowser({ args: ['--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'] });
@@ -81,6 +83,21 @@ try {
     await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
     await shoot(page, `grading.${language}`);
     await page.keyboard.press('Escape');
+
+    // The demo's performance pair: lined up by its sound, both at one loudness, the pictures hidden (拉幕).
+    const performance = performanceAssignment('ex-01');
+    await downloaded(performance);
+    await openSheet(page, performance);
+    await page.waitForSelector('[data-testid="alignment"][data-source="sound"]');
+    await page.getByTestId('loudness').waitFor();
+    await page.getByTestId('blind-toggle').click();
+    await page.waitForSelector('[data-testid="review-player"][data-blind="true"]');
+    await page.mouse.move(10, 10);
+    // The player from its top, so the waveform and the clock show under the curtain.
+    await page.getByTestId('review-player').evaluate((player) => player.scrollIntoView({ block: 'start' }));
+    await shoot(page, `review-listening.${language}`);
+    await page.getByRole('button', { name: words.back }).click();
+    await page.waitForSelector('[data-testid="review-queue"]');
 
     await openSheet(page, scene.conflict);
     await page.getByTestId('conflict-panel').evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
@@ -422,7 +439,12 @@ async function backToQueue(page: Page, running: string): Promise<void> {
 }
 
 async function openSheet(page: Page, assignmentId: string): Promise<void> {
-  await page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"] [data-code]`).dblclick();
+  const code = page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"] [data-code]`);
+  // The queue is a virtual table in each grader's own order: wheel down to a row out of view.
+  const box = await page.getByTestId('review-table').boundingBox();
+  if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let turns = 0; turns < 40 && (await code.count()) === 0; turns++) await page.mouse.wheel(0, 240);
+  await code.dblclick();
   await page.waitForSelector(`[data-testid="grading-view"][data-assignment-id="${assignmentId}"]`);
   await page.waitForSelector('[data-testid="score-sheet"] [data-testid="save-state"]:not([data-state="loading"])');
   // The player with a frame on both angles, its thumbnail strip and its waveform.
@@ -535,6 +557,14 @@ async function setCalibrationScene(): Promise<{ danceSheet: string; anchorA1: st
   const anchorA1 = anchors.find((anchor) => anchor.label === 'A1')?.id;
   if (!row || !anchorA1) throw new Error('grader1 has no dance sheet, or the demo no anchor A1');
   return { danceSheet: row.id, anchorA1 };
+}
+
+/** The assignment of `examinerId` for the demo's performance pair (candidate 5 of the recorded slots: see platform/demo/media.ts). */
+function performanceAssignment(examinerId: string): string {
+  const pair = planDemoRecordings(platform.ctx, DEMO_MEDIA)[4 * 2];
+  const row = pair && (platform.ctx.db.prepare('SELECT id FROM assignments WHERE examiner_id = ? AND candidate_id = ? AND slot_id = ?').get(examinerId, pair.candidateId, pair.slotId) as { id: string } | undefined);
+  if (!row) throw new Error(`${examinerId} has no assignment for the demo's performance pair`);
+  return row.id;
 }
 
 /** Downloads an assignment's recordings on this workstation (signed in) and waits until both are in. */
