@@ -5,31 +5,10 @@ import type { AssignmentRecordings, EvidenceRecording, RecordingArtefacts } from
 import type { Assignment, ReviewMark } from '@common/platform';
 import { RecordingReview } from '../../renderer/src/review/player/RecordingReview';
 import { fakeExaminer } from './fake-examiner';
+import { MAIN_MEDIA, recordedAssignment, SIDE_MEDIA } from './recorded-fixtures';
 import { renderInApp } from './render';
 
-const SHA = 'a'.repeat(64);
-const MAIN_MEDIA = 'm00000000000000000000000a';
-const SIDE_MEDIA = 'm00000000000000000000000b';
-
-const recorded: Assignment = {
-  assignmentId: 'as-rec-1',
-  examId: 'exam-1',
-  subjectId: 'instrumental',
-  slotId: 'slot-1',
-  kind: 'recorded',
-  candidateCode: 'K7Q2-M9XA',
-  entryId: null,
-  recordings: [
-    { recordingId: 'rec-main', angle: 'main', contentType: 'video/mp4', bytes: 1000, sha256: SHA, durationMs: 20_000 },
-    { recordingId: 'rec-side', angle: 'side', contentType: 'video/mp4', bytes: 800, sha256: SHA, durationMs: 20_000 },
-  ],
-  dueAt: '2026-06-01T00:00:00.000Z',
-  purpose: 'score',
-  anchorId: null,
-  position: null,
-  order: 'appointment',
-  recusal: null,
-};
+const recorded = recordedAssignment();
 const liveAssignment: Assignment = { ...recorded, assignmentId: 'as-live-1', kind: 'live', entryId: 'q-1', recordings: [] };
 
 function downloads(state: 'none' | 'ready'): AssignmentRecordings {

@@ -3,39 +3,19 @@ import userEvent from '@testing-library/user-event';
 import i18next from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alignment, AssignmentRecordings, MediaProbe, RecordingArtefacts } from '@common/contract';
-import type { Assignment, Subject } from '@common/platform';
+import type { Subject } from '@common/platform';
 import { RecordingReview } from '../../renderer/src/review/player/RecordingReview';
 import { fakeExaminer } from './fake-examiner';
+import { MAIN_MEDIA, recordedAssignment, SIDE_MEDIA } from './recorded-fixtures';
 import { renderInApp } from './render';
 
 /**
  * The review player's side of issue 15: the side on the main's clock by the alignment (the line
  * and its nudges, against a fake main), blind listening, and fair loudness.
  */
-const SHA = 'b'.repeat(64);
-const MAIN_MEDIA = 'm00000000000000000000000a';
-const SIDE_MEDIA = 'm00000000000000000000000b';
 const STRIP_MEDIA = 'm00000000000000000000000c';
 
-const recorded: Assignment = {
-  assignmentId: 'as-align-1',
-  examId: 'exam-1',
-  subjectId: 'instrumental',
-  slotId: 'slot-1',
-  kind: 'recorded',
-  candidateCode: 'K7Q2-M9XA',
-  entryId: null,
-  recordings: [
-    { recordingId: 'rec-main', angle: 'main', contentType: 'video/mp4', bytes: 1000, sha256: SHA, durationMs: 20_000 },
-    { recordingId: 'rec-side', angle: 'side', contentType: 'video/mp4', bytes: 800, sha256: SHA, durationMs: 20_000 },
-  ],
-  dueAt: '2026-06-01T00:00:00.000Z',
-  purpose: 'score',
-  anchorId: null,
-  position: null,
-  order: 'appointment',
-  recusal: null,
-};
+const recorded = recordedAssignment({ assignmentId: 'as-align-1' });
 
 const downloaded: AssignmentRecordings = {
   assignmentId: recorded.assignmentId,
