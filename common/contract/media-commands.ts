@@ -5,6 +5,7 @@ import {
   AssignmentMediaRef,
   AssignmentRecordings,
   ExportClipInput,
+  ExportList,
   ExportSideBySideInput,
   JobRef,
   JobStarted,
@@ -74,9 +75,15 @@ export const mediaCommands = {
     output: JobStarted,
   }),
   'media.exportClip': command({
-    summary: 'Export a marked range of a recording: stream copy when it starts on a keyframe, re-encoded otherwise.',
+    summary:
+      "Export a marked range (on the main's clock) of an assignment's main angle, its side angle (by the alignment) or both side by side; one angle is stream-copied when it starts on a keyframe, re-encoded otherwise; done arrives as media.job.",
     input: ExportClipInput,
     output: JobStarted,
+  }),
+  'media.listExports': command({
+    summary: "An assignment's exports of this session, newest first, as main keeps them (file name, state, progress, result, error); media.job keeps them current.",
+    input: AssignmentMediaRef,
+    output: ExportList,
   }),
   'media.cancelJob': command({
     summary: 'Cancel a queued or running media job; its ffmpeg process is stopped.',

@@ -213,10 +213,62 @@ export const ExportSideBySideInput = z.strictObject({
 });
 export type ExportSideBySideInput = z.input<typeof ExportSideBySideInput>;
 
+/** Which angles a clip shows: one of them, or both side by side on the main's clock. */
+export const ExportAngles = z.enum(['main', 'side', 'both']);
+export type ExportAngles = z.infer<typeof ExportAngles>;
+
+/**
+ * A marked range of an assignment's recordings, on the main's review clock (the side's part is
+ * taken at main time − the assignment's alignment offset); `both` is side by side like
+ * media.exportSideBySide, for that range. The older form, a `recordingId` and a range on that
+ * recording's own clock, is kept.
+ */
 export const ExportClipInput = z
-  .strictObject({ recordingId: Id, startMs: Millis, endMs: Millis })
+  .union([
+    z.strictObject({
+      assignmentId: Id,
+      angles: ExportAngles,
+      startMs: Millis,
+      endMs: Millis,
+      /** For `both`: both angles are scaled to this height (even pixels). */
+      height: z.number().int().min(120).max(1080).multipleOf(2).default(720),
+    }),
+    z.strictObject({ recordingId: Id, startMs: Millis, endMs: Millis }),
+  ])
   .refine((input) => input.endMs > input.startMs, { message: 'the clip must end after it starts', path: ['endMs'] });
 export type ExportClipInput = z.input<typeof ExportClipInput>;
+
+export const ExportKind = z.enum(['side_by_side', 'clip']);
+export type ExportKind = z.infer<typeof ExportKind>;
+
+/** The most exports main keeps listed per assignment (the oldest finished ones go first). */
+export const MAX_LISTED_EXPORTS = 50;
+
+/**
+ * One export of an assignment as main keeps it (for the session): what it shows, the name it is
+ * offered under (decided by main; a suggested download name, never a path), and how it stands.
+ */
+export const ExportEntry = z.strictObject({
+  jobId: JobId,
+  assignmentId: Id,
+  kind: ExportKind,
+  angles: ExportAngles,
+  /** A clip's range on the main's clock (on its recording's own clock for the older form); null for a whole side by side. */
+  range: z.strictObject({ startMs: Millis, endMs: Millis }).nullable(),
+  fileName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/),
+  state: MediaJobState,
+  progress: z.number().min(0).max(1).nullable(),
+  /** The exported file, once done. */
+  mediaId: MediaId.nullable(),
+  /** Why it failed (`media_cancelled` when the grader cancelled it). */
+  error: MediaFailure.nullable(),
+  startedAt: z.number().int().nonnegative(),
+});
+export type ExportEntry = z.infer<typeof ExportEntry>;
+
+/** An assignment's exports, newest first. */
+export const ExportList = z.strictObject({ assignmentId: Id, exports: z.array(ExportEntry).max(MAX_LISTED_EXPORTS) });
+export type ExportList = z.infer<typeof ExportList>;
 
 /** The common level both angles play at when loudness normalisation is on (EBU R128's target). */
 export const TARGET_LUFS = -23;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { mediaCommands } from '@common/contract/media-commands';
+import { AssignmentList } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Handlers } from '../contract/dispatcher';
 import { DownloadService, type DownloadOptions } from '../downloads/download-service';
@@ -67,7 +68,13 @@ export function createMediaStack(deps: MediaStackDeps, options: MediaStackOption
     },
     options.downloads,
   );
-  const media = new MediaService({ store: deps.store, folder, runner, downloads, session: deps.session, events: deps.events, log: deps.log }, options.media);
+  // An export's file name carries the candidate code, from the assignments main last had from the platform.
+  const candidateCodeOf = (examinerId: string, assignmentId: string) =>
+    deps.cache.peek(examinerId, 'assignments', 'all', AssignmentList)?.assignments.find((assignment) => assignment.assignmentId === assignmentId)?.candidateCode ?? null;
+  const media = new MediaService(
+    { store: deps.store, folder, runner, downloads, session: deps.session, events: deps.events, log: deps.log, candidateCodeOf },
+    options.media,
+  );
   mediaRef.current = media;
   const library = new MediaLibrary(deps.store, folder, deps.session);
 
@@ -84,6 +91,7 @@ export function createMediaStack(deps: MediaStackDeps, options: MediaStackOption
     'media.resetAlignment': ({ assignmentId }) => media.alignment.reset(assignmentId),
     'media.exportSideBySide': (input) => media.exportSideBySide(input),
     'media.exportClip': (input) => media.exportClip(input),
+    'media.listExports': ({ assignmentId }) => media.listExports(assignmentId),
     'media.cancelJob': ({ jobId }) => {
       media.cancelJob(jobId);
       return null;

@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import {
   ContractFailure,
+  type ExportAngles,
+  type ExportClipInput,
+  type ExportEntry,
+  type ExportKind,
   type JobPriority,
   type MediaFailure,
   type MediaJob,
@@ -11,9 +15,10 @@ import {
   type ThumbnailStrip,
   type Waveform,
 } from '@common/contract';
+import type { z } from 'zod';
 import type { EventHub } from '../contract/event-hub';
 import type { DownloadService } from '../downloads/download-service';
-import { linksOfAssignment } from '../downloads/recording-rows';
+import { linksOfAssignment, linksOfRecording } from '../downloads/recording-rows';
 import type { Logger } from '../log';
 import type { SessionService } from '../services/session';
 import type { Store, WritableDb } from '../store/connection';
@@ -22,12 +27,13 @@ import { findArtefact, saveArtefact, type ArtefactRow } from './artefact-rows';
 import { FfmpegNotFoundError } from './binaries';
 import type { MediaCacheFolder } from './cache-folder';
 import { EnvelopeBuilder, envelopeBytes, envelopeMeta } from './envelope';
+import { ExportList, exportFileName } from './export-list';
 import { failureOf } from './failures';
 import { probeRecording, type ProbedRecording } from './probe';
 import { MediaJobQueue, type JobContext, type JobSnapshot } from './queue';
 import type { FfmpegRunner } from './runner';
 import { makeStrip, type StripResult } from './strip';
-import { clipArgs, planClip, proxyArgs, requireVideo, sideBySideArgs, sideBySideLayout } from './transcode';
+import { clipArgs, clipWindow, planClip, proxyArgs, requireVideo, sideBySideArgs, sideBySideLayout, type MainRange } from './transcode';
 import { makeWaveform } from './waveform';
 
 export interface MediaOptions {
@@ -46,7 +52,12 @@ export interface MediaDeps {
   readonly session: SessionService;
   readonly events: EventHub;
   readonly log: Logger;
+  /** The candidate code of one of the examiner's assignments, for an export's file name (null when not known). */
+  readonly candidateCodeOf?: (examinerId: string, assignmentId: string) => string | null;
 }
+
+/** media.exportClip's input once parsed. */
+export type ClipRequest = z.output<typeof ExportClipInput>;
 
 type Slot<T> =
   | { readonly state: 'pending'; readonly jobId: string | null; readonly progress: number | null }
@@ -89,6 +100,8 @@ export class MediaService {
   readonly alignment: AlignmentService;
   readonly #preps = new Map<string, Preparation>();
   readonly #results = new Map<string, string>();
+  /** The exports started this session, per examiner and assignment (media.listExports). */
+  readonly #exports = new ExportList();
   readonly #now: () => number;
 
   constructor(
@@ -178,23 +191,78 @@ export class MediaService {
         return mediaId;
       },
     });
+    this.#listExport(examinerId, jobId, 'side_by_side', input.assignmentId, 'both', null, `h=${String(input.height)}:offset=${String(offsetMs)}`);
     return { jobId };
   }
 
-  exportClip(input: { recordingId: string; startMs: number; endMs: number }): { jobId: string } {
+  /**
+   * A clip of an assignment's main angle, its side angle or both side by side, its range on the
+   * main's clock (the side's part at main time − the alignment's offset); or, in the older form,
+   * of one recording on its own clock.
+   */
+  exportClip(input: ClipRequest): { jobId: string } {
     const examinerId = this.deps.session.requireExaminerId();
-    const { file } = this.deps.downloads.readyRecording(input.recordingId, examinerId);
+    const range: MainRange = { startMs: input.startMs, endMs: input.endMs };
+    if ('recordingId' in input) {
+      const { file } = this.deps.downloads.readyRecording(input.recordingId, examinerId);
+      const link = linksOfRecording(this.deps.store.reader, input.recordingId).find((candidate) => candidate.examiner_id === examinerId);
+      this.#requireTools();
+      return this.#clipOfOne(examinerId, link?.assignment_id ?? null, link?.angle ?? 'main', { recordingId: input.recordingId, file }, range, null);
+    }
+    const { assignmentId, angles } = input;
+    const links = linksOfAssignment(this.deps.store.reader, examinerId, assignmentId);
+    const recordingOf = (angle: 'main' | 'side') => {
+      const link = links.find((candidate) => candidate.angle === angle);
+      if (!link) throw new ContractFailure('not_downloaded', `assignment ${assignmentId} has no ${angle} recording downloaded`);
+      const ready = this.deps.downloads.readyRecording(link.recording_id, examinerId);
+      return { recordingId: link.recording_id, file: ready.file, durationMs: ready.row.duration_ms };
+    };
+    const main = angles === 'side' ? null : recordingOf('main');
+    const side = angles === 'main' ? null : recordingOf('side');
     this.#requireTools();
+    const offsetMs = side === null ? 0 : this.alignment.offsetFor(examinerId, assignmentId);
+    // Refused now, by the durations the platform gave, rather than as a failed job; the job checks again by the probes.
+    clipWindow(angles, range, offsetMs, { mainMs: main?.durationMs ?? Number.MAX_SAFE_INTEGER, sideMs: side?.durationMs ?? null });
+    if (angles === 'both') {
+      if (main === null || side === null) throw new Error('a clip of both angles without both');
+      return this.#clipOfBoth(examinerId, assignmentId, main, side, offsetMs, range, input.height);
+    }
+    const one = angles === 'main' ? main : side;
+    if (one === null) throw new Error(`a clip of the ${angles} angle without it`);
+    return this.#clipOfOne(examinerId, assignmentId, angles, one, range, angles === 'side' ? offsetMs : null);
+  }
+
+  /** An assignment's exports of this session, newest first. */
+  listExports(assignmentId: string): { assignmentId: string; exports: ExportEntry[] } {
+    const examinerId = this.deps.session.requireExaminerId();
+    return { assignmentId, exports: this.#exports.list(examinerId, assignmentId) };
+  }
+
+  /**
+   * A clip of one recording. `range` is what the grader marked (as listed); `sideOffsetMs` when the
+   * recording is the side angle and the range, on the main's clock, is put on the side's by it
+   * (null: the range is on the recording's own clock, the main's or the older form's).
+   */
+  #clipOfOne(
+    examinerId: string,
+    assignmentId: string | null,
+    angles: 'main' | 'side',
+    recording: { recordingId: string; file: string },
+    range: MainRange,
+    sideOffsetMs: number | null,
+  ): { jobId: string } {
+    const { recordingId, file } = recording;
     const { jobId } = this.queue.enqueue({
       kind: 'clip',
       priority: 'background',
-      timeoutMs: this.#timeout('clip', input.endMs - input.startMs),
-      recordingId: input.recordingId,
-      assignmentId: null,
+      timeoutMs: this.#timeout('clip', range.endMs - range.startMs),
+      recordingId,
+      assignmentId,
       run: async (context) => {
-        const probe = await this.#probeOf(input.recordingId, file, context);
-        const plan = await planClip(this.deps.runner, file, probe, input, context.signal);
-        const row = { recording_id: input.recordingId, other_recording_id: null, kind: 'clip', variant: `${String(input.startMs)}-${String(input.endMs)}` } as const;
+        const probe = await this.#probeOf(recordingId, file, context);
+        const own = sideOffsetMs === null ? range : clipWindow('side', range, sideOffsetMs, { mainMs: Number.MAX_SAFE_INTEGER, sideMs: probe.summary.durationMs });
+        const plan = await planClip(this.deps.runner, file, probe, own, context.signal);
+        const row = { recording_id: recordingId, other_recording_id: null, kind: 'clip', variant: `${String(own.startMs)}-${String(own.endMs)}` } as const;
         const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
           const ms = plan.durationSeconds * 1000;
           await this.#ffmpeg(context, clipArgs(file, output, plan.startSeconds, plan.durationSeconds, plan.mode), ms, this.#timeout('clip', ms));
@@ -204,7 +272,72 @@ export class MediaService {
         return mediaId;
       },
     });
+    if (assignmentId !== null) this.#listExport(examinerId, jobId, 'clip', assignmentId, angles, range, `${recordingId}:offset=${String(sideOffsetMs ?? 0)}`);
     return { jobId };
+  }
+
+  /** Both angles side by side for a range of the main's clock, the side on it by the offset. */
+  #clipOfBoth(
+    examinerId: string,
+    assignmentId: string,
+    main: { recordingId: string; file: string },
+    side: { recordingId: string; file: string },
+    offsetMs: number,
+    range: MainRange,
+    height: number,
+  ): { jobId: string } {
+    const { jobId } = this.queue.enqueue({
+      kind: 'clip',
+      priority: 'background',
+      timeoutMs: this.#timeout('side_by_side', range.endMs - range.startMs),
+      recordingId: main.recordingId,
+      assignmentId,
+      run: async (context) => {
+        const [mainProbe, sideProbe] = await Promise.all([this.#probeOf(main.recordingId, main.file, context), this.#probeOf(side.recordingId, side.file, context)]);
+        const window = clipWindow('both', range, offsetMs, { mainMs: mainProbe.summary.durationMs, sideMs: sideProbe.summary.durationMs });
+        const layout = sideBySideLayout(requireVideo(mainProbe), requireVideo(sideProbe), height);
+        const audioFrom = mainProbe.summary.audio ? 0 : sideProbe.summary.audio ? 1 : null;
+        const variant = `both:${side.recordingId}:h=${String(layout.height)}:offset=${String(offsetMs)}:${String(window.startMs)}-${String(window.endMs)}`;
+        const row = { recording_id: main.recordingId, other_recording_id: side.recordingId, kind: 'clip', variant } as const;
+        const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
+          const ms = window.endMs - window.startMs;
+          await this.#ffmpeg(context, sideBySideArgs(main.file, side.file, output, layout, audioFrom, offsetMs, window), ms, this.#timeout('side_by_side', ms));
+          return JSON.stringify({ ...layout, offsetMs, ...window });
+        });
+        this.#results.set(context.jobId, mediaId);
+        return mediaId;
+      },
+    });
+    this.#listExport(examinerId, jobId, 'clip', assignmentId, 'both', range, `h=${String(height)}:offset=${String(offsetMs)}`);
+    return { jobId };
+  }
+
+  /**
+   * Lists an export just enqueued, as the queue holds it now (its first reports went out before
+   * its id was known here). `same` with the kind, angles and range says which exports make the
+   * same file, which a later one replaces.
+   */
+  #listExport(examinerId: string, jobId: string, kind: ExportKind, assignmentId: string, angles: ExportAngles, range: MainRange | null, same: string): void {
+    const candidateCode = this.deps.candidateCodeOf?.(examinerId, assignmentId) ?? null;
+    const now = this.queue.snapshot(jobId);
+    this.#exports.add(
+      examinerId,
+      {
+        jobId,
+        assignmentId,
+        kind,
+        angles,
+        range,
+        fileName: exportFileName(candidateCode, kind, angles, range),
+        state: now?.state ?? 'failed',
+        progress: now?.progress ?? null,
+        mediaId: null,
+        // Only a queue closed at quit ends a job before its id is returned.
+        error: now === null ? { kind: 'cancelled', code: 'media_cancelled', message: 'the media queue is closed' } : null,
+        startedAt: this.#now(),
+      },
+      `${kind}:${angles}:${range === null ? '' : `${String(range.startMs)}-${String(range.endMs)}`}:${same}`,
+    );
   }
 
   cancelJob(jobId: string): void {
@@ -516,6 +649,7 @@ export class MediaService {
     const mediaId = this.#results.get(job.jobId);
     const payload: MediaJob = { ...job, result: job.state === 'done' && mediaId !== undefined ? { mediaId } : null };
     if (job.state === 'done' || job.state === 'failed') this.#results.delete(job.jobId);
+    this.#exports.update(payload);
     if (this.deps.session.session !== null) this.deps.events.emit('media.job', payload);
   }
 

@@ -60,32 +60,89 @@ export function sideBySideLayout(main: NonNullable<MediaProbe['video']>, side: N
   return { height: target, mainWidth: widthFor(main), sideWidth: widthFor(side) };
 }
 
+/** A range on the main's clock, in whole milliseconds. */
+export interface MainRange {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
 /**
  * The main angle left, the side angle right, audio from the main (from the side if the main has
  * none). The side is put on the main's clock by `offsetMs` (how long after the main it started,
  * the assignment's alignment): a side that started later is held back by that much (black until
  * it starts), one that started earlier has its first `−offsetMs` cut, so the halves line up.
+ * With a `range` (a clip), both inputs are sought to it instead: the main to its start, the side to
+ * start − offset, or held back by what is left of the offset when that is before the side began.
  */
-export function sideBySideArgs(main: string, side: string, output: string, layout: SideBySideLayout, audioFrom: 0 | 1 | null, offsetMs = 0): string[] {
-  const offset = seconds(Math.abs(offsetMs) / 1000);
-  const shift = offsetMs > 0 ? `tpad=start_duration=${offset}:start_mode=add:color=black,` : offsetMs < 0 ? `trim=start=${offset},setpts=PTS-STARTPTS,` : '';
-  const start = offsetMs === 0 ? '' : 'setpts=PTS-STARTPTS,';
+export function sideBySideArgs(
+  main: string,
+  side: string,
+  output: string,
+  layout: SideBySideLayout,
+  audioFrom: 0 | 1 | null,
+  offsetMs = 0,
+  range: MainRange | null = null,
+): string[] {
+  const sideStartMs = range === null ? 0 : range.startMs - offsetMs;
+  // > 0: the side is held back (black) this long; < 0: its first −shiftMs are cut.
+  const shiftMs = range === null ? offsetMs : Math.max(0, -sideStartMs);
+  const shiftBy = seconds(Math.abs(shiftMs) / 1000);
+  const shift = shiftMs > 0 ? `tpad=start_duration=${shiftBy}:start_mode=add:color=black,` : shiftMs < 0 ? `trim=start=${shiftBy},setpts=PTS-STARTPTS,` : '';
+  const start = offsetMs === 0 && range === null ? '' : 'setpts=PTS-STARTPTS,';
   const filters = [
     `[0:v]${start}scale=${layout.mainWidth}:${layout.height},setsar=1,format=yuv420p[main]`,
     `[1:v]${start}${shift}scale=${layout.sideWidth}:${layout.height},setsar=1,format=yuv420p[side]`,
     '[main][side]hstack=inputs=2[both]',
   ];
   let audio: string[] = audioFrom === null ? ['-an'] : ['-map', `${audioFrom}:a:0`, ...AAC];
-  if (audioFrom === 1 && offsetMs !== 0) {
+  if (audioFrom === 1 && shiftMs !== 0) {
     // The side's own sound, shifted with its picture.
     filters.push(
-      offsetMs > 0
-        ? `[1:a:0]asetpts=PTS-STARTPTS,adelay=delays=${String(Math.round(offsetMs))}:all=1[sound]`
-        : `[1:a:0]atrim=start=${offset},asetpts=PTS-STARTPTS[sound]`,
+      shiftMs > 0
+        ? `[1:a:0]asetpts=PTS-STARTPTS,adelay=delays=${String(Math.round(shiftMs))}:all=1[sound]`
+        : `[1:a:0]atrim=start=${shiftBy},asetpts=PTS-STARTPTS[sound]`,
     );
     audio = ['-map', '[sound]', ...AAC];
   }
-  return [...QUIET, '-i', main, '-i', side, '-filter_complex', filters.join(';'), '-map', '[both]', ...audio, ...H264, '-movflags', '+faststart', '-f', 'mp4', '-y', output];
+  const inputs =
+    range === null
+      ? ['-i', main, '-i', side]
+      : ['-ss', seconds(range.startMs / 1000), '-i', main, ...(sideStartMs > 0 ? ['-ss', seconds(sideStartMs / 1000)] : []), '-i', side];
+  const length = range === null ? [] : ['-t', seconds((range.endMs - range.startMs) / 1000)];
+  return [...QUIET, ...inputs, '-filter_complex', filters.join(';'), '-map', '[both]', ...audio, ...H264, ...length, '-movflags', '+faststart', '-f', 'mp4', '-y', output];
+}
+
+/**
+ * Where a clip of an assignment's angles lies, its range given on the main's clock: `side` is the
+ * part of the side recording that range covers (side time = main time − offset; refused when the
+ * side was not recording then), `both` the range itself, which both angles must have some of.
+ * Ends past the recordings are cut to them. Pure.
+ */
+export function clipWindow(
+  angles: 'main' | 'side' | 'both',
+  range: MainRange,
+  offsetMs: number,
+  durations: { readonly mainMs: number; readonly sideMs: number | null },
+): MainRange {
+  const sideEndOnMain = durations.sideMs === null ? null : offsetMs + durations.sideMs;
+  const refuse = (why: string): never => {
+    throw new ContractFailure('invalid_input', why);
+  };
+  switch (angles) {
+    case 'main':
+      if (range.startMs >= durations.mainMs) refuse(`the clip starts after the main recording ends (${String(durations.mainMs)} ms)`);
+      return { startMs: range.startMs, endMs: Math.min(range.endMs, durations.mainMs) };
+    case 'side': {
+      if (durations.sideMs === null || sideEndOnMain === null) return refuse('the assignment has no side recording');
+      if (range.endMs <= offsetMs || range.startMs >= sideEndOnMain) refuse('the side angle was not recording in that range');
+      return { startMs: Math.max(0, range.startMs - offsetMs), endMs: Math.min(range.endMs, sideEndOnMain) - offsetMs };
+    }
+    case 'both': {
+      if (durations.sideMs === null || sideEndOnMain === null) return refuse('the assignment has no side recording');
+      if (range.startMs >= durations.mainMs || range.startMs >= sideEndOnMain || range.endMs <= offsetMs) refuse('both angles must have been recording in that range');
+      return { startMs: range.startMs, endMs: Math.min(range.endMs, Math.max(durations.mainMs, sideEndOnMain)) };
+    }
+  }
 }
 
 export type ClipMode = 'copy' | 'encode';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alignment, CommandInput, CommandName, CommandOutput, EventName, EventPayload, MediaJob, RecordingArtefacts, Waveform } from '@common/contract';
 import type { Assignment } from '@common/platform';
 import { normalisingGainDb } from '@common/media/loudness';
-import { alignAngles, crossCorrelate, type AngleSound } from '../../main/media/align';
+import { alignAngles, type AngleSound } from '../../main/media/align';
 import { resolveFfmpegTools } from '../../main/media/binaries';
 import { EnvelopeBuilder } from '../../main/media/envelope';
 import { probeRecording } from '../../main/media/probe';
@@ -18,8 +18,8 @@ import { sql } from '../../main/store/sql';
 import { HOST_COOKIE } from '../../main/host/browser-host';
 import { silentLogger } from '../../main/log';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
-import { performanceSound } from '../../platform/media/synthetic-recording';
 import { resolveMediaTools } from '../../platform/media/tools';
+import { halves, pictureLagMs, recordPerformance, type PerformanceAngle } from '../support/performance-pair';
 import { startStack, type Stack } from '../support/servers';
 
 /**
@@ -36,37 +36,6 @@ const context = { signal, progress: () => undefined };
 const SIDE_STARTS_S = 2.37;
 const FRAME_MS = 1000 / 30;
 
-/** The source's sound from `start` (the demo's performance, as aevalsrc with its rate and duration to come). */
-const melody = (start: number) => `${performanceSound(start)}:s=48000:d=`;
-
-interface Angle {
-  readonly start: number;
-  readonly seconds: number;
-  readonly gainDb: number;
-  /** anoisesrc's colour and amplitude; null: no noise. */
-  readonly noise: { colour: string; amplitude: number; seed: number } | null;
-  /** Silent: the source is not heard at all (only the noise); none: no audio stream. */
-  readonly sound: 'heard' | 'silent' | 'none';
-}
-
-/** A recording of the source from `start`, picture and sound, as a phone would upload it. */
-async function record(angle: Angle, output: string): Promise<void> {
-  const duration = String(angle.seconds);
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `${melody(angle.start)}${duration}`];
-  const noise = angle.noise ?? { colour: 'white', amplitude: 0, seed: 1 };
-  if (angle.sound !== 'none') args.push('-f', 'lavfi', '-i', `anoisesrc=c=${noise.colour}:a=${String(noise.amplitude)}:seed=${String(noise.seed)}:r=48000:d=${duration}`);
-  const heard = angle.sound === 'silent' ? 'volume=0' : `volume=${String(angle.gainDb)}dB`;
-  const picture = '[0:a]asplit=2[s1][s2];[s1]showwaves=s=320x180:mode=cline:rate=30,format=yuv420p[v]';
-  const sound =
-    `[s2]${heard},aformat=sample_fmts=fltp:channel_layouts=mono[s3];[1:a]aformat=sample_fmts=fltp:channel_layouts=mono[n];` +
-    '[s3][n]amerge=inputs=2,pan=mono|c0=c0+c1[a]';
-  const filter = angle.sound === 'none' ? `${picture};[s2]anullsink` : `${picture};${sound}`;
-  args.push('-filter_complex', filter, '-map', '[v]');
-  if (angle.sound !== 'none') args.push('-map', '[a]', '-c:a', 'aac', '-b:a', '96k');
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', output);
-  await run(tools.ffmpeg, args);
-}
-
 const ANGLES = {
   main: { start: 0, seconds: 26, gainDb: 0, noise: { colour: 'pink', amplitude: 0.02, seed: 1 }, sound: 'heard' },
   side: { start: SIDE_STARTS_S, seconds: 24, gainDb: -10, noise: { colour: 'white', amplitude: 0.03, seed: 2 }, sound: 'heard' },
@@ -75,7 +44,7 @@ const ANGLES = {
   muteSide: { start: SIDE_STARTS_S, seconds: 20, gainDb: 0, noise: null, sound: 'none' },
   quiet: { start: 0, seconds: 20, gainDb: -12, noise: null, sound: 'heard' },
   loud: { start: 0, seconds: 20, gainDb: 0, noise: null, sound: 'heard' },
-} satisfies Record<string, Angle>;
+} satisfies Record<string, PerformanceAngle>;
 type Name = keyof typeof ANGLES;
 
 let dir: string;
@@ -86,9 +55,9 @@ const sounds = {} as Record<Name, AngleSound>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'media-alignment-'));
   await Promise.all(
-    (Object.entries(ANGLES) as [Name, Angle][]).map(async ([name, angle]) => {
+    (Object.entries(ANGLES) as [Name, PerformanceAngle][]).map(async ([name, angle]) => {
       files[name] = join(dir, `${name}.mp4`);
-      await record(angle, files[name]);
+      await recordPerformance(angle, files[name]);
       const envelope = new EnvelopeBuilder();
       const probe = await probeRecording(runner, files[name], signal);
       waveforms[name] = await makeWaveform(runner, files[name], probe.summary.audio !== null, 200, probe.summary.durationMs, context, 60_000, envelope);
@@ -122,33 +91,20 @@ describe('aligning two angles by their sound', () => {
   });
 });
 
-/** Mean brightness of each frame of the left and right halves of a side-by-side export. */
-async function halves(file: string): Promise<{ left: Float32Array; right: Float32Array }> {
-  const left = join(dir, 'left.gray');
-  const right = join(dir, 'right.gray');
-  const filter = '[0:v]split=2[a][b];[a]crop=iw/2:ih:0:0,scale=1:1:flags=area,format=gray[l];[b]crop=iw/2:ih:iw/2:0,scale=1:1:flags=area,format=gray[r]';
-  await run(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', file, '-filter_complex', filter, '-map', '[l]', '-f', 'rawvideo', left, '-map', '[r]', '-f', 'rawvideo', right]);
-  return { left: Float32Array.from(readFileSync(left)), right: Float32Array.from(readFileSync(right)) };
-}
-
 describe('the side-by-side export on the main clock', () => {
   async function exportPair(offsetMs: number, name: string): Promise<{ left: Float32Array; right: Float32Array }> {
     const [main, side] = await Promise.all([probeRecording(runner, files.main, signal), probeRecording(runner, files.side, signal)]);
     const layout = sideBySideLayout(requireVideo(main), requireVideo(side), 180);
     const output = join(dir, name);
     await runner.run({ tool: 'ffmpeg', args: sideBySideArgs(files.main, files.side, output, layout, 0, offsetMs), timeoutMs: 120_000, signal, durationMs: 26_000 });
-    return halves(output);
+    return halves(output, dir);
   }
 
   it('lines the halves up when exported with the offset, and not without it', async () => {
     const found = alignAngles(sounds.main, sounds.side);
     const aligned = await exportPair(found.offsetMs, 'aligned.mp4');
     const apart = await exportPair(0, 'apart.mp4');
-    const lagOf = ({ left, right }: { left: Float32Array; right: Float32Array }) => {
-      const lag = crossCorrelate(left, right, 30, 10);
-      expect(lag).not.toBeNull();
-      return ((lag?.lag ?? Number.NaN) * 1000) / 30;
-    };
+    const lagOf = ({ left, right }: { left: Float32Array; right: Float32Array }) => pictureLagMs(left, right);
     // Without it the right half shows the source 2.37 s ahead of the left: the measure sees it.
     expect(Math.abs(lagOf(apart) - SIDE_STARTS_S * 1000)).toBeLessThanOrEqual(FRAME_MS);
     expect(Math.abs(lagOf(aligned))).toBeLessThanOrEqual(FRAME_MS);
