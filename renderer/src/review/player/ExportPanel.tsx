@@ -1,4 +1,4 @@
-import { Button, Flex, List, Progress, Typography } from 'antd';
+import { Button, Flex, List, Progress, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../app/call';
@@ -6,15 +6,16 @@ import { ToneTag } from '../../theme/ToneTag';
 import type { Tone } from '../../theme/tones';
 import { mediaUrl } from './angle-source';
 import { formatClock } from './timeline';
-import { useExportJobs, type ExportJob } from './useExportJobs';
+import { useExportJobs, type ExportAngles, type ExportJob } from './useExportJobs';
 
 interface ExportPanelProps {
   readonly assignmentId: string;
-  readonly candidateCode: string;
   /** The main angle's recording, when there is one. */
   readonly mainRecordingId: string | null;
   /** The main angle plays: the clip's start and end are taken on its clock. */
   readonly mainReady: boolean;
+  /** The side angle plays. */
+  readonly sideReady: boolean;
   /** Both angles play. */
   readonly bothReady: boolean;
   /** Now on the review clock, in seconds. */
@@ -31,37 +32,35 @@ export function clipRangeValid(range: ClipRange): range is { startMs: number; en
   return range.startMs !== null && range.endMs !== null && range.endMs > range.startMs;
 }
 
-/** A file name without path or odd characters: the candidate code, what it shows, and the range. */
-export function exportFileName(candidateCode: string, what: 'side-by-side' | 'main', range?: { startMs: number; endMs: number }): string {
-  const code = candidateCode.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'recording';
-  const seconds = (ms: number) => (ms / 1000).toFixed(1);
-  const span = range ? `_${seconds(range.startMs)}-${seconds(range.endMs)}s` : '';
-  return `${code}_${what}${span}.mp4`;
-}
-
 const TONE: Record<ExportJob['state'], Tone> = { queued: 'neutral', running: 'progress', done: 'success', failed: 'danger' };
+const ANGLES = ['main', 'side', 'both'] as const satisfies readonly ExportAngles[];
 
 /**
  * Exports of the recordings being reviewed: both angles side by side, and a clip of the main
- * angle between a start and an end set from the player's clock. Each export started here is
- * listed with its progress; once done it can be saved, while running it can be cancelled.
+ * angle, the side angle or both side by side, between a start and an end set from the player's
+ * clock (the main's; main puts the side on it by the alignment). The assignment's exports are
+ * listed as main keeps them, with their progress; once done one can be saved under the name main
+ * gave it, while running it can be cancelled.
  */
-export function ExportPanel({ assignmentId, candidateCode, mainRecordingId, mainReady, bothReady, time }: ExportPanelProps) {
+export function ExportPanel({ assignmentId, mainRecordingId, mainReady, sideReady, bothReady, time }: ExportPanelProps) {
   const { t } = useTranslation();
-  const { jobs, start, cancel } = useExportJobs();
+  const { jobs, start, cancel } = useExportJobs(assignmentId);
   const [range, setRange] = useState<ClipRange>({ startMs: null, endMs: null });
+  const [picked, setPicked] = useState<ExportAngles>('main');
   const nowMs = Math.round(time * 1000);
   const valid = clipRangeValid(range);
   const invalid = range.startMs !== null && range.endMs !== null && !valid;
-  const canClip = mainReady && mainRecordingId !== null;
+  const plays: Record<ExportAngles, boolean> = { main: mainReady && mainRecordingId !== null, side: sideReady, both: bothReady };
+  // A choice whose angle does not play gives way to the first that does.
+  const angles = plays[picked] ? picked : (ANGLES.find((angle) => plays[angle]) ?? picked);
+  const canClip = plays[angles];
   const shown = (ms: number | null) => (ms === null ? t('player.export.unset') : formatClock(ms / 1000));
 
-  const exportSideBySide = () =>
-    void start('side_by_side', exportFileName(candidateCode, 'side-by-side'), () => call('media.exportSideBySide', { assignmentId }));
+  const exportSideBySide = () => void start('side_by_side', 'both', () => call('media.exportSideBySide', { assignmentId }));
   const exportClip = () => {
-    if (!valid || mainRecordingId === null) return;
+    if (!valid || !canClip) return;
     const { startMs, endMs } = range;
-    void start('clip', exportFileName(candidateCode, 'main', { startMs, endMs }), () => call('media.exportClip', { recordingId: mainRecordingId, startMs, endMs }));
+    void start('clip', angles, () => call('media.exportClip', { assignmentId, angles, startMs, endMs }));
   };
 
   return (
@@ -75,6 +74,15 @@ export function ExportPanel({ assignmentId, candidateCode, mainRecordingId, main
       </Flex>
       <Flex gap={8} align="center" wrap>
         <Typography.Text>{t('player.export.clip')}</Typography.Text>
+        <Segmented<ExportAngles>
+          size="small"
+          value={angles}
+          onChange={setPicked}
+          options={ANGLES.map((angle) => ({ value: angle, label: t(`player.export.angle.${angle}`), disabled: !plays[angle] }))}
+          aria-label={t('player.export.angles')}
+          data-testid="clip-angles"
+          data-angles={angles}
+        />
         <Button size="small" disabled={!canClip} onClick={() => setRange((current) => ({ ...current, startMs: nowMs }))} data-testid="clip-set-start">
           {t('player.export.setStart')}
         </Button>
@@ -99,7 +107,7 @@ export function ExportPanel({ assignmentId, candidateCode, mainRecordingId, main
           {t('player.export.rangeInvalid')}
         </Typography.Text>
       )}
-      {!canClip && <Typography.Text type="secondary">{t('player.export.needsMain')}</Typography.Text>}
+      {!canClip && <Typography.Text type="secondary">{t('player.export.needsAngle')}</Typography.Text>}
       {jobs.length > 0 && (
         <List
           size="small"
@@ -107,6 +115,7 @@ export function ExportPanel({ assignmentId, candidateCode, mainRecordingId, main
           dataSource={[...jobs]}
           rowKey={(job) => job.key}
           renderItem={(job) => <ExportJobRow job={job} onCancel={(jobId) => void cancel(jobId)} />}
+          data-testid="export-list"
         />
       )}
     </Flex>
@@ -116,19 +125,20 @@ export function ExportPanel({ assignmentId, candidateCode, mainRecordingId, main
 function ExportJobRow({ job, onCancel }: { job: ExportJob; onCancel(jobId: string): void }) {
   const { t } = useTranslation();
   const cancelled = job.error === 'media_cancelled';
+  const name = job.fileName ?? t(`player.export.what.${job.kind === 'side_by_side' ? 'side_by_side' : job.angles}`);
   const active = job.state === 'queued' || job.state === 'running';
   const actions = [];
   if (active && job.jobId !== null) {
     const jobId = job.jobId;
     actions.push(
-      <Button key="cancel" size="small" onClick={() => onCancel(jobId)} data-testid="export-cancel" aria-label={t('player.export.cancelOf', { name: job.fileName })}>
+      <Button key="cancel" size="small" onClick={() => onCancel(jobId)} data-testid="export-cancel" aria-label={t('player.export.cancelOf', { name })}>
         {t('player.export.cancel')}
       </Button>,
     );
   }
   if (job.state === 'done' && job.mediaId !== null) {
     actions.push(
-      <a key="save" href={mediaUrl(job.mediaId)} download={job.fileName} data-testid="export-save" aria-label={t('player.export.saveOf', { name: job.fileName })}>
+      <a key="save" href={mediaUrl(job.mediaId)} download={job.fileName ?? true} data-testid="export-save" aria-label={t('player.export.saveOf', { name })}>
         {t('player.export.save')}
       </a>,
     );
@@ -137,6 +147,7 @@ function ExportJobRow({ job, onCancel }: { job: ExportJob; onCancel(jobId: strin
     <List.Item
       data-testid="export-job"
       data-kind={job.kind}
+      data-angles={job.angles}
       data-state={job.state}
       data-job-id={job.jobId ?? ''}
       data-media-id={job.mediaId ?? ''}
@@ -146,7 +157,7 @@ function ExportJobRow({ job, onCancel }: { job: ExportJob; onCancel(jobId: strin
       <Flex vertical gap={4} style={{ minWidth: 0, flex: 1 }}>
         <Flex gap={8} align="center" style={{ minWidth: 0 }}>
           <ToneTag tone={cancelled ? 'neutral' : TONE[job.state]}>{t(`player.export.state.${cancelled ? 'cancelled' : job.state}`)}</ToneTag>
-          <Typography.Text ellipsis={{ tooltip: job.fileName }}>{job.fileName}</Typography.Text>
+          <Typography.Text ellipsis={{ tooltip: name }}>{name}</Typography.Text>
         </Flex>
         {job.state === 'running' && <Progress percent={Math.floor((job.progress ?? 0) * 100)} size="small" data-testid="export-progress" />}
         {job.state === 'failed' && job.error !== null && !cancelled && (

@@ -85,9 +85,9 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
       ? (time: number) => (
           <ExportPanel
             assignmentId={assignment.assignmentId}
-            candidateCode={assignment.candidateCode}
             mainRecordingId={mainRecordingId}
             mainReady={main.kind === 'ready'}
+            sideReady={side.kind === 'ready'}
             bothReady={main.kind === 'ready' && side.kind === 'ready'}
             time={time}
           />
