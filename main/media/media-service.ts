@@ -159,40 +159,14 @@ export class MediaService {
   exportSideBySide(input: { assignmentId: string; height: number }): { jobId: string } {
     const examinerId = this.deps.session.requireExaminerId();
     const links = linksOfAssignment(this.deps.store.reader, examinerId, input.assignmentId);
-    const main = links.find((link) => link.angle === 'main');
-    const side = links.find((link) => link.angle === 'side');
-    if (!main || !side) throw new ContractFailure('not_downloaded', `assignment ${input.assignmentId} needs both a main and a side recording downloaded`);
-    const mainFile = this.deps.downloads.readyRecording(main.recording_id, examinerId);
-    const sideFile = this.deps.downloads.readyRecording(side.recording_id, examinerId);
+    if (!links.some((link) => link.angle === 'main') || !links.some((link) => link.angle === 'side')) {
+      throw new ContractFailure('not_downloaded', `assignment ${input.assignmentId} needs both a main and a side recording downloaded`);
+    }
+    const main = this.#angleFile(examinerId, input.assignmentId, 'main');
+    const side = this.#angleFile(examinerId, input.assignmentId, 'side');
     this.#requireTools();
     const offsetMs = this.alignment.offsetFor(examinerId, input.assignmentId);
-    const durationMs = Math.max(mainFile.row.duration_ms, sideFile.row.duration_ms + Math.max(0, offsetMs));
-    const { jobId } = this.queue.enqueue({
-      kind: 'side_by_side',
-      priority: 'background',
-      timeoutMs: this.#timeout('side_by_side', durationMs),
-      recordingId: main.recording_id,
-      assignmentId: input.assignmentId,
-      run: async (context) => {
-        const [mainProbe, sideProbe] = await Promise.all([
-          this.#probeOf(main.recording_id, mainFile.file, context),
-          this.#probeOf(side.recording_id, sideFile.file, context),
-        ]);
-        const layout = sideBySideLayout(requireVideo(mainProbe), requireVideo(sideProbe), input.height);
-        const audioFrom = mainProbe.summary.audio ? 0 : sideProbe.summary.audio ? 1 : null;
-        const longest = Math.max(mainProbe.summary.durationMs, sideProbe.summary.durationMs + offsetMs);
-        const variant = `${side.recording_id}:h=${String(layout.height)}${offsetMs === 0 ? '' : `:offset=${String(offsetMs)}`}`;
-        const row = { recording_id: main.recording_id, other_recording_id: side.recording_id, kind: 'side_by_side', variant } as const;
-        const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
-          await this.#ffmpeg(context, sideBySideArgs(mainFile.file, sideFile.file, output, layout, audioFrom, offsetMs), longest, this.#timeout('side_by_side', longest));
-          return JSON.stringify({ ...layout, offsetMs });
-        });
-        this.#results.set(context.jobId, mediaId);
-        return mediaId;
-      },
-    });
-    this.#listExport(examinerId, jobId, 'side_by_side', input.assignmentId, 'both', null, `h=${String(input.height)}:offset=${String(offsetMs)}`);
-    return { jobId };
+    return this.#sideBySide(examinerId, input.assignmentId, main, side, offsetMs, null, input.height);
   }
 
   /**
@@ -210,22 +184,15 @@ export class MediaService {
       return this.#clipOfOne(examinerId, link?.assignment_id ?? null, link?.angle ?? 'main', { recordingId: input.recordingId, file }, range, null);
     }
     const { assignmentId, angles } = input;
-    const links = linksOfAssignment(this.deps.store.reader, examinerId, assignmentId);
-    const recordingOf = (angle: 'main' | 'side') => {
-      const link = links.find((candidate) => candidate.angle === angle);
-      if (!link) throw new ContractFailure('not_downloaded', `assignment ${assignmentId} has no ${angle} recording downloaded`);
-      const ready = this.deps.downloads.readyRecording(link.recording_id, examinerId);
-      return { recordingId: link.recording_id, file: ready.file, durationMs: ready.row.duration_ms };
-    };
-    const main = angles === 'side' ? null : recordingOf('main');
-    const side = angles === 'main' ? null : recordingOf('side');
+    const main = angles === 'side' ? null : this.#angleFile(examinerId, assignmentId, 'main');
+    const side = angles === 'main' ? null : this.#angleFile(examinerId, assignmentId, 'side');
     this.#requireTools();
     const offsetMs = side === null ? 0 : this.alignment.offsetFor(examinerId, assignmentId);
     // Refused now, by the durations the platform gave, rather than as a failed job; the job checks again by the probes.
     clipWindow(angles, range, offsetMs, { mainMs: main?.durationMs ?? Number.MAX_SAFE_INTEGER, sideMs: side?.durationMs ?? null });
     if (angles === 'both') {
       if (main === null || side === null) throw new Error('a clip of both angles without both');
-      return this.#clipOfBoth(examinerId, assignmentId, main, side, offsetMs, range, input.height);
+      return this.#sideBySide(examinerId, assignmentId, main, side, offsetMs, range, input.height);
     }
     const one = angles === 'main' ? main : side;
     if (one === null) throw new Error(`a clip of the ${angles} angle without it`);
@@ -276,31 +243,47 @@ export class MediaService {
     return { jobId };
   }
 
-  /** Both angles side by side for a range of the main's clock, the side on it by the offset. */
-  #clipOfBoth(
+  /** One angle's downloaded recording of an assignment. */
+  #angleFile(examinerId: string, assignmentId: string, angle: 'main' | 'side'): { recordingId: string; file: string; durationMs: number } {
+    const link = linksOfAssignment(this.deps.store.reader, examinerId, assignmentId).find((candidate) => candidate.angle === angle);
+    if (!link) throw new ContractFailure('not_downloaded', `assignment ${assignmentId} has no ${angle} recording downloaded`);
+    const ready = this.deps.downloads.readyRecording(link.recording_id, examinerId);
+    return { recordingId: link.recording_id, file: ready.file, durationMs: ready.row.duration_ms };
+  }
+
+  /**
+   * Both angles side by side, the side on the main's clock by the offset: the whole of them
+   * (`range` null: the side_by_side export) or a range of the main's clock (a clip of both).
+   */
+  #sideBySide(
     examinerId: string,
     assignmentId: string,
-    main: { recordingId: string; file: string },
-    side: { recordingId: string; file: string },
+    main: { recordingId: string; file: string; durationMs: number },
+    side: { recordingId: string; file: string; durationMs: number },
     offsetMs: number,
-    range: MainRange,
+    range: MainRange | null,
     height: number,
   ): { jobId: string } {
+    const kind = range === null ? 'side_by_side' : 'clip';
+    const plannedMs = range === null ? Math.max(main.durationMs, side.durationMs + Math.max(0, offsetMs)) : range.endMs - range.startMs;
     const { jobId } = this.queue.enqueue({
-      kind: 'clip',
+      kind,
       priority: 'background',
-      timeoutMs: this.#timeout('side_by_side', range.endMs - range.startMs),
+      timeoutMs: this.#timeout('side_by_side', plannedMs),
       recordingId: main.recordingId,
       assignmentId,
       run: async (context) => {
         const [mainProbe, sideProbe] = await Promise.all([this.#probeOf(main.recordingId, main.file, context), this.#probeOf(side.recordingId, side.file, context)]);
-        const window = clipWindow('both', range, offsetMs, { mainMs: mainProbe.summary.durationMs, sideMs: sideProbe.summary.durationMs });
         const layout = sideBySideLayout(requireVideo(mainProbe), requireVideo(sideProbe), height);
         const audioFrom = mainProbe.summary.audio ? 0 : sideProbe.summary.audio ? 1 : null;
-        const variant = `both:${side.recordingId}:h=${String(layout.height)}:offset=${String(offsetMs)}:${String(window.startMs)}-${String(window.endMs)}`;
-        const row = { recording_id: main.recordingId, other_recording_id: side.recordingId, kind: 'clip', variant } as const;
+        const window = range === null ? null : clipWindow('both', range, offsetMs, { mainMs: mainProbe.summary.durationMs, sideMs: sideProbe.summary.durationMs });
+        const ms = window === null ? Math.max(mainProbe.summary.durationMs, sideProbe.summary.durationMs + offsetMs) : window.endMs - window.startMs;
+        const variant =
+          window === null
+            ? `${side.recordingId}:h=${String(layout.height)}${offsetMs === 0 ? '' : `:offset=${String(offsetMs)}`}`
+            : `both:${side.recordingId}:h=${String(layout.height)}:offset=${String(offsetMs)}:${String(window.startMs)}-${String(window.endMs)}`;
+        const row = { recording_id: main.recordingId, other_recording_id: side.recordingId, kind, variant } as const;
         const mediaId = await this.#writeFile(context, '.mp4', 'video/mp4', row, async (output) => {
-          const ms = window.endMs - window.startMs;
           await this.#ffmpeg(context, sideBySideArgs(main.file, side.file, output, layout, audioFrom, offsetMs, window), ms, this.#timeout('side_by_side', ms));
           return JSON.stringify({ ...layout, offsetMs, ...window });
         });
@@ -308,7 +291,7 @@ export class MediaService {
         return mediaId;
       },
     });
-    this.#listExport(examinerId, jobId, 'clip', assignmentId, 'both', range, `h=${String(height)}:offset=${String(offsetMs)}`);
+    this.#listExport(examinerId, jobId, kind, assignmentId, 'both', range, `h=${String(height)}:offset=${String(offsetMs)}`);
     return { jobId };
   }
 
