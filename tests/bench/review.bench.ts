@@ -23,6 +23,7 @@ import { resolveMediaTools } from '../../platform/media/tools';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { saveRecording } from '../../platform/state/recordings';
 import type { Page } from 'playwright-core';
+import { openReviewQueue } from '../e2e/desk/review-page';
 import { launchChromium } from '../support/chromium';
 import { startStack } from '../support/servers';
 import { startWorkstation } from '../support/workstation';
@@ -263,15 +264,7 @@ async function playerLatency(pair: Pair): Promise<{ opens: number[]; seeks: numb
   try {
     if (!stack.platform) throw new Error('the stack has no platform');
     registerPair(stack.platform, pair);
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 1000 });
-    await page.goto(stack.host.newLaunchUrl());
-    await page.waitForSelector('html[data-examiner-ready="true"]');
-    await page.getByLabel('用户名').fill('grader1');
-    await page.getByLabel('密码').fill('demo1234');
-    await page.getByLabel('密码').press('Enter');
-    await page.getByTestId('app-shell').waitFor();
-    await page.getByRole('tab', { name: /录播阅卷/ }).click();
+    const page = await openReviewQueue(browser, stack, { height: 1000 });
     const assignment = (await stack.workstation.dispatch('assignments.list', {}, { transport: 'test' })) as { ok: true; value: { assignments: { assignment: { assignmentId: string; recordings: { recordingId: string }[] } }[] } };
     const assignmentId = assignment.value.assignments.find((item) => item.assignment.recordings.some((recording) => recording.recordingId === BENCH_IDS.main))?.assignment.assignmentId;
     if (!assignmentId) throw new Error('the bench pair is not in grader1’s assignments');

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportList } from '@common/contract';
-import { planDemoRecordings } from '../../platform/demo/media';
 import type { RunningPlatform } from '../../platform/server';
 import { sql } from '../../main/store/sql';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
+import { demoPairAssignment, openReviewQueue } from './desk/review-page';
 
 /**
  * Cancelling an export in Chromium, against the reference platform with real demo recordings:
@@ -30,13 +30,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'review-export-'));
   stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 1, recordedPerSlot: 2, danceCandidates: 0 }, demoMedia: MEDIA } });
   platform = stack.platform as RunningPlatform;
-  const pair = planDemoRecordings(platform.ctx, MEDIA)[3 * 2];
-  if (!pair) throw new Error('the demo has no recorded pair 3');
-  const row = platform.ctx.db
-    .prepare(`SELECT id FROM assignments WHERE examiner_id = 'gr-01' AND candidate_id = ? AND slot_id = ?`)
-    .get(pair.candidateId, pair.slotId) as { id: string } | undefined;
-  if (!row) throw new Error('grader1 has no assignment for pair 3');
-  long = row.id;
+  long = demoPairAssignment(platform, MEDIA, 3);
   browser = await launchChromium();
 }, 300_000);
 
@@ -64,15 +58,7 @@ async function exportsInMain(): Promise<ExportList['exports']> {
 
 describe('cancelling an export in Chromium', () => {
   it('opens the long recorded pair in the player', async () => {
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 1300 });
-    await page.goto(stack.host.newLaunchUrl());
-    await page.waitForSelector('html[data-examiner-ready="true"]');
-    await page.getByLabel('用户名').fill('grader1');
-    await page.getByLabel('密码').fill('demo1234');
-    await page.getByLabel('密码').press('Enter');
-    await page.getByTestId('app-shell').waitFor();
-    await page.getByRole('tab', { name: /录播阅卷/ }).click();
+    page = await openReviewQueue(browser, stack);
     await row(long).locator('[data-testid="download-state"][data-state="none"]').waitFor();
     await row(long).getByRole('button', { name: /^下载 考号/ }).click();
     await row(long).locator('[data-testid="download-state"][data-state="ready"]').waitFor({ timeout: 120_000 });

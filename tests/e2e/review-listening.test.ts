@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbToLinear } from '@common/media/loudness';
-import { DEMO_SIDE_LATE_S, planDemoRecordings } from '../../platform/demo/media';
+import { DEMO_SIDE_LATE_S } from '../../platform/demo/media';
 import type { RunningPlatform } from '../../platform/server';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
 import { seriousViolations } from './desk/axe';
+import { demoPairAssignment, openReviewQueue } from './desk/review-page';
 
 /**
  * Blind listening (拉幕) in Chromium, against the reference platform with real demo recordings:
@@ -31,13 +32,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'review-listening-'));
   stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 2, recordedPerSlot: 3, danceCandidates: 0 }, demoMedia: MEDIA } });
   platform = stack.platform as RunningPlatform;
-  const pair = planDemoRecordings(platform.ctx, MEDIA)[4 * 2];
-  if (!pair) throw new Error('the demo has no recorded pair 4');
-  const row = platform.ctx.db
-    .prepare(`SELECT id FROM assignments WHERE examiner_id = 'gr-01' AND candidate_id = ? AND slot_id = ?`)
-    .get(pair.candidateId, pair.slotId) as { id: string } | undefined;
-  if (!row) throw new Error('grader1 has no assignment for pair 4');
-  plain = row.id;
+  plain = demoPairAssignment(platform, MEDIA, 4);
   browser = await launchChromium();
 }, 180_000);
 
@@ -69,15 +64,7 @@ function clocks(): Promise<{ main: number; side: number; mainPaused: boolean }> 
 
 describe('blind listening in Chromium, against the reference platform', () => {
   it('downloads a recorded assignment and opens it in the player', async () => {
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 1300 });
-    await page.goto(stack.host.newLaunchUrl());
-    await page.waitForSelector('html[data-examiner-ready="true"]');
-    await page.getByLabel('用户名').fill('grader1');
-    await page.getByLabel('密码').fill('demo1234');
-    await page.getByLabel('密码').press('Enter');
-    await page.getByTestId('app-shell').waitFor();
-    await page.getByRole('tab', { name: /录播阅卷/ }).click();
+    page = await openReviewQueue(browser, stack);
     await row(plain).locator('[data-testid="download-state"][data-state="none"]').waitFor();
     await row(plain).getByRole('button', { name: /^下载 考号/ }).click();
     await row(plain).locator('[data-testid="download-state"][data-state="ready"]').waitFor({ timeout: 60_000 });

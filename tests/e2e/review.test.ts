@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ReviewMark } from '@common/platform';
-import { planDemoRecordings } from '../../platform/demo/media';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { launchChromium, type Chromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
@@ -12,6 +11,7 @@ import { ffprobe } from '../support/evidence-fixtures';
 import { seriousViolations } from './desk/axe';
 import { confirmWithEnter } from './desk/confirm';
 import { scoreOf, signInToPlatform } from './desk/platform-api';
+import { demoPairAssignment, openReviewQueue } from './desk/review-page';
 
 /**
  * Offline review of recorded exams in Chromium, as a grader works on a train: download two
@@ -43,16 +43,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'review-platform-'));
   stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 2, recordedPerSlot: 3, danceCandidates: 0 }, demoMedia: MEDIA } });
   platform = stack.platform as RunningPlatform;
-  const plan = planDemoRecordings(platform.ctx, MEDIA);
-  const assignmentOfPair = (index: number) => {
-    const pair = plan[index * 2];
-    if (!pair) throw new Error(`the demo has no recorded pair ${String(index)}`);
-    const row = platform.ctx.db
-      .prepare(`SELECT id FROM assignments WHERE examiner_id = 'gr-01' AND candidate_id = ? AND slot_id = ?`)
-      .get(pair.candidateId, pair.slotId) as { id: string } | undefined;
-    if (!row) throw new Error(`grader1 has no assignment for pair ${String(index)}`);
-    return row.id;
-  };
+  const assignmentOfPair = (index: number) => demoPairAssignment(platform, MEDIA, index);
   plain = assignmentOfPair(5);
   silent = assignmentOfPair(2);
   notDownloaded = assignmentOfPair(4);
@@ -135,15 +126,7 @@ async function pauseAligned(): Promise<{ main: number; side: number }> {
 
 describe('offline review of recorded exams, in Chromium, against the reference platform', () => {
   it('downloads assignments while online, with their state and the cache fill in the queue', async () => {
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 1300 });
-    await page.goto(stack.host.newLaunchUrl());
-    await page.waitForSelector('html[data-examiner-ready="true"]');
-    await page.getByLabel('用户名').fill('grader1');
-    await page.getByLabel('密码').fill('demo1234');
-    await page.getByLabel('密码').press('Enter');
-    await page.getByTestId('app-shell').waitFor();
-    await page.getByRole('tab', { name: /录播阅卷/ }).click();
+    page = await openReviewQueue(browser, stack);
     await page.waitForSelector('[data-testid="review-table"][data-rows="6"]');
 
     for (const assignmentId of [plain, silent, hevc]) {

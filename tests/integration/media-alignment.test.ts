@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alignment, CommandInput, CommandName, CommandOutput, EventName, EventPayload, MediaJob, RecordingArtefacts, Waveform } from '@common/contract';
+import type { Alignment, MediaJob, RecordingArtefacts, Waveform } from '@common/contract';
 import type { Assignment } from '@common/platform';
 import { normalisingGainDb } from '@common/media/loudness';
 import { alignAngles, type AngleSound } from '../../main/media/align';
@@ -21,6 +21,7 @@ import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { resolveMediaTools } from '../../platform/media/tools';
 import { halves, pictureLagMs, recordPerformance, type PerformanceAngle } from '../support/performance-pair';
 import { startStack, type Stack } from '../support/servers';
+import { workstationCommands } from '../support/workstation';
 
 /**
  * Aligning two angles of one performance by their sound, on recordings made by real ffmpeg: one
@@ -141,21 +142,7 @@ describe('media.getAlignment / setAlignment / resetAlignment', () => {
   let assignments: Assignment[];
   const seen: Alignment[] = [];
 
-  async function call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
-    const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
-    if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
-    return result.value as CommandOutput<N>;
-  }
-  function waitFor<N extends EventName>(name: N, match: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-    return new Promise((resolve) => {
-      const off = stack.workstation.events.subscribe((event, payload) => {
-        if (event === name && match(payload as EventPayload<N>)) {
-          off();
-          resolve(payload as EventPayload<N>);
-        }
-      });
-    });
-  }
+  const { call, waitFor } = workstationCommands(() => stack.workstation);
   const settled = (artefacts: RecordingArtefacts) => artefacts.waveform.state !== 'pending';
   async function prepare(recordingId: string): Promise<RecordingArtefacts> {
     const done = waitFor('media.artefacts', (artefacts) => artefacts.recordingId === recordingId && settled(artefacts));

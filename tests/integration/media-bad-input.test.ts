@@ -17,6 +17,7 @@ import { resolveMediaTools } from '../../platform/media/tools';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { saveRecording } from '../../platform/state/recordings';
 import { mediaProcessesIn } from '../support/media-processes';
+import { workstationCommands } from '../support/workstation';
 
 /**
  * Recordings review cannot use as they are, each arriving through the whole path (platform →
@@ -136,28 +137,14 @@ function open(media: MediaStackOptions = {}, ffmpegPath: string | null = null): 
       }
     });
   });
-  const waitFor = <N extends EventName>(name: N, match: (payload: EventPayload<N>) => boolean) =>
-    new Promise<EventPayload<N>>((resolve) => {
-      const off = workstation.events.subscribe((event, payload) => {
-        if (event === name && match(payload as EventPayload<N>)) {
-          off();
-          resolve(payload as EventPayload<N>);
-        }
-      });
-    });
   return {
     workstation,
     dataDir,
-    call: async (name, input) => {
-      const result = await workstation.dispatch(name, input, { transport: 'test' });
-      if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
-      return result.value as never;
-    },
+    ...workstationCommands(() => workstation),
     refusal: async (name, input) => {
       const result = await workstation.dispatch(name, input, { transport: 'test' });
       return result.ok ? null : result.error;
     },
-    waitFor,
     allProbed,
     stop: () => {
       workstation.stop();

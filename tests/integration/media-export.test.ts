@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alignment, CommandInput, CommandName, CommandOutput, ErrorCode, EventName, EventPayload, MediaJob, RecordingArtefacts } from '@common/contract';
+import type { Alignment, CommandInput, CommandName, ErrorCode, MediaJob, RecordingArtefacts } from '@common/contract';
 import type { Assignment } from '@common/platform';
 import { HOST_COOKIE } from '../../main/host/browser-host';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
@@ -14,6 +14,7 @@ import type { RunningPlatform } from '../../platform/server';
 import { recordingOf, saveRecording } from '../../platform/state/recordings';
 import { brightness, durationSeconds, halves, pictureLagMs, PICTURE_FPS, recordPerformance, type PerformanceAngle } from '../support/performance-pair';
 import { startStack, type Stack } from '../support/servers';
+import { workstationCommands } from '../support/workstation';
 
 /**
  * Clips of an assignment's angles through the workstation's commands, with real ffmpeg, on a pair
@@ -35,24 +36,10 @@ let scratch: string;
 let assignment: Assignment;
 let alignment: Alignment;
 
-async function call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
-  const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
-  return result.value as CommandOutput<N>;
-}
+const { call, waitFor } = workstationCommands(() => stack.workstation);
 async function refusal<N extends CommandName>(name: N, input: CommandInput<N>): Promise<ErrorCode | null> {
   const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
   return result.ok ? null : result.error.code;
-}
-function waitFor<N extends EventName>(name: N, match: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-  return new Promise((resolve) => {
-    const off = stack.workstation.events.subscribe((event, payload) => {
-      if (event === name && match(payload as EventPayload<N>)) {
-        off();
-        resolve(payload as EventPayload<N>);
-      }
-    });
-  });
 }
 const ended = (jobId: string) => waitFor('media.job', (job: MediaJob) => job.jobId === jobId && (job.state === 'done' || job.state === 'failed'));
 const recordingOfAngle = (angle: 'main' | 'side') => assignment.recordings.find((recording) => recording.angle === angle)?.recordingId ?? '';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload, MediaJob, MediaProbe, RecordingArtefacts } from '@common/contract';
+import type { CommandName, MediaJob, MediaProbe, RecordingArtefacts } from '@common/contract';
 import type { Assignment } from '@common/platform';
 import { HOST_COOKIE } from '../../main/host/browser-host';
 import { sideBySideLayout } from '../../main/media/transcode';
@@ -12,6 +12,7 @@ import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { resolveMediaTools } from '../../platform/media/tools';
 import { recordingFile, type RecordingRow } from '../../platform/state/recordings';
 import { startStack, type Stack } from '../support/servers';
+import { workstationCommands } from '../support/workstation';
 import { mediaProcessesIn } from '../support/media-processes';
 
 /**
@@ -27,24 +28,10 @@ let assignments: Assignment[];
 const prepared = new Map<string, RecordingArtefacts>();
 const mediaIds = new Map<string, string>();
 
-async function call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
-  const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
-  return result.value as CommandOutput<N>;
-}
+const { call, waitFor } = workstationCommands(() => stack.workstation);
 async function refusal(name: CommandName, input: unknown): Promise<string> {
   const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
   return result.ok ? 'ok' : result.error.code;
-}
-function waitFor<N extends EventName>(name: N, match: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-  return new Promise((resolve) => {
-    const off = stack.workstation.events.subscribe((event, payload) => {
-      if (event === name && match(payload as EventPayload<N>)) {
-        off();
-        resolve(payload as EventPayload<N>);
-      }
-    });
-  });
 }
 const settled = (artefacts: RecordingArtefacts) => [artefacts.probe, artefacts.strip, artefacts.waveform, artefacts.playback].every((slot) => slot.state !== 'pending');
 

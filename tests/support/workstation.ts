@@ -17,6 +17,29 @@ export interface TestWorkstation {
   stop(): void;
 }
 
+/**
+ * `call` and `waitFor` on a workstation, for tests that start it some other way (startStack); a
+ * getter, so they can be made before the workstation exists (in a beforeAll).
+ */
+export function workstationCommands(get: () => Workstation): Pick<TestWorkstation, 'call' | 'waitFor'> {
+  return {
+    call: async (name, input) => {
+      const result = await get().dispatch(name, input, { transport: 'test' });
+      if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
+      return result.value as never;
+    },
+    waitFor: (name, match) =>
+      new Promise((resolve) => {
+        const off = get().events.subscribe((event, payload) => {
+          if (event === name && match(payload as EventPayload<typeof name>)) {
+            off();
+            resolve(payload as EventPayload<typeof name>);
+          }
+        });
+      }),
+  };
+}
+
 /** A real workstation (store in its own temp folder, real sync worker) pointed at a platform URL. */
 export function startWorkstation(platformUrl: string, options: { sync?: SyncOptions; dataDir?: string; log?: Logger; evidence?: EvidenceOptions } = {}): TestWorkstation {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'examiner-ws-'));
@@ -33,20 +56,7 @@ export function startWorkstation(platformUrl: string, options: { sync?: SyncOpti
   return {
     workstation,
     dataDir,
-    call: async (name, input) => {
-      const result = await workstation.dispatch(name, input, { transport: 'test' });
-      if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
-      return result.value as never;
-    },
-    waitFor: (name, match) =>
-      new Promise((resolve) => {
-        const off = workstation.events.subscribe((event, payload) => {
-          if (event === name && match(payload as EventPayload<typeof name>)) {
-            off();
-            resolve(payload as EventPayload<typeof name>);
-          }
-        });
-      }),
+    ...workstationCommands(() => workstation),
     stop: () => {
       workstation.stop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -7,7 +7,6 @@ import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload 
 import type { AdminCandidate } from '@common/platform/admin';
 import type { Exam } from '@common/platform';
 import { DEMO_LIVE_SLOT_ID, DEMO_SUBJECTS } from '../../platform/demo/exam';
-import { planDemoRecordings } from '../../platform/demo/media';
 import type { RunningPlatform } from '../../platform/server';
 import { slotCandidates } from '../../platform/sim/admin';
 import { startSimulatedCandidate, type SimulatedCandidate } from '../../platform/sim/candidate';
@@ -15,6 +14,7 @@ import { DEMO_PASSWORD } from '../../platform/demo';
 import { SimulatedExaminer, type TalkBack } from '../../platform/sim/examiner';
 import { ensureRendererBuilt } from '../../scripts/renderer-build';
 import { RawCandidate } from '../e2e/desk/candidate';
+import { demoPairAssignment } from '../e2e/desk/review-page';
 import { assignmentsOf, leadControl, scoreOf, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
 import { launchChromiumBrowser } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
@@ -85,7 +85,7 @@ try {
     await page.keyboard.press('Escape');
 
     // The demo's performance pair: lined up by its sound, both at one loudness, the pictures hidden (拉幕).
-    const performance = performanceAssignment('ex-01');
+    const performance = demoPairAssignment(platform, DEMO_MEDIA, 4, 'ex-01');
     await downloaded(performance);
     await openSheet(page, performance);
     await page.waitForSelector('[data-testid="alignment"][data-source="sound"]');
@@ -557,14 +557,6 @@ async function setCalibrationScene(): Promise<{ danceSheet: string; anchorA1: st
   const anchorA1 = anchors.find((anchor) => anchor.label === 'A1')?.id;
   if (!row || !anchorA1) throw new Error('grader1 has no dance sheet, or the demo no anchor A1');
   return { danceSheet: row.id, anchorA1 };
-}
-
-/** The assignment of `examinerId` for the demo's performance pair (candidate 5 of the recorded slots: see platform/demo/media.ts). */
-function performanceAssignment(examinerId: string): string {
-  const pair = planDemoRecordings(platform.ctx, DEMO_MEDIA)[4 * 2];
-  const row = pair && (platform.ctx.db.prepare('SELECT id FROM assignments WHERE examiner_id = ? AND candidate_id = ? AND slot_id = ?').get(examinerId, pair.candidateId, pair.slotId) as { id: string } | undefined);
-  if (!row) throw new Error(`${examinerId} has no assignment for the demo's performance pair`);
-  return row.id;
 }
 
 /** Downloads an assignment's recordings on this workstation (signed in) and waits until both are in. */

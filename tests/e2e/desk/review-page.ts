@@ -1,0 +1,33 @@
+import type { Page } from 'playwright-core';
+import { planDemoRecordings, type DemoMediaOptions } from '../../../platform/demo/media';
+import type { RunningPlatform } from '../../../platform/server';
+import type { Chromium } from '../../support/chromium';
+import type { Stack } from '../../support/servers';
+
+/**
+ * `examinerId`'s assignment of the demo's recorded pair `index` (the cases of platform/demo/media.ts:
+ * 1 HEVC, 2 a silent gap, 3 the long one, 4 the performance pair…), for a platform started with `media`.
+ */
+export function demoPairAssignment(platform: RunningPlatform, media: Omit<DemoMediaOptions, 'tools'>, index: number, examinerId = 'gr-01'): string {
+  const pair = planDemoRecordings(platform.ctx, media)[index * 2];
+  if (!pair) throw new Error(`the demo has no recorded pair ${String(index)}`);
+  const row = platform.ctx.db
+    .prepare('SELECT id FROM assignments WHERE examiner_id = ? AND candidate_id = ? AND slot_id = ?')
+    .get(examinerId, pair.candidateId, pair.slotId) as { id: string } | undefined;
+  if (!row) throw new Error(`${examinerId} has no assignment for pair ${String(index)}`);
+  return row.id;
+}
+
+/** A new page of the workstation, signed in (in Chinese) as `username`, on the review queue (录播阅卷). */
+export async function openReviewQueue(browser: Chromium, stack: Stack, options: { username?: string; height?: number } = {}): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: options.height ?? 1300 });
+  await page.goto(stack.host.newLaunchUrl());
+  await page.waitForSelector('html[data-examiner-ready="true"]');
+  await page.getByLabel('用户名').fill(options.username ?? 'grader1');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByLabel('密码').press('Enter');
+  await page.getByTestId('app-shell').waitFor();
+  await page.getByRole('tab', { name: /录播阅卷/ }).click();
+  return page;
+}
