@@ -100,6 +100,8 @@ export class MediaService {
   readonly alignment: AlignmentService;
   readonly #preps = new Map<string, Preparation>();
   readonly #results = new Map<string, string>();
+  /** Background probes of recordings just downloaded (checkReadable), which prepare follows rather than probing again. */
+  readonly #checks = new Map<string, { jobId: string; done: Promise<ProbedRecording> }>();
   /** The exports started this session, per examiner and assignment (media.listExports). */
   readonly #exports = new ExportList();
   readonly #now: () => number;
@@ -344,7 +346,7 @@ export class MediaService {
       this.deps.log.warn('not checking a downloaded recording', { recordingId, error });
       return;
     }
-    const { done } = this.queue.enqueue({
+    const { jobId, done } = this.queue.enqueue({
       kind: 'probe',
       priority: 'background',
       timeoutMs: this.#timeout('probe', ready.row.duration_ms),
@@ -362,7 +364,11 @@ export class MediaService {
         }
       },
     });
-    done.catch(() => undefined);
+    this.#checks.set(recordingId, { jobId, done });
+    done.then(
+      () => this.#checks.delete(recordingId),
+      () => this.#checks.delete(recordingId),
+    );
   }
 
   /** What a probe of a recording found, for its download row: only a file ffmpeg cannot read (or decode) makes it unreadable. */
@@ -390,6 +396,12 @@ export class MediaService {
   /** Enqueues whatever is still missing and has what it needs. */
   #advance(prep: Preparation): void {
     if (prep.probe.state === 'pending' && prep.probe.jobId === null) {
+      // Just downloaded and being checked: that probe is this one (prepare prioritises it), not a second ffprobe.
+      const check = this.#checks.get(prep.recordingId);
+      if (check) {
+        prep.probe = this.#follow(prep, 'probe', check.jobId, check.done);
+        return;
+      }
       prep.probe = this.#job(prep, 'probe', 'probe', async (context) => {
         const probe = await probeRecording(this.deps.runner, prep.file, context.signal, this.#timeout('probe', prep.durationMs));
         this.#write((db) =>
@@ -480,6 +492,11 @@ export class MediaService {
       assignmentId: null,
       run,
     });
+    return this.#follow(prep, slot, jobId, done);
+  }
+
+  /** The slot of a job's outcome: it lands there when the job ends, if the preparation is still current. */
+  #follow<N extends SlotName>(prep: Preparation, slot: N, jobId: string, done: Promise<unknown>): Slot<never> {
     done.then(
       (value) => {
         if (this.#preps.get(prep.recordingId) !== prep) return;

@@ -272,6 +272,27 @@ describe('the review queue, before an exam is opened', () => {
       ws.stop();
     }
   }, 60_000);
+
+  it('probes each recording once: opening one while its download check runs follows that probe', async () => {
+    const ws = open();
+    try {
+      const probes = new Map<string, Set<string>>();
+      ws.workstation.events.subscribe((event, payload) => {
+        const job = payload as EventPayload<'media.job'>;
+        if (event === 'media.job' && job.kind === 'probe' && job.recordingId !== null) probes.set(job.recordingId, (probes.get(job.recordingId) ?? new Set()).add(job.jobId));
+      });
+      await downloadAll(ws, { probes: false });
+      // Opened at once, most likely while its check is still queued or running.
+      const good = await prepared(ws, idOf('good', 'side'));
+      expect(good.probe.state).toBe('ready');
+      await ws.allProbed;
+      expect([...probes.keys()].sort()).toEqual([...recordingIds.keys()].sort());
+      expect([...probes.values()].map((jobs) => jobs.size)).toEqual([...probes.values()].map(() => 1));
+      expect(mediaProcessesIn(ws.dataDir)).toEqual([]);
+    } finally {
+      ws.stop();
+    }
+  }, 60_000);
 });
 
 describe('limits', () => {
