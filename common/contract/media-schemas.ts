@@ -118,6 +118,12 @@ export const MediaProbe = z.strictObject({
   audio: z.strictObject({ codec: z.string().max(64), sampleRate: z.number().int().nonnegative(), channels: z.number().int().nonnegative() }).nullable(),
   /** Whether Chromium plays the original as is; when not, a proxy is made. */
   playableInChromium: z.boolean(),
+  /**
+   * When the video's keyframes are, in ms on the file's own timeline, in order: a paused seek
+   * shows the keyframe before its time first (one frame to decode) and then the exact frame.
+   * Absent when unknown, or when keyframes are so close together that seeking is quick anyway.
+   */
+  keyframesMs: z.array(Millis).max(20_000).optional(),
 });
 export type MediaProbe = z.infer<typeof MediaProbe>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MediaProbe, Rotation } from '@common/contract';
 import { MediaJobError } from './failures';
+import { keyframesWorthListing, readKeyframes } from './keyframes';
 import { chromiumPlayability } from './playable';
 import type { FfmpegRunner } from './runner';
 
@@ -60,7 +61,11 @@ export async function probeRecording(runner: FfmpegRunner, file: string, signal:
   } catch {
     throw new MediaJobError('failed', 'ffprobe wrote something that is not JSON');
   }
-  return interpretProbe(json);
+  const probed = interpretProbe(json);
+  // Keyframes of the file the player plays as it is (a proxy has its own, close together).
+  if (!probed.summary.playableInChromium) return probed;
+  const keyframesMs = keyframesWorthListing(await readKeyframes(runner, file, signal, timeoutMs), probed.summary.durationMs);
+  return keyframesMs ? { ...probed, summary: { ...probed.summary, keyframesMs } } : probed;
 }
 
 /**

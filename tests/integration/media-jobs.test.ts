@@ -108,6 +108,22 @@ describe('probe', () => {
     expect(probes.mute.proxyReason).toBeNull();
   });
 
+  it('lists the keyframes of a file Chromium plays where a decoder finds them, and none of one it does not', async () => {
+    // The decoder's view (keyframes decoded, nothing else), not the packet flags the probe reads.
+    const { stdout } = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', files.gap]);
+    // One line per keyframe (`0.000000,` when the frame has side data, which adds a blank line).
+    const decoded = stdout
+      .split('\n')
+      .map((line) => line.trim().replace(/,$/, ''))
+      .filter((line) => line !== '')
+      .map((line) => Math.round(Number(line) * 1000));
+    // Six seconds with a keyframe every two.
+    expect(decoded.length).toBeGreaterThanOrEqual(3);
+    expect(probes.gap.summary.keyframesMs).toEqual(decoded);
+    // HEVC plays as a proxy, whose keyframes are not the original's.
+    expect(probes.hevc.summary.keyframesMs).toBeUndefined();
+  });
+
   it('logs the exact command line, which a shell can run as it is', async () => {
     const commandLine = logged.find((entry) => entry.includes('ffprobe') && entry.includes(files.landscape));
     expect(commandLine).toMatch(/^\S*ffprobe -v error -show_format -show_streams -of json /);
