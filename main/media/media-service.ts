@@ -102,6 +102,7 @@ export class MediaService {
   readonly #results = new Map<string, string>();
   /** Background probes of recordings just downloaded (checkReadable), which prepare follows rather than probing again. */
   readonly #checks = new Map<string, { jobId: string; done: Promise<ProbedRecording> }>();
+  #stopped = false;
   /** The exports started this session, per examiner and assignment (media.listExports). */
   readonly #exports = new ExportList();
   readonly #now: () => number;
@@ -373,6 +374,7 @@ export class MediaService {
 
   /** What a probe of a recording found, for its download row: only a file ffmpeg cannot read (or decode) makes it unreadable. */
   #readable(recordingId: string, failure: MediaFailure | null): void {
+    if (this.#stopped) return;
     if (failure === null) this.deps.downloads.markUnreadable(recordingId, null);
     else if (failure.kind === 'corrupt_input' || failure.kind === 'unsupported') this.deps.downloads.markUnreadable(recordingId, { code: failure.code, message: failure.message });
   }
@@ -388,7 +390,13 @@ export class MediaService {
     }
   }
 
+  /**
+   * At quit: every job is cancelled, and what they settle with afterwards is ignored (the store
+   * closes next: a cancelled waveform must not reach it).
+   */
   stop(): void {
+    this.#stopped = true;
+    this.#preps.clear();
     this.queue.abortAll();
     this.deps.runner.abortAll();
   }
