@@ -31,6 +31,10 @@ interface ReviewPlayerProps {
   alignment?: ReactNode;
 }
 
+function keyframesOf(source: AngleSource): readonly number[] | null {
+  return source.kind === 'ready' ? (source.probe?.keyframesMs ?? null) : null;
+}
+
 /** Marked in the page's performance timeline when every playable angle has its first frame (the benchmark reads it). */
 export const FIRST_FRAME_MARK = 'review:first-frame';
 
@@ -60,6 +64,10 @@ export function ReviewPlayer({ main, side, marks, marksReadOnly, onMarksChange, 
   const frameRate = leaderSource.kind === 'ready' ? (leaderSource.probe?.video?.frameRate ?? null) : null;
   useEffect(() => clock.setFrameRate(frameRate), [clock, frameRate]);
   useEffect(() => clock.setOffset(offsetSeconds), [clock, offsetSeconds]);
+  // A paused seek shows each angle's keyframe before the exact frame (player-clock.ts).
+  const leaderKeyframes = keyframesOf(leaderSource);
+  const followerKeyframes = follower ? keyframesOf(side) : null;
+  useEffect(() => clock.setKeyframes(leaderKeyframes, followerKeyframes), [clock, leaderKeyframes, followerKeyframes]);
 
   // Blind listening (拉幕): the pictures hidden, the sound, the waveform and the clock left.
   const blindRequired = reviewMode === 'blind_required';

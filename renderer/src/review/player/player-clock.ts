@@ -1,4 +1,4 @@
-import { correction, frameSeconds, sidePlays, sideTarget } from './sync';
+import { correction, frameSeconds, keyframeFirst, sidePlays, sideTarget } from './sync';
 import { clampTime } from './timeline';
 
 export interface ClockSnapshot {
@@ -11,6 +11,9 @@ export interface ClockSnapshot {
   /** Follower minus where it should be on the leader's clock (the offset taken off), in seconds, when both play. */
   readonly drift: number | null;
 }
+
+/** Marked in the page's performance timeline when a seek's exact frame shows on every angle (the benchmark reads it). */
+export const SEEK_EXACT_MARK = 'review:seek-exact';
 
 const IDLE: ClockSnapshot = { time: 0, duration: 0, playing: false, rate: 1, drift: null };
 const LEADER_EVENTS = ['play', 'pause', 'playing', 'waiting', 'seeking', 'seeked', 'ended', 'durationchange', 'loadedmetadata', 'ratechange'] as const;
@@ -28,9 +31,15 @@ export class PlayerClock {
   #frame = 1 / 30;
   #rate = 1;
   #offset = 0;
+  /** Each angle's keyframes in ms (from its probe), when known. */
+  #keyframes: { leader: readonly number[] | null; follower: readonly number[] | null } = { leader: null, follower: null };
   /** The follower was paused by the clock because it had not started yet at the leader's time. */
   #followerWaiting = false;
   #snapshot: ClockSnapshot = IDLE;
+  /** The newest seek: an older one still under way stops short of its exact frame. */
+  #seekGeneration = 0;
+  /** Where a seek is going, until both angles show its exact frame (the playhead stays there). */
+  #seeking: number | null = null;
   #raf = 0;
   readonly #listeners = new Set<() => void>();
   readonly #onLeaderEvent = (event: Event) => this.#leaderChanged(event.type);
@@ -41,6 +50,7 @@ export class PlayerClock {
     this.#detachLeader();
     this.#leader = leader;
     this.#follower = follower;
+    this.#seeking = null;
     if (follower) {
       follower.muted = true;
       follower.playbackRate = this.#rate;
@@ -61,6 +71,11 @@ export class PlayerClock {
   /** Seconds of one frame of the leader, from its probe. */
   setFrameRate(frameRate: number | null | undefined): void {
     this.#frame = frameSeconds(frameRate);
+  }
+
+  /** The keyframes (ms) of the leader's and the follower's files, from their probes (null: unknown). */
+  setKeyframes(leader: readonly number[] | null | undefined, follower: readonly number[] | null | undefined): void {
+    this.#keyframes = { leader: leader ?? null, follower: follower ?? null };
   }
 
   /** Seconds the follower started after the leader (the alignment's offset); applied at once. */
@@ -127,20 +142,45 @@ export class PlayerClock {
     this.#publish();
   }
 
-  /** Both angles to a time; resolves once both have seeked (the frames there are decoded). */
-  seek(seconds: number): Promise<void> {
+  /**
+   * Both angles to a time; resolves once both show its exact frame. Paused, an angle whose
+   * keyframe before that time is far back shows the keyframe first (decoded alone, at once) and
+   * then the exact frame; `exact` (frame steps) and playing go straight there.
+   */
+  seek(seconds: number, options: { exact?: boolean } = {}): Promise<void> {
     const leader = this.#leader;
     if (!leader) return Promise.resolve();
     const target = clampTime(seconds, durationOf(leader));
-    const waits = [seeked(leader)];
-    leader.currentTime = target;
+    const generation = ++this.#seekGeneration;
+    const coarse = options.exact !== true && leader.paused;
+    this.#seeking = target;
+    const moves = [this.#move(leader, this.#keyframes.leader, target, coarse, generation)];
     const follower = this.#follower;
     if (follower && Number.isFinite(follower.duration)) {
-      waits.push(seeked(follower));
-      follower.currentTime = sideTarget(target, this.#offset, follower.duration);
+      moves.push(this.#move(follower, this.#keyframes.follower, sideTarget(target, this.#offset, follower.duration), coarse, generation));
     }
     this.#publish();
-    return Promise.all(waits).then(() => undefined);
+    return Promise.all(moves).then(() => {
+      if (generation !== this.#seekGeneration) return;
+      this.#seeking = null;
+      performance.mark(SEEK_EXACT_MARK);
+      if (this.#leader === leader) this.#align(!leader.paused);
+      this.#publish();
+    });
+  }
+
+  /** One video to a time: by its keyframe first when that is quicker to show (see seek). */
+  async #move(video: HTMLVideoElement, keyframesMs: readonly number[] | null, at: number, coarse: boolean, generation: number): Promise<void> {
+    const first = coarse ? keyframeFirst(keyframesMs ?? undefined, at, this.#frame) : null;
+    if (first !== null) {
+      const shown = seeked(video);
+      video.currentTime = first;
+      await shown;
+      if (generation !== this.#seekGeneration) return;
+    }
+    const done = seeked(video);
+    video.currentTime = at;
+    await done;
   }
 
   seekBy(seconds: number): Promise<void> {
@@ -154,7 +194,7 @@ export class PlayerClock {
     const now = this.#leader?.currentTime ?? 0;
     const index = Math.round((now - frame / 4) / frame) + direction;
     // A quarter into the frame: safely past its timestamp, whatever the rounding of the container.
-    return this.seek(Math.max(0, index) * frame + frame / 4);
+    return this.seek(Math.max(0, index) * frame + frame / 4, { exact: true });
   }
 
   #detachLeader(): void {
@@ -170,7 +210,8 @@ export class PlayerClock {
     if (follower) {
       if (type === 'pause' || type === 'ended' || type === 'waiting') follower.pause();
       if (type === 'playing' && follower.paused && sidePlays(leader.currentTime, this.#offset, follower.duration)) void follower.play().catch(() => undefined);
-      if (type === 'seeked' || type === 'pause') this.#align(!leader.paused);
+      // Mid-seek the angles are placed by the seek itself (a keyframe first, then the frame).
+      if ((type === 'seeked' || type === 'pause') && this.#seeking === null) this.#align(!leader.paused);
     }
     if (!leader.paused && this.#raf === 0) this.#raf = requestAnimationFrame(this.#tick);
     this.#publish();
@@ -220,7 +261,7 @@ export class PlayerClock {
   #publish(): void {
     const leader = this.#leader;
     const follower = this.#follower;
-    const time = leader?.currentTime ?? 0;
+    const time = (leader ? this.#seeking : null) ?? leader?.currentTime ?? 0;
     const duration = leader ? durationOf(leader) : 0;
     const playing = leader ? !leader.paused && !leader.ended : false;
     const drift =

@@ -84,3 +84,32 @@ function roundRate(rate: number): number {
 export function frameSeconds(frameRate: number | null | undefined): number {
   return frameRate !== null && frameRate !== undefined && frameRate >= 1 && frameRate <= 240 ? 1 / frameRate : 1 / 30;
 }
+
+/** Nearer than this to its keyframe, a seek goes straight to its frame: decoding a few frames is quick. */
+export const KEYFRAME_FIRST_AFTER_S = 0.25;
+
+/**
+ * Where to show a paused seek first: inside the keyframe at or before `at` (half a frame into it,
+ * so the container's rounding cannot land on the frame before and decode the whole group before
+ * it), when that keyframe is far enough back that decoding up to `at` takes a while; null to go
+ * straight to `at`. A keyframe needs no other frame decoded, so it shows at once; the exact frame
+ * follows. `keyframesMs` is the angle's own, in order.
+ */
+export function keyframeFirst(keyframesMs: readonly number[] | undefined, at: number, frame: number): number | null {
+  if (!keyframesMs || keyframesMs.length === 0) return null;
+  const ms = at * 1000;
+  let low = 0;
+  let high = keyframesMs.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((keyframesMs[middle] ?? Number.POSITIVE_INFINITY) <= ms + 0.5) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  const key = found < 0 ? undefined : keyframesMs[found];
+  if (key === undefined) return null;
+  const shown = key / 1000 + frame / 2;
+  return at - shown >= KEYFRAME_FIRST_AFTER_S ? shown : null;
+}
