@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Flex, Space, Typography } from 'antd';
-import { useCallback, useRef } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Assignment, Exam, ReReviewRequest, Subject } from '@common/platform';
@@ -67,6 +67,14 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
     return Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0;
   }, []);
   const { recuse } = model;
+  // The sheet comes a frame after the player: the two first frames are what the grader waits
+  // for on opening, and the sheet's form (its fields, its focus) would otherwise be laid out
+  // before them. Its column keeps its width meanwhile, so nothing moves when it arrives.
+  const [sheetShown, setSheetShown] = useState(false);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => startTransition(() => setSheetShown(true)));
+    return () => cancelAnimationFrame(frame);
+  }, []);
   return (
     <Flex gap={16} align="start" wrap>
       <Card ref={player} title={t('review.recordings')} style={{ flex: 1, minWidth: 480 }}>
@@ -78,13 +86,14 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           reviewMode={subject.reviewMode}
         />
       </Card>
-      <Flex vertical gap={8} style={{ width: 460, maxWidth: '100%' }}>
-        {recuse && model.saveState !== 'loading' && (
+      <Flex vertical gap={8} style={{ width: 460, maxWidth: '100%' }} data-testid="sheet-column" data-shown={sheetShown}>
+        {sheetShown && recuse && model.saveState !== 'loading' && (
           <Flex justify="end">
             <RecuseButton candidateCode={assignment.candidateCode} status={model.sheet?.status ?? null} recuse={recuse} />
           </Flex>
         )}
-        <ScoreSheetForm
+        {sheetShown && (
+          <ScoreSheetForm
           assignmentId={assignment.assignmentId}
           rubric={subject.rubric}
           candidateCode={assignment.candidateCode}
@@ -92,7 +101,8 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           onClose={onClose}
           model={model}
           currentTimeMs={currentTimeMs}
-        />
+          />
+        )}
       </Flex>
     </Flex>
   );

@@ -1,5 +1,5 @@
 import { Alert, Flex, Progress, Table, Typography, type GetRef } from 'antd';
-import { useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView, SheetStatus } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
@@ -7,6 +7,7 @@ import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
 import { useElementHeight } from '../layout/useElementHeight';
 import { formatBytes } from './format-bytes';
+import { warm } from './player/video-pool';
 import { ReReviewNotice } from './ReReviewNotice';
 import { reviewColumns } from './review-columns';
 import { useAssignments } from './useAssignments';
@@ -62,7 +63,17 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
   const shuffled = rows.some((item) => item.assignment.kind === 'recorded' && item.assignment.order === 'shuffled');
   const subjects = useMemo(() => new Map(exam.subjects.map((subject) => [subject.id, subject])), [exam]);
   const requests = useMemo(() => new Map(reReviews.map((request) => [request.assignmentId, request])), [reReviews]);
-  const nav = useListNavigation(rows, keyOf, { onActivate: onOpen, onMove: (index) => table.current?.scrollTo({ index }), initialKey: initialKey ?? null });
+  // The downloaded files start loading as the grader opens the exam, while its view renders.
+  const byAssignment = downloads.byAssignment;
+  const open = useCallback(
+    (item: AssignmentView) => {
+      const recordings = byAssignment.get(item.assignment.assignmentId);
+      if (recordings) warm(recordings);
+      onOpen(item);
+    },
+    [byAssignment, onOpen],
+  );
+  const nav = useListNavigation(rows, keyOf, { onActivate: open, onMove: (index) => table.current?.scrollTo({ index }), initialKey: initialKey ?? null });
   const columns = useMemo(
     () =>
       reviewColumns({
@@ -75,9 +86,9 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
         downloads: downloads.byAssignment,
         downloadBusy,
         onDownload: (action, assignmentId) => void runDownload(action, assignmentId),
-        onOpen,
+        onOpen: open,
       }),
-    [t, i18n.language, format, subjects, requests, withEvidence, downloads.byAssignment, downloadBusy, runDownload, onOpen],
+    [t, i18n.language, format, subjects, requests, withEvidence, downloads.byAssignment, downloadBusy, runDownload, open],
   );
   const subjectName = (subjectId: string) => {
     const name = subjects.get(subjectId)?.name;
@@ -118,7 +129,7 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
             request={request}
             candidateCode={item.assignment.candidateCode}
             subjectName={subjectName(item.assignment.subjectId)}
-            onOpen={() => onOpen(item)}
+            onOpen={() => open(item)}
           />
         );
       })}
@@ -144,7 +155,7 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
           loading={view === null && error === null}
           scroll={{ x: 1080, y: Math.max(160, height - 40) }}
           rowClassName={(item) => (keyOf(item) === nav.activeKey ? 'examiner-row-active' : '')}
-          onRow={(item) => ({ onClick: () => nav.setActiveKey(keyOf(item)), onDoubleClick: () => onOpen(item) })}
+          onRow={(item) => ({ onClick: () => nav.setActiveKey(keyOf(item)), onDoubleClick: () => open(item) })}
           locale={{ emptyText: t('review.empty') }}
         />
       </div>

@@ -1,10 +1,12 @@
 import { Flex, Segmented } from 'antd';
-import { useCallback, useMemo, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
 import { CalibrationScreen } from '../calibration/CalibrationScreen';
 import { GradingView } from './GradingView';
+import { prepareAudio } from './player/fair-loudness';
+import { clearVideoPool } from './player/video-pool';
 import { ReviewQueue } from './ReviewQueue';
 import { useAssignments } from './useAssignments';
 
@@ -22,6 +24,14 @@ export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: reado
   const [section, setSection] = useState<Section>('queue');
   const [anchor, setAnchor] = useState<string | null>(null);
   const { view } = useAssignments();
+  // The warm video elements go with the review (signing out above all).
+  useEffect(() => () => clearVideoPool(), []);
+  // The player's sound graph needs the page's AudioContext: made while the grader reads the queue.
+  useEffect(() => {
+    if (typeof requestIdleCallback !== 'function') return;
+    const idle = requestIdleCallback(() => prepareAudio(), { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, []);
   const calibrations = useMemo(
     () => (view?.assignments ?? []).filter((item) => item.assignment.examId === exam.id && item.assignment.purpose === 'calibration'),
     [view, exam.id],
@@ -32,8 +42,12 @@ export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: reado
       setSection('calibration');
       return;
     }
-    setOpen(item);
-    setLast(item.assignment.assignmentId);
+    // As a transition: rendering the sheet yields to the browser, which meanwhile loads the
+    // recordings the queue has just warmed (video-pool.ts) and decodes their first frames.
+    startTransition(() => {
+      setOpen(item);
+      setLast(item.assignment.assignmentId);
+    });
   }, []);
   const close = useCallback(() => {
     setOpen(null);

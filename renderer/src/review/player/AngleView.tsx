@@ -1,8 +1,9 @@
 import { Alert, Flex, Progress, Typography } from 'antd';
-import { useState, type Ref } from 'react';
+import { useLayoutEffect, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Device } from '@common/platform';
-import { mediaUrl, type AngleSource } from './angle-source';
+import type { AngleSource } from './angle-source';
+import { give, take } from './video-pool';
 
 interface AngleViewProps {
   readonly angle: Device;
@@ -54,21 +55,15 @@ export function AngleView({ angle, source, videoRef, onRefused, blind = false }:
           </div>
         )}
         {shown.kind === 'ready' && broken === null ? (
-          <video
-            key={shown.mediaId}
-            ref={videoRef}
-            src={mediaUrl(shown.mediaId)}
-            preload="auto"
-            playsInline
+          <PooledVideo
+            mediaId={shown.mediaId}
+            videoRef={videoRef}
+            angle={angle}
             muted={angle !== 'main'}
-            data-angle={angle}
-            data-media-id={shown.mediaId}
-            aria-label={t('player.video', { angle: label })}
-            aria-hidden={blind || undefined}
-            style={{ width: '100%', height: '100%', objectFit: 'contain', visibility: blind ? 'hidden' : 'visible' }}
-            onError={(event) => {
-              const error = event.currentTarget.error;
-              setRefused({ mediaId: shown.mediaId, detail: error?.message || String(error?.code ?? 'error') });
+            label={t('player.video', { angle: label })}
+            blind={blind}
+            onError={(detail) => {
+              setRefused({ mediaId: shown.mediaId, detail });
               onRefused?.();
             }}
           />
@@ -110,4 +105,65 @@ function AngleMessage({ source, broken }: { source: AngleSource; broken: string 
     case 'ready':
       return <Alert type="error" title={t('player.unplayable')} description={t('player.browserRefused', { detail: broken ?? '' })} data-testid="angle-error" data-code="browser" />;
   }
+}
+
+interface PooledVideoProps {
+  readonly mediaId: string;
+  readonly videoRef: Ref<HTMLVideoElement>;
+  readonly angle: Device;
+  readonly muted: boolean;
+  readonly label: string;
+  readonly blind: boolean;
+  onError(detail: string): void;
+}
+
+/**
+ * The angle's <video>: the element the queue started loading when the grader opened the exam
+ * (video-pool.ts), adopted into the page, or a new one; given back to the pool when the angle
+ * stops showing it. A file the browser refused before the player mounted is reported at once.
+ */
+function PooledVideo({ mediaId, videoRef, angle, muted, label, blind, onError }: PooledVideoProps) {
+  const frame = useRef<HTMLDivElement>(null);
+  const element = useRef<HTMLVideoElement | null>(null);
+  const report = useRef(onError);
+  const shown = useRef({ muted, angle, label, blind });
+  useLayoutEffect(() => {
+    report.current = onError;
+    shown.current = { muted, angle, label, blind };
+    if (element.current) present(element.current, shown.current);
+  }, [onError, muted, angle, label, blind]);
+
+  useLayoutEffect(() => {
+    const video = take(mediaId);
+    element.current = video;
+    present(video, shown.current);
+    frame.current?.appendChild(video);
+    const refused = () => report.current(video.error?.message || String(video.error?.code ?? 'error'));
+    video.addEventListener('error', refused);
+    assignRef(videoRef, video);
+    if (video.error !== null) refused();
+    return () => {
+      assignRef(videoRef, null);
+      video.removeEventListener('error', refused);
+      element.current = null;
+      give(mediaId, video);
+    };
+  }, [mediaId, videoRef]);
+
+  return <div ref={frame} style={{ width: '100%', height: '100%', display: 'flex' }} />;
+}
+
+/** What the page says of an adopted element: the props a <video> in JSX would have had. */
+function present(video: HTMLVideoElement, { muted, angle, label, blind }: { muted: boolean; angle: Device; label: string; blind: boolean }): void {
+  video.muted = muted;
+  video.dataset.angle = angle;
+  video.setAttribute('aria-label', label);
+  if (blind) video.setAttribute('aria-hidden', 'true');
+  else video.removeAttribute('aria-hidden');
+  Object.assign(video.style, { width: '100%', height: '100%', objectFit: 'contain', visibility: blind ? 'hidden' : 'visible' });
+}
+
+function assignRef<T>(ref: Ref<T>, value: T | null): void {
+  if (typeof ref === 'function') ref(value);
+  else if (ref) ref.current = value;
 }

@@ -37,6 +37,17 @@ function context(): AudioContext | null {
   return shared;
 }
 
+/**
+ * Makes the page's AudioContext ahead of need, suspended (the player resumes it on play).
+ * Making one opens the audio device, tens of milliseconds in which the page does nothing else:
+ * the review screen does it while idle, so that opening an exam does not wait for it.
+ */
+export function prepareAudio(): void {
+  if (shared) return;
+  const audio = context();
+  if (audio?.state === 'running') void audio.suspend().catch(() => undefined);
+}
+
 function sourceOf(audio: AudioContext, element: HTMLMediaElement): MediaElementAudioSourceNode {
   let source = sources.get(element);
   if (!source) {

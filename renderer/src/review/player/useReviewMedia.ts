@@ -3,6 +3,7 @@ import type { AssignmentRecordings, ContractError, RecordingArtefacts } from '@c
 import type { Assignment } from '@common/platform';
 import { examiner } from '../../bridge';
 import { asContractError, call } from '../../app/call';
+import { knownRecordings } from './video-pool';
 
 export interface ReviewMedia {
   /** The assignment's downloads; null until main answers. */
@@ -26,19 +27,24 @@ export const WAVEFORM_PEAKS = 1000;
  */
 export function useReviewMedia(assignment: Assignment, prepare: boolean): ReviewMedia {
   const assignmentId = assignment.assignmentId;
-  const [recordings, setRecordings] = useState<AssignmentRecordings | null>(null);
+  // What the queue knew when the grader opened it (the player can show the files at once), until main answers.
+  const [recordings, setRecordings] = useState<AssignmentRecordings | null>(() => knownRecordings(assignmentId));
   const [artefacts, setArtefacts] = useState<ReadonlyMap<string, RecordingArtefacts>>(new Map());
   const [prepareErrors, setPrepareErrors] = useState<ReadonlyMap<string, ContractError>>(new Map());
   const [error, setError] = useState<ContractError | null>(null);
 
   useEffect(() => {
     let live = true;
+    // An event that came before the answer is newer than it.
+    let evented = false;
     const off = examiner().on('recordings.progress', (item) => {
-      if (live && item.assignmentId === assignmentId) setRecordings(item);
+      if (!live || item.assignmentId !== assignmentId) return;
+      evented = true;
+      setRecordings(item);
     });
     void call('recordings.state', { assignmentId }).then(
       (item) => {
-        if (live) setRecordings((current) => current ?? item);
+        if (live && !evented) setRecordings(item);
       },
       (failure: unknown) => {
         if (live) setError(asContractError(failure));
