@@ -64,6 +64,11 @@ interface Wrtc {
 
 const loaded = createRequire(import.meta.url)('@roamhq/wrtc') as unknown;
 
+// wrtc's native finalizers crash a process that ends by running out of work
+// (node-webrtc/node-webrtc#636; a test worker that loaded it was seen dying so after its tests
+// had passed): a process that loaded it exits explicitly instead, with the code it had.
+process.once('beforeExit', (code) => process.exit(code));
+
 export const wrtc = loaded as Wrtc;
 
 /** What simple-peer needs to run in Node (its `wrtc` option). */
