@@ -4,10 +4,10 @@ import { defineConfig } from 'vitest/config';
 const alias = { '@common': fileURLToPath(new URL('./common', import.meta.url)) };
 
 /**
- * Five projects: unit (pure code, fake electron), components (the renderer's React components in
- * happy-dom), integration (real servers on loopback, real files), e2e (real Chromium against the
- * browser host), which `npm test` runs, and
- * reliability (long stress runs), which `npm run test:reliability` runs.
+ * Five projects, all of which `npm test` runs: unit (pure code, fake electron), components (the
+ * renderer's React components in happy-dom), integration (real servers on loopback, real files),
+ * e2e (real Chromium against the browser host) and reliability (stress runs: kill -9 loops,
+ * faulty platforms), which `npm run test:reliability` also runs alone.
  */
 export default defineConfig({
   resolve: { alias },
@@ -50,7 +50,7 @@ export default defineConfig({
         },
       },
       {
-        // Long stress runs (kill -9 loops, faulty platforms): `npm run test:reliability`, not `npm test`.
+        // Stress runs (kill -9 loops, faulty platforms): in `npm test`, and alone by `npm run test:reliability`.
         resolve: { alias },
         test: {
           name: 'reliability',

@@ -12,7 +12,8 @@ import { storeCommands } from './store-commands';
  * main/contract/dispatcher.ts validates against these; both transports (Electron IPC and the
  * browser host's WebSocket) and both bridges build `window.examiner` from this list.
  * Each area keeps its commands in its own file (store-commands.ts, live-commands.ts,
- * media-commands.ts); names are prefixed by area. To add a command, see common/contract/README.md.
+ * media-commands.ts, evidence-commands.ts, chief-commands.ts); app, platform and session commands
+ * are here. Names are prefixed by area. To add a command, see common/contract/README.md.
  */
 export const commands = {
   'app.getInfo': command({

@@ -10,7 +10,8 @@ import { asPeerStream, asWrtcStream, peerWrtc, type WrtcStream } from './wrtc';
 
 export type { Connection, PeerState };
 
-export interface DeviceSnapshot extends PeerCounts {
+/** What a simulated phone shows a test: the shared flow's snapshot with the prompts as their text. */
+export interface SimulatedDeviceSnapshot extends PeerCounts {
   readonly connection: Connection;
   readonly entry: QueueEntry | null;
   /** The examiner's prompts, as text. */
@@ -92,7 +93,7 @@ export class SimulatedDevice {
   readonly #meters = new Map<string, VoiceMeter>();
   /** The peers publishing this device's camera now (one through an SFU, one per examiner when direct). */
   readonly #publishers = new Set<SimplePeer.Instance>();
-  #snapshot: DeviceSnapshot;
+  #snapshot: SimulatedDeviceSnapshot;
 
   constructor(options: DeviceOptions) {
     this.device = options.device;
@@ -107,7 +108,7 @@ export class SimulatedDevice {
     });
   }
 
-  get snapshot(): DeviceSnapshot {
+  get snapshot(): SimulatedDeviceSnapshot {
     return this.#snapshot;
   }
 
@@ -116,7 +117,7 @@ export class SimulatedDevice {
   }
 
   /** Resolves once `predicate` holds for the device's snapshot (now or after a change). */
-  until(predicate: (snapshot: DeviceSnapshot) => boolean): Promise<DeviceSnapshot> {
+  until(predicate: (snapshot: SimulatedDeviceSnapshot) => boolean): Promise<SimulatedDeviceSnapshot> {
     return untilSnapshot(this, predicate);
   }
 
@@ -157,7 +158,7 @@ export class SimulatedDevice {
     this.#meters.clear();
   }
 
-  #simplified(): DeviceSnapshot {
+  #simplified(): SimulatedDeviceSnapshot {
     const { prompts, ...rest } = this.#flow.snapshot;
     return { ...rest, prompts: prompts.map((prompt) => prompt.text) };
   }

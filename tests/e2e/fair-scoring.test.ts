@@ -15,6 +15,7 @@ import { openInterview, signedInWorkstation } from '../support/live-page';
 import { startStack, type Stack } from '../support/servers';
 import { confirmWithEnter } from './desk/confirm';
 import { assignmentsOf, roomLogOf, scoreOf, signInToPlatform, submitScore } from './desk/platform-api';
+import { workstationCommands } from '../support/workstation';
 
 /**
  * Fair scoring in Chromium against the reference platform: a grader meets the dance subject's
@@ -53,10 +54,8 @@ async function seat(username: string): Promise<{ stack: Stack; page: Page; conte
   return { stack, page, context };
 }
 
-async function dispatch<N extends CommandName>(stack: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
-  const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
-  if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
-  return result.value as CommandOutput<N>;
+function dispatch<N extends CommandName>(stack: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
+  return workstationCommands(() => stack.workstation).call(name, input);
 }
 
 /** Presses Tab, then types, for each value: the form's keyboard path from the band picker. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandInput, CommandName, CommandOutput, EvidenceRecording } from '@common/contract';
+import type { EvidenceRecording } from '@common/contract';
 import { ADMIN_SECRET_HEADER, AdminCandidateList, type AdminCandidate } from '@common/platform/admin';
 import type { Device } from '@common/platform/queue';
 import type { LiveTestHandle } from '../../renderer/src/live/diagnostics';
@@ -17,6 +17,7 @@ import { openInterview, readFeed, signedInWorkstation, waitEntryState, waitInRoo
 import { LOOPBACK_ICE_ADDRESS } from '../support/loopback-ice';
 import { createVethNamespace, namespaceProblem, type VethNamespace } from '../support/netns';
 import { startStack, RENDERER_DIR, type Stack } from '../support/servers';
+import { workstationCommands } from '../support/workstation';
 
 /** What the workstation's live interview exposes to tests (renderer/src/live/diagnostics.ts). */
 type ExaminerWindow = typeof globalThis & { __examinerLive: LiveTestHandle };
@@ -434,8 +435,4 @@ if (NETNS_PROBLEM !== null) {
   });
 }
 
-async function call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
-  const result = await stack.workstation.dispatch(name, input, { transport: 'test' });
-  if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
-  return result.value as CommandOutput<N>;
-}
+const { call } = workstationCommands(() => stack.workstation);

@@ -18,7 +18,7 @@ import { demoPairAssignment } from '../e2e/desk/review-page';
 import { assignmentsOf, leadControl, scoreOf, signInToPlatform, submitScore } from '../e2e/desk/platform-api';
 import { launchChromiumBrowser } from '../support/chromium';
 import { startStack, type Stack } from '../support/servers';
-import { valuesFor } from '../support/workstation';
+import { valuesFor, workstationCommands } from '../support/workstation';
 
 /**
  * `npm run screenshots`: the main screens in both languages, into docs/screenshots, for the
@@ -566,21 +566,12 @@ async function downloaded(assignmentId: string): Promise<void> {
   if (!done(await dispatch(stack, 'recordings.download', { assignmentId }))) await ready;
 }
 
-async function dispatch<N extends CommandName>(at: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
-  const result = await at.workstation.dispatch(name, input, { transport: 'test' });
-  if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
-  return result.value as CommandOutput<N>;
+function dispatch<N extends CommandName>(at: Stack, name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
+  return workstationCommands(() => at.workstation).call(name, input);
 }
 
 function until<N extends EventName>(at: Stack, name: N, match: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-  return new Promise((resolve) => {
-    const off = at.workstation.events.subscribe((event, payload) => {
-      if (event === name && match(payload as EventPayload<N>)) {
-        off();
-        resolve(payload as EventPayload<N>);
-      }
-    });
-  });
+  return workstationCommands(() => at.workstation).waitFor(name, match);
 }
 
 /** After the fonts have loaded and no spinner is left on screen. */
