@@ -24,7 +24,7 @@ import { NoInput } from './schemas';
 
 /**
  * The live interview: queue, the panel room, the lead's controls, signaling, messages (see
- * main/services/live.ts). The lead's controls answer `not_lead` to anyone else.
+ * main/services/live-service.ts). The lead's controls answer `not_lead` to anyone else.
  */
 export const liveCommands = {
   'live.getQueue': command({

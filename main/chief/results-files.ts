@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionService } from '../services/session';
+import type { SessionService } from '../services/session-service';
 import type { MediaLookup, ServedMedia } from '../media/serve-media';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../store/private-files';
+import { systemClock, type Clock } from '../util/clock';
 
 export type ResultsFormat = 'xlsx' | 'csv';
 
@@ -36,7 +37,7 @@ export class ResultsFiles implements MediaLookup {
   constructor(
     dataDir: string,
     private readonly session: SessionService,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {
     this.folder = join(dataDir, 'exports');
   }
@@ -52,7 +53,7 @@ export class ResultsFiles implements MediaLookup {
     for (const name of names) {
       const file = join(this.folder, name);
       try {
-        if (name.endsWith('.partial') || this.now() - statSync(file).mtimeMs > maxAgeMs) rmSync(file, { force: true });
+        if (name.endsWith('.partial') || this.now().getTime() - statSync(file).mtimeMs > maxAgeMs) rmSync(file, { force: true });
       } catch {
         // Gone already, or not ours to delete: the next start tries again.
       }

@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron';
-import { memoryOnlyBox, type SecretBox } from '../services/credentials';
+import { memoryOnlyBox, type SecretBox } from '../services/credential-store';
 
 /**
  * Linux backends under which safeStorage protects nothing: with no keyring it falls back to

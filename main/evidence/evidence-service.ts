@@ -13,14 +13,16 @@ import {
 import { AssignmentList, type Assignment, type Device } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
-import { isNoSpace, MediaJobError } from '../media/failures';
+import { MediaJobError } from '../../node-shared/media/failures';
+import { isNoSpace } from '../media/failures';
 import type { MediaLookup, ServedMedia } from '../media/serve-media';
-import type { PlatformCache } from '../services/cache';
-import type { SessionService } from '../services/session';
+import type { PlatformCache } from '../services/platform-cache';
+import type { SessionService } from '../services/session-service';
 import type { Store } from '../store/connection';
 import { sizeOnDisk, syncDir, syncFile } from '../store/durable';
 import { makePrivateDir } from '../store/private-files';
 import { sql } from '../store/sql';
+import { systemClock, type Clock } from '../util/clock';
 import {
   EVIDENCE_RESERVE_BYTES,
   EVIDENCE_START_HEADROOM_BYTES,
@@ -61,6 +63,18 @@ export interface EvidenceFile {
 
 export type EvidenceOptions = EvidenceSpaceOptions;
 
+export interface EvidenceServiceDeps {
+  readonly store: Store;
+  readonly session: SessionService;
+  readonly cache: PlatformCache;
+  /** Remuxes and probes a finished recording (ffmpeg through the workstation's one runner). */
+  readonly media: EvidenceMedia;
+  readonly events: EventHub;
+  readonly log: Logger;
+  readonly dataDir: string;
+  readonly now?: Clock;
+}
+
 /**
  * Evidence recordings of live interviews, in main: one file per camera, grown chunk by chunk
  * (each synced before it is acknowledged) and remuxed by ffmpeg when the recording ends, so the
@@ -78,18 +92,14 @@ export class EvidenceService implements MediaLookup {
   readonly #freeBytes: (dir: string) => Promise<number>;
   #stopped = false;
 
+  readonly #now: Clock;
+
   constructor(
-    private readonly store: Store,
-    private readonly session: SessionService,
-    private readonly cache: PlatformCache,
-    private readonly runner: EvidenceMedia,
-    private readonly events: EventHub,
-    private readonly log: Logger,
-    dataDir: string,
+    private readonly deps: EvidenceServiceDeps,
     options: EvidenceOptions = {},
-    private readonly now: () => Date = () => new Date(),
   ) {
-    this.#dir = join(dataDir, EVIDENCE_DIR);
+    this.#now = deps.now ?? systemClock;
+    this.#dir = join(deps.dataDir, EVIDENCE_DIR);
     this.#rules = {
       reserveBytes: options.reserveBytes ?? EVIDENCE_RESERVE_BYTES,
       startHeadroomBytes: options.startHeadroomBytes ?? EVIDENCE_START_HEADROOM_BYTES,
@@ -98,7 +108,7 @@ export class EvidenceService implements MediaLookup {
   }
 
   async start(input: { assignmentId: string; device: Device; mimeType: EvidenceMimeType }): Promise<{ recordingId: string }> {
-    const examinerId = this.session.requireExaminerId();
+    const examinerId = this.deps.session.requireExaminerId();
     const assignment = await this.#liveAssignment(examinerId, input.assignmentId);
     makePrivateDir(this.#dir);
     const free = await this.#free();
@@ -110,10 +120,10 @@ export class EvidenceService implements MediaLookup {
     const file = await AppendOnlyFile.create(join(this.#dir, partial)).catch((error: unknown) => {
       throw storageFailure(error, 'cannot create the evidence file');
     });
-    const startedAt = this.now().toISOString();
+    const startedAt = this.#now().toISOString();
     // The same shape as the media library's ids, so the review player opens evidence like any recording.
     const mediaId = `m${randomBytes(12).toString('hex')}`;
-    this.store.transaction((db) =>
+    this.deps.store.transaction((db) =>
       db.run(sql`INSERT INTO evidence_recordings (id, assignment_id, examiner_id, device, mime_type, state, partial_file, media_id, started_at)
                  VALUES (${id}, ${assignment.assignmentId}, ${examinerId}, ${input.device}, ${input.mimeType}, 'recording', ${partial}, ${mediaId}, ${startedAt})`),
     );
@@ -157,7 +167,7 @@ export class EvidenceService implements MediaLookup {
       }
       recording.nextSeq++;
       this.#touch(recording);
-      this.events.emit('evidence.progress', {
+      this.deps.events.emit('evidence.progress', {
         recordingId: recording.id,
         assignmentId: recording.assignmentId,
         device: recording.device,
@@ -179,7 +189,7 @@ export class EvidenceService implements MediaLookup {
     if (finishing) return finishing;
     const recording = this.#open.get(recordingId);
     if (recording) return this.#end(recording, false);
-    const row = this.#row(recordingId, this.session.requireExaminerId());
+    const row = this.#row(recordingId, this.deps.session.requireExaminerId());
     if (row?.state === 'finished') return recordingOf(row);
     // Ended but not finished (ffmpeg was missing, the disk full): finished now, if it can be.
     if (row?.state === 'finishing' || row?.state === 'recording') return this.#finaliseOnce(row, false);
@@ -187,8 +197,8 @@ export class EvidenceService implements MediaLookup {
   }
 
   list(assignmentId: string): EvidenceRecording[] {
-    const examinerId = this.session.requireExaminerId();
-    return this.store.reader
+    const examinerId = this.deps.session.requireExaminerId();
+    return this.deps.store.reader
       .all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE examiner_id = ${examinerId} AND assignment_id = ${assignmentId} ORDER BY started_at, id`)
       .map(recordingOf);
   }
@@ -198,7 +208,7 @@ export class EvidenceService implements MediaLookup {
    * otherwise. A file that is not the size it was finished at is marked damaged, never served.
    */
   fileFor(recordingId: string): EvidenceFile | null {
-    const examinerId = this.session.session?.examiner.id;
+    const examinerId = this.deps.session.session?.examiner.id;
     if (examinerId === undefined) return null;
     const row = this.#row(recordingId, examinerId);
     if (row?.state !== 'finished' || row.final_file === null) return null;
@@ -213,9 +223,9 @@ export class EvidenceService implements MediaLookup {
 
   /** The media library's view of evidence: a finished file of the signed-in examiner by its media id, for /media/<id>. */
   lookup(mediaId: string): ServedMedia | null {
-    const examinerId = this.session.session?.examiner.id;
+    const examinerId = this.deps.session.session?.examiner.id;
     if (examinerId === undefined) return null;
-    const row = this.store.reader.get<EvidenceRow>(
+    const row = this.deps.store.reader.get<EvidenceRow>(
       sql`SELECT * FROM evidence_recordings WHERE media_id = ${mediaId} AND examiner_id = ${examinerId} AND state = 'finished'`,
     );
     const file = row ? this.fileFor(row.id) : null;
@@ -228,11 +238,11 @@ export class EvidenceService implements MediaLookup {
    * unfinished, from what reached the disk.
    */
   async recover(): Promise<void> {
-    for (const row of this.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state = 'finished' ORDER BY started_at`)) {
+    for (const row of this.deps.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state = 'finished' ORDER BY started_at`)) {
       const bytes = row.final_file === null ? null : sizeOnDisk(join(this.#dir, row.final_file));
       if (bytes !== row.bytes) this.#markDamaged(row, bytes);
     }
-    const rows = this.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state IN ('recording', 'finishing') ORDER BY started_at`);
+    const rows = this.deps.store.reader.all<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE state IN ('recording', 'finishing') ORDER BY started_at`);
     for (const row of rows) {
       if (this.#stopped) return;
       if (this.#open.has(row.id)) continue;
@@ -241,7 +251,7 @@ export class EvidenceService implements MediaLookup {
         // finishing waited for ffmpeg or for space): finished as it would have been.
         await this.#finaliseOnce(row, row.state === 'recording');
       } catch (error) {
-        this.log.warn('evidence: an unfinished recording could not be recovered', { recordingId: row.id, error });
+        this.deps.log.warn('evidence: an unfinished recording could not be recovered', { recordingId: row.id, error });
       }
     }
   }
@@ -249,7 +259,7 @@ export class EvidenceService implements MediaLookup {
   /** Closes the open files; their rows stay unfinished and are recovered at the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.runner.abortAll();
+    this.deps.media.abortAll();
     const open = [...this.#open.values()];
     this.#open.clear();
     for (const recording of open) {
@@ -275,7 +285,7 @@ export class EvidenceService implements MediaLookup {
    */
   #stopForSpace(recording: OpenRecording, why: string): ContractFailure {
     recording.closed = true;
-    this.log.warn('evidence: recording stopped for lack of disk space; what was recorded is kept', { recordingId: recording.id, bytes: recording.file.bytes, why });
+    this.deps.log.warn('evidence: recording stopped for lack of disk space; what was recorded is kept', { recordingId: recording.id, bytes: recording.file.bytes, why });
     this.#end(recording, false).catch(() => undefined);
     return new ContractFailure('evidence_no_space', `the recording stopped after ${recording.file.bytes} bytes, which are kept: ${why}`);
   }
@@ -288,12 +298,12 @@ export class EvidenceService implements MediaLookup {
     await recording.file.close().catch(() => undefined);
     const chunks = recording.nextSeq;
     const bytes = recording.file.bytes;
-    this.store.transaction((db) =>
+    this.deps.store.transaction((db) =>
       db.run(sql`UPDATE evidence_recordings SET state = 'finishing', bytes = ${bytes}, chunks = ${chunks}
                  WHERE id = ${recording.id} AND state = 'recording'`),
     );
     this.#announce(recording.id);
-    const row = this.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${recording.id}`);
+    const row = this.deps.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${recording.id}`);
     if (!row) throw new Error(`evidence recording ${recording.id} vanished`);
     return this.#finalise(row, abandoned);
   }
@@ -324,18 +334,18 @@ export class EvidenceService implements MediaLookup {
         if (free !== null && !mayRemux(this.#rules, free, partialBytes)) {
           throw new ContractFailure('evidence_no_space', `${free} bytes are free, too few to finish a recording of ${partialBytes} bytes and keep the reserve; it is kept and finished when there is room`);
         }
-        await this.runner.remux(partial, remuxing);
+        await this.deps.media.remux(partial, remuxing);
         await syncFile(remuxing);
         await rename(remuxing, final);
         await syncDir(this.#dir);
       } else if (sizeOnDisk(final) === null) {
         throw new ContractFailure('media_corrupt_input', 'nothing of this recording reached the disk');
       }
-      const probe = await this.runner.probe(final);
+      const probe = await this.deps.media.probe(final);
       if (probe.video === null && probe.audio === null) throw new ContractFailure('media_corrupt_input', 'the recording holds no audio or video');
-      const finishedAt = this.now().toISOString();
+      const finishedAt = this.#now().toISOString();
       const bytes = (await stat(final)).size;
-      this.store.transaction((db) =>
+      this.deps.store.transaction((db) =>
         db.run(sql`UPDATE evidence_recordings
                    SET state = 'finished', final_file = ${finalName}, bytes = ${bytes}, finished_at = ${finishedAt},
                        duration_ms = ${probe.durationMs}, video_codec = ${probe.video?.codec ?? null},
@@ -357,7 +367,7 @@ export class EvidenceService implements MediaLookup {
       await syncDir(this.#dir);
     } catch (error) {
       // The recording is finished; a grown file left behind only takes space.
-      this.log.warn('evidence: the grown file of a finished recording could not be deleted', { recordingId: row.id, error });
+      this.deps.log.warn('evidence: the grown file of a finished recording could not be deleted', { recordingId: row.id, error });
     }
     return this.#announce(row.id);
   }
@@ -370,10 +380,10 @@ export class EvidenceService implements MediaLookup {
   }
 
   #markFailed(id: string, error: unknown, kept?: { bytes: number; chunks: number }): void {
-    this.log.error('evidence: a recording failed', { recordingId: id, error });
+    this.deps.log.error('evidence: a recording failed', { recordingId: id, error });
     const stored = JSON.stringify(contractErrorOf(error));
     try {
-      this.store.transaction((db) =>
+      this.deps.store.transaction((db) =>
         db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${stored},
                      bytes = COALESCE(${kept?.bytes ?? null}, bytes), chunks = COALESCE(${kept?.chunks ?? null}, chunks)
                    WHERE id = ${id}`),
@@ -381,7 +391,7 @@ export class EvidenceService implements MediaLookup {
       this.#announce(id);
     } catch (failure) {
       // A full disk refuses this too: the row stays unfinished and is looked at again at the next start.
-      this.log.error('evidence: could not record a failure', { recordingId: id, error: failure });
+      this.deps.log.error('evidence: could not record a failure', { recordingId: id, error: failure });
     }
   }
 
@@ -391,18 +401,18 @@ export class EvidenceService implements MediaLookup {
       code: 'evidence_damaged',
       message: bytesOnDisk === null ? `the finished file ${row.final_file ?? ''} is gone` : `the finished file is ${bytesOnDisk} bytes on disk; it was ${row.bytes} when finished`,
     };
-    this.log.error('evidence: a finished recording changed on disk', { recordingId: row.id, ...error });
-    this.store.transaction((db) =>
+    this.deps.log.error('evidence: a finished recording changed on disk', { recordingId: row.id, ...error });
+    this.deps.store.transaction((db) =>
       db.run(sql`UPDATE evidence_recordings SET state = 'failed', error = ${JSON.stringify(error)} WHERE id = ${row.id} AND state = 'finished'`),
     );
     this.#announce(row.id);
   }
 
   #announce(id: string): EvidenceRecording {
-    const row = this.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${id}`);
+    const row = this.deps.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${id}`);
     if (!row) throw new Error(`evidence recording ${id} vanished`);
     const recording = recordingOf(row);
-    this.events.emit('evidence.recording', recording);
+    this.deps.events.emit('evidence.recording', recording);
     return recording;
   }
 
@@ -410,7 +420,7 @@ export class EvidenceService implements MediaLookup {
     if (recording.idle) clearTimeout(recording.idle);
     recording.idle = setTimeout(() => {
       if (this.#open.get(recording.id) !== recording) return;
-      this.log.warn('evidence: a recording received nothing for a while; finishing it from its file', { recordingId: recording.id });
+      this.deps.log.warn('evidence: a recording received nothing for a while; finishing it from its file', { recordingId: recording.id });
       this.#end(recording, true).catch(() => undefined);
     }, ABANDONED_AFTER_MS);
     recording.idle.unref();
@@ -428,7 +438,7 @@ export class EvidenceService implements MediaLookup {
     try {
       return await this.#freeBytes(this.#dir);
     } catch (error) {
-      this.log.warn('evidence: cannot tell the free disk space', { error });
+      this.deps.log.warn('evidence: cannot tell the free disk space', { error });
       return null;
     }
   }
@@ -436,19 +446,19 @@ export class EvidenceService implements MediaLookup {
   #openRecording(recordingId: string): OpenRecording {
     const recording = this.#open.get(recordingId);
     if (recording) return recording;
-    const row = this.#row(recordingId, this.session.requireExaminerId());
+    const row = this.#row(recordingId, this.deps.session.requireExaminerId());
     throw new ContractFailure(row ? 'evidence_closed' : 'not_found', row ? `the recording is ${row.state}` : 'no such evidence recording');
   }
 
   #row(recordingId: string, examinerId: string): EvidenceRow | undefined {
-    return this.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${recordingId} AND examiner_id = ${examinerId}`);
+    return this.deps.store.reader.get<EvidenceRow>(sql`SELECT * FROM evidence_recordings WHERE id = ${recordingId} AND examiner_id = ${examinerId}`);
   }
 
   async #liveAssignment(examinerId: string, assignmentId: string): Promise<Assignment> {
     const find = (list: AssignmentList | null) => list?.assignments.find((assignment) => assignment.assignmentId === assignmentId && assignment.kind === 'live');
-    let found = find(this.cache.peek(examinerId, 'assignments', 'all', AssignmentList));
+    let found = find(this.deps.cache.peek(examinerId, 'assignments', 'all', AssignmentList));
     if (!found) {
-      const fetched = await this.cache.fetch('assignments', 'all', '/assignments', AssignmentList).catch(() => null);
+      const fetched = await this.deps.cache.fetch('assignments', 'all', '/assignments', AssignmentList).catch(() => null);
       found = find(fetched?.data ?? null);
     }
     if (!found) throw new ContractFailure('not_found', 'no live assignment of this examiner has that id');

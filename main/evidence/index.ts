@@ -1,10 +1,11 @@
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
-import type { PlatformCache } from '../services/cache';
-import type { SessionService } from '../services/session';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
+import type { PlatformCache } from '../services/platform-cache';
+import type { SessionService } from '../services/session-service';
 import type { Store } from '../store/connection';
+import type { Area, CommandsOf } from '../util/area';
 import { EvidenceService, type EvidenceOptions } from './evidence-service';
-import type { FfmpegRunner } from '../media/runner';
 import { EvidenceMedia } from './remux';
 
 export { EvidenceService, EVIDENCE_DIR, type EvidenceFile, type EvidenceOptions } from './evidence-service';
@@ -20,7 +21,24 @@ export interface EvidenceDeps {
   readonly runner: FfmpegRunner;
 }
 
-/** The evidence service, running ffmpeg through the workstation's one runner. */
-export function createEvidenceService(deps: EvidenceDeps, options: EvidenceOptions = {}): EvidenceService {
-  return new EvidenceService(deps.store, deps.session, deps.cache, new EvidenceMedia(deps.runner), deps.events, deps.log, deps.dataDir, options);
+export interface EvidenceArea extends Area<CommandsOf<'evidence'>> {
+  /** Evidence files by media id, for the review player (workstation.ts puts them beside the media library's). */
+  readonly evidence: EvidenceService;
+}
+
+/** Evidence recordings of live interviews: ffmpeg through the workstation's one runner; unfinished ones are recovered at start. */
+export function createEvidenceArea(deps: EvidenceDeps, options: EvidenceOptions = {}): EvidenceArea {
+  const { runner, ...rest } = deps;
+  const evidence = new EvidenceService({ ...rest, media: new EvidenceMedia(runner) }, options);
+  return {
+    evidence,
+    handlers: {
+      'evidence.start': (input) => evidence.start(input),
+      'evidence.chunk': (input) => evidence.chunk(input),
+      'evidence.finish': ({ recordingId }) => evidence.finish(recordingId),
+      'evidence.list': ({ assignmentId }) => ({ recordings: evidence.list(assignmentId) }),
+    },
+    start: () => void evidence.recover(),
+    stop: () => void evidence.stop(),
+  };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ContractFailure } from '@common/contract';
-import { FfmpegNotFoundError } from '../media/binaries';
-import { MediaAbort, MediaJobError } from '../media/failures';
-import type { FfmpegRunner } from '../media/runner';
+import { FfmpegNotFoundError } from '../../node-shared/media/binaries';
+import { MediaAbort, MediaJobError } from '../../node-shared/media/failures';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 
 /**
  * ffmpeg runs of evidence recording, through the workstation's one ffmpeg runner (main/media):

@@ -1,16 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Alignment, Waveform } from '@common/contract';
 import type { EventHub } from '../contract/event-hub';
-import { linksOfAssignment, linksOfRecording } from '../downloads/recording-rows';
 import type { Logger } from '../log';
-import type { SessionService } from '../services/session';
+import { findArtefact, linksOfAssignment, linksOfRecording, newestArtefact, type MediaCacheFolder } from '../recording-cache';
+import type { SessionService } from '../services/session-service';
 import type { Store } from '../store/connection';
-import { sql } from '../store/sql';
 import { alignAngles, type AlignmentFound, type AngleSound } from './align';
 import { alignmentOf, deleteAlignment, findAlignment, saveAlignment, type AlignmentRow } from './alignment-rows';
-import type { ArtefactRow } from './artefact-rows';
-import type { MediaCacheFolder } from './cache-folder';
 import { readEnvelope, type EnvelopeMeta } from './envelope';
+import { type Clock } from '../util/clock';
 
 /** The artefact variant of the alignment envelope (kind `waveform`: it is made by the waveform job). */
 export const ENVELOPE_VARIANT = 'envelope-100hz-v1';
@@ -23,7 +21,7 @@ export interface AlignmentDeps {
   readonly session: SessionService;
   readonly events: EventHub;
   readonly log: Logger;
-  readonly now: () => number;
+  readonly now: Clock;
   /** Did this recording's waveform job fail (so it will not be made until the recording is opened again)? */
   readonly waveformFailed: (recordingId: string) => boolean;
 }
@@ -57,7 +55,7 @@ export class AlignmentService {
       confidence: sound?.confidence ?? null,
       detected_ms: sound?.detected_ms ?? null,
       reason: sound?.reason ?? null,
-      updated_at: this.deps.now(),
+      updated_at: this.deps.now().getTime(),
     };
     this.deps.store.transaction((db) => saveAlignment(db, row));
     return this.#announce(alignmentOf(row));
@@ -73,7 +71,7 @@ export class AlignmentService {
         ...stored,
         offset_ms: stored.detected_ms ?? 0,
         source: stored.detected_ms === null ? 'none' : 'sound',
-        updated_at: this.deps.now(),
+        updated_at: this.deps.now().getTime(),
       };
       this.deps.store.transaction((db) => saveAlignment(db, row));
       alignment = alignmentOf(row);
@@ -133,7 +131,7 @@ export class AlignmentService {
       confidence: found.confidence,
       detected_ms: found.reason === null ? found.offsetMs : null,
       reason: found.reason,
-      updated_at: this.deps.now(),
+      updated_at: this.deps.now().getTime(),
     };
     this.deps.store.transaction((db) => saveAlignment(db, row));
     return { alignment: alignmentOf(row), row };
@@ -160,16 +158,11 @@ export class AlignmentService {
 
   /** What alignment needs of one angle: its envelope, or that it has no audio; pending until its waveform is made. */
   #angle(recordingId: string): Angle {
-    const waveformRow = this.deps.store.reader.get<ArtefactRow>(
-      sql`SELECT * FROM media_artefacts WHERE recording_id = ${recordingId} AND kind = 'waveform' AND variant LIKE ${`${WAVEFORM_VARIANT_PREFIX}%`}
-          ORDER BY created_at DESC LIMIT 1`,
-    );
+    const waveformRow = newestArtefact(this.deps.store.reader, recordingId, 'waveform', WAVEFORM_VARIANT_PREFIX);
     if (!waveformRow?.data) return this.deps.waveformFailed(recordingId) ? 'failed' : 'pending';
     const waveform = JSON.parse(waveformRow.data) as Waveform;
     if (waveform.kind === 'no_audio') return 'no_audio';
-    const envelopeRow = this.deps.store.reader.get<ArtefactRow>(
-      sql`SELECT * FROM media_artefacts WHERE recording_id = ${recordingId} AND kind = 'waveform' AND variant = ${ENVELOPE_VARIANT}`,
-    );
+    const envelopeRow = findArtefact(this.deps.store.reader, recordingId, 'waveform', ENVELOPE_VARIANT);
     const file = envelopeRow?.path ? this.deps.folder.resolve(envelopeRow.path) : null;
     if (!envelopeRow?.data || file === null || !existsSync(file)) return 'pending';
     const envelope = readEnvelope(readFileSync(file), JSON.parse(envelopeRow.data) as EnvelopeMeta);

@@ -1,4 +1,4 @@
-import type { FfmpegRunner } from './runner';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 
 /**
  * Where a recording's keyframes are, from its video packets' flags (`ffprobe -show_entries

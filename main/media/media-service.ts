@@ -17,38 +17,37 @@ import {
 } from '@common/contract';
 import type { z } from 'zod';
 import type { EventHub } from '../contract/event-hub';
-import type { DownloadService } from '../downloads/download-service';
-import { linksOfAssignment, linksOfRecording } from '../downloads/recording-rows';
 import type { Logger } from '../log';
-import type { SessionService } from '../services/session';
-import type { Store, WritableDb } from '../store/connection';
+import { findArtefact, linksOfAssignment, linksOfRecording, newMediaId, type ArtefactRow, type RecordingCache } from '../recording-cache';
+import type { SessionService } from '../services/session-service';
+import type { Store } from '../store/connection';
 import { AlignmentService, ENVELOPE_VARIANT, WAVEFORM_VARIANT_PREFIX } from './alignment-service';
-import { findArtefact, saveArtefact, type ArtefactRow } from './artefact-rows';
-import { FfmpegNotFoundError } from './binaries';
-import type { MediaCacheFolder } from './cache-folder';
+import { FfmpegNotFoundError } from '../../node-shared/media/binaries';
 import { EnvelopeBuilder, envelopeBytes, envelopeMeta } from './envelope';
 import { ExportList, exportFileName } from './export-list';
 import { failureOf } from './failures';
 import { probeRecording, type ProbedRecording } from './probe';
 import { MediaJobQueue, type JobContext, type JobSnapshot } from './queue';
-import type { FfmpegRunner } from './runner';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 import { makeStrip, type StripResult } from './strip';
 import { clipArgs, clipWindow, planClip, proxyArgs, requireVideo, sideBySideArgs, sideBySideLayout, type MainRange } from './transcode';
 import { makeWaveform } from './waveform';
+import { systemClock, type Clock } from '../util/clock';
+import { Disposables } from '../util/disposables';
 
 export interface MediaOptions {
   /** Media jobs at once (default: cores − 1, at least 1). */
   readonly concurrency?: number;
   /** Fixed time limits per job kind (tests); otherwise each grows with the recording's length. */
   readonly timeoutsMs?: Partial<Record<MediaJobKind, number>>;
-  readonly now?: () => number;
+  readonly now?: Clock;
 }
 
 export interface MediaDeps {
   readonly store: Store;
-  readonly folder: MediaCacheFolder;
+  /** The media cache: the downloaded recordings, where the artefacts are stored, and what announces a recording ready or removed. */
+  readonly cache: RecordingCache;
   readonly runner: FfmpegRunner;
-  readonly downloads: DownloadService;
   readonly session: SessionService;
   readonly events: EventHub;
   readonly log: Logger;
@@ -103,33 +102,39 @@ export class MediaService {
   /** Background probes of recordings just downloaded (checkReadable), which prepare follows rather than probing again. */
   readonly #checks = new Map<string, { jobId: string; done: Promise<ProbedRecording> }>();
   #stopped = false;
+  readonly #subscriptions = new Disposables();
   /** The exports started this session, per examiner and assignment (media.listExports). */
   readonly #exports = new ExportList();
-  readonly #now: () => number;
+  readonly #now: Clock;
 
   constructor(
     private readonly deps: MediaDeps,
     private readonly options: MediaOptions = {},
   ) {
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? systemClock;
     this.queue = new MediaJobQueue({
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       onChange: (job) => this.#onJob(job),
     });
     this.alignment = new AlignmentService({
       store: deps.store,
-      folder: deps.folder,
+      folder: deps.cache.folder,
       session: deps.session,
       events: deps.events,
       log: deps.log,
       now: this.#now,
       waveformFailed: (recordingId) => this.#preps.get(recordingId)?.waveform.state === 'failed',
     });
+    // A recording just whole on disk is checked readable; one gone from the cache is forgotten.
+    this.#subscriptions.add(
+      deps.cache.on('ready', (recordingId) => this.checkReadable(recordingId)),
+      deps.cache.on('removed', ({ recordingId }) => this.forget(recordingId)),
+    );
   }
 
   prepare(input: { recordingId: string; priority: JobPriority; tiles: number; peaks: number }): RecordingArtefacts {
     const examinerId = this.deps.session.requireExaminerId();
-    const { row, file } = this.deps.downloads.readyRecording(input.recordingId, examinerId);
+    const { row, file } = this.deps.cache.readyRecording(input.recordingId, examinerId);
     this.#requireTools();
     let prep = this.#preps.get(input.recordingId);
     if (!prep || prep.file !== file) {
@@ -181,7 +186,7 @@ export class MediaService {
     const examinerId = this.deps.session.requireExaminerId();
     const range: MainRange = { startMs: input.startMs, endMs: input.endMs };
     if ('recordingId' in input) {
-      const { file } = this.deps.downloads.readyRecording(input.recordingId, examinerId);
+      const { file } = this.deps.cache.readyRecording(input.recordingId, examinerId);
       const link = linksOfRecording(this.deps.store.reader, input.recordingId).find((candidate) => candidate.examiner_id === examinerId);
       this.#requireTools();
       return this.#clipOfOne(examinerId, link?.assignment_id ?? null, link?.angle ?? 'main', { recordingId: input.recordingId, file }, range, null);
@@ -250,7 +255,7 @@ export class MediaService {
   #angleFile(examinerId: string, assignmentId: string, angle: 'main' | 'side'): { recordingId: string; file: string; durationMs: number } {
     const link = linksOfAssignment(this.deps.store.reader, examinerId, assignmentId).find((candidate) => candidate.angle === angle);
     if (!link) throw new ContractFailure('not_downloaded', `assignment ${assignmentId} has no ${angle} recording downloaded`);
-    const ready = this.deps.downloads.readyRecording(link.recording_id, examinerId);
+    const ready = this.deps.cache.readyRecording(link.recording_id, examinerId);
     return { recordingId: link.recording_id, file: ready.file, durationMs: ready.row.duration_ms };
   }
 
@@ -320,7 +325,7 @@ export class MediaService {
         mediaId: null,
         // Only a queue closed at quit ends a job before its id is returned.
         error: now === null ? { kind: 'cancelled', code: 'media_cancelled', message: 'the media queue is closed' } : null,
-        startedAt: this.#now(),
+        startedAt: this.#now().getTime(),
       },
       `${kind}:${angles}:${range === null ? '' : `${String(range.startMs)}-${String(range.endMs)}`}:${same}`,
     );
@@ -339,9 +344,9 @@ export class MediaService {
   checkReadable(recordingId: string): void {
     const examinerId = this.deps.session.session?.examiner.id;
     if (examinerId === undefined || findArtefact(this.deps.store.reader, recordingId, 'probe', PROBE_VARIANT)) return;
-    let ready: ReturnType<DownloadService['readyRecording']>;
+    let ready: ReturnType<RecordingCache['readyRecording']>;
     try {
-      ready = this.deps.downloads.readyRecording(recordingId, examinerId);
+      ready = this.deps.cache.readyRecording(recordingId, examinerId);
       this.#requireTools();
     } catch (error) {
       this.deps.log.warn('not checking a downloaded recording', { recordingId, error });
@@ -375,8 +380,8 @@ export class MediaService {
   /** What a probe of a recording found, for its download row: only a file ffmpeg cannot read (or decode) makes it unreadable. */
   #readable(recordingId: string, failure: MediaFailure | null): void {
     if (this.#stopped) return;
-    if (failure === null) this.deps.downloads.markUnreadable(recordingId, null);
-    else if (failure.kind === 'corrupt_input' || failure.kind === 'unsupported') this.deps.downloads.markUnreadable(recordingId, { code: failure.code, message: failure.message });
+    if (failure === null) this.deps.cache.markUnreadable(recordingId, null);
+    else if (failure.kind === 'corrupt_input' || failure.kind === 'unsupported') this.deps.cache.markUnreadable(recordingId, { code: failure.code, message: failure.message });
   }
 
   /** The recording left the cache: its jobs stop and nothing of it is kept in memory. */
@@ -396,6 +401,7 @@ export class MediaService {
    */
   stop(): void {
     this.#stopped = true;
+    this.#subscriptions.dispose();
     this.#preps.clear();
     this.queue.abortAll();
     this.deps.runner.abortAll();
@@ -412,8 +418,8 @@ export class MediaService {
       }
       prep.probe = this.#job(prep, 'probe', 'probe', async (context) => {
         const probe = await probeRecording(this.deps.runner, prep.file, context.signal, this.#timeout('probe', prep.durationMs));
-        this.#write((db) =>
-          saveArtefact(db, this.#row(prep.recordingId, { kind: 'probe', variant: PROBE_VARIANT, data: JSON.stringify(probe), path: null, content_type: null, bytes: 0 })),
+        this.deps.cache.saveArtefact(
+          this.#row(prep.recordingId, { kind: 'probe', variant: PROBE_VARIANT, data: JSON.stringify(probe), path: null, content_type: null, bytes: 0 }),
         );
         return probe;
       });
@@ -462,8 +468,8 @@ export class MediaService {
             return JSON.stringify(envelopeMeta(made));
           });
         }
-        this.#write((db) =>
-          saveArtefact(db, this.#row(prep.recordingId, { kind: 'waveform', variant: waveformVariant(peaks), data: JSON.stringify(waveform), path: null, content_type: null, bytes: 0 })),
+        this.deps.cache.saveArtefact(
+          this.#row(prep.recordingId, { kind: 'waveform', variant: waveformVariant(peaks), data: JSON.stringify(waveform), path: null, content_type: null, bytes: 0 }),
         );
         return waveform;
       });
@@ -538,19 +544,17 @@ export class MediaService {
     row: Pick<ArtefactRow, 'recording_id' | 'other_recording_id' | 'kind' | 'variant'>,
     produce: (output: string) => Promise<string | null>,
   ): Promise<string> {
-    const target = this.deps.folder.artefactFile(extension);
+    const target = this.deps.cache.folder.artefactFile(extension);
     const partial = `${target.absolute}.partial`;
     try {
       const data = await produce(partial);
       context.signal.throwIfAborted();
       const { size } = await stat(partial);
       await rename(partial, target.absolute);
-      const at = this.#now();
-      const old = this.#write((db) =>
-        saveArtefact(db, { ...row, data, media_id: target.mediaId, path: target.relative, content_type: contentType, bytes: size, created_at: at, last_used_at: at }),
-      );
-      const oldFile = old === null ? null : this.deps.folder.resolve(old);
-      if (oldFile !== null) await rm(oldFile, { force: true });
+      const at = this.#now().getTime();
+      // The cache removes the file of the artefact this one replaces; closed (quit), it keeps nothing, and neither does this.
+      const saved = this.deps.cache.saveArtefact({ ...row, data, media_id: target.mediaId, path: target.relative, content_type: contentType, bytes: size, created_at: at, last_used_at: at });
+      if (!saved) throw new Error('the media cache is closed');
       return target.mediaId;
     } catch (error) {
       await rm(partial, { force: true });
@@ -577,9 +581,7 @@ export class MediaService {
     const parsed = stored?.data ? readProbe(stored.data) : null;
     if (parsed) return parsed;
     const probe = await probeRecording(this.deps.runner, file, context.signal, this.#timeout('probe', 0));
-    this.#write((db) =>
-      saveArtefact(db, this.#row(recordingId, { kind: 'probe', variant: PROBE_VARIANT, data: JSON.stringify(probe), path: null, content_type: null, bytes: 0 })),
-    );
+    this.deps.cache.saveArtefact(this.#row(recordingId, { kind: 'probe', variant: PROBE_VARIANT, data: JSON.stringify(probe), path: null, content_type: null, bytes: 0 }));
     return probe;
   }
 
@@ -616,7 +618,7 @@ export class MediaService {
     const row = findArtefact(this.deps.store.reader, recordingId, kind, variant);
     if (!row?.data) return null;
     if (row.path !== null) {
-      const file = this.deps.folder.resolve(row.path);
+      const file = this.deps.cache.folder.resolve(row.path);
       if (file === null || !existsSync(file)) return null;
     }
     try {
@@ -628,8 +630,8 @@ export class MediaService {
   }
 
   #row(recordingId: string, fields: Pick<ArtefactRow, 'kind' | 'variant' | 'data' | 'path' | 'content_type' | 'bytes'>): ArtefactRow {
-    const at = this.#now();
-    return { media_id: this.deps.folder.artefactFile('').mediaId, recording_id: recordingId, other_recording_id: null, created_at: at, last_used_at: at, ...fields };
+    const at = this.#now().getTime();
+    return { media_id: newMediaId(), recording_id: recordingId, other_recording_id: null, created_at: at, last_used_at: at, ...fields };
   }
 
   #snapshot(prep: Preparation): RecordingArtefacts {
@@ -688,10 +690,6 @@ export class MediaService {
       if (error instanceof FfmpegNotFoundError) throw new ContractFailure('ffmpeg_missing', error.message);
       throw error;
     }
-  }
-
-  #write<T>(work: (db: WritableDb) => T): T {
-    return this.deps.store.transaction(work);
   }
 }
 

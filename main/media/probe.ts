@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { MediaProbe, Rotation } from '@common/contract';
-import { MediaJobError } from './failures';
+import { MediaJobError } from '../../node-shared/media/failures';
 import { keyframesWorthListing, readKeyframes } from './keyframes';
 import { chromiumPlayability } from './playable';
-import type { FfmpegRunner } from './runner';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 
 const Ratio = z.string().max(40).optional();
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { JobPriority, MediaFailure, MediaJobKind, MediaJobState } from '@common/contract';
-import { failureOf, MediaAbort, MediaJobError } from './failures';
+import { MediaAbort, MediaJobError } from '../../node-shared/media/failures';
+import { failureOf } from './failures';
 
 export interface JobContext {
   readonly jobId: string;

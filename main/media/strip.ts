@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { MediaProbe } from '@common/contract';
-import { MediaJobError } from './failures';
+import { MediaJobError } from '../../node-shared/media/failures';
 import type { ProbedRecording } from './probe';
-import type { FfmpegRunner } from './runner';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 
 export interface StripLayout {
   readonly tiles: number;

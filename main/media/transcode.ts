@@ -1,7 +1,7 @@
 import { ContractFailure, type MediaProbe } from '@common/contract';
-import { MediaJobError } from './failures';
+import { MediaJobError } from '../../node-shared/media/failures';
 import type { ProbedRecording } from './probe';
-import type { FfmpegRunner } from './runner';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 
 /**
  * The jobs that write video: the review proxy and the two exports. Each writes H.264/AAC in MP4,

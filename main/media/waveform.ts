@@ -1,5 +1,5 @@
 import type { SilentGap, Waveform } from '@common/contract';
-import type { FfmpegRunner } from './runner';
+import type { FfmpegRunner } from '../../node-shared/media/runner';
 
 /** The waveform is computed from mono 8 kHz PCM: enough for the eye, and cheap to decode and move. */
 export const WAVEFORM_SAMPLE_RATE = 8000;

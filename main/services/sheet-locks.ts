@@ -2,11 +2,20 @@ import { ContractFailure, SheetLock } from '@common/contract';
 import { ScoreRecord, type PushSheetLock } from '@common/platform';
 import type { EventHub } from '../contract/event-hub';
 import type { PlatformClient } from '../platform/client';
-import type { PlatformCache } from './cache';
-import type { SessionService } from './session';
+import type { PlatformCache } from './platform-cache';
+import type { SessionService } from './session-service';
 
 /** How long opening a sheet waits for the platform's word on its lock before showing what it knew. */
 const LOCK_READ_TIMEOUT_MS = 2_000;
+
+export interface SheetLocksDeps {
+  readonly client: PlatformClient;
+  readonly session: SessionService;
+  readonly cache: PlatformCache;
+  readonly events: EventHub;
+  /** Told of every change kept (the sheet service updates a locked conflict). */
+  readonly onChange?: (lock: SheetLock) => void;
+}
 
 /**
  * Whether the chief examiner has locked this examiner's sheets, so the form says so before a
@@ -16,32 +25,25 @@ const LOCK_READ_TIMEOUT_MS = 2_000;
  * workstation was closed is not missed.
  */
 export class SheetLocks {
-  constructor(
-    private readonly client: PlatformClient,
-    private readonly session: SessionService,
-    private readonly cache: PlatformCache,
-    private readonly events: EventHub,
-    /** Told of every change kept (the sheet service updates a locked conflict). */
-    private readonly onChange: (lock: SheetLock) => void = () => undefined,
-  ) {}
+  constructor(private readonly deps: SheetLocksDeps) {}
 
   /** A push from the platform: kept, and told to the renderer. */
   apply(push: PushSheetLock): void {
-    const examinerId = this.session.session?.examiner.id;
+    const examinerId = this.deps.session.session?.examiner.id;
     if (examinerId === undefined) return;
     this.#keep(examinerId, { assignmentId: push.assignmentId, locked: push.locked, signedOff: push.locked && push.signedOff });
   }
 
   async get(assignmentId: string): Promise<SheetLock> {
-    const examinerId = this.session.requireExaminerId();
+    const examinerId = this.deps.session.requireExaminerId();
     const known = this.peek(examinerId, assignmentId);
     let record: ScoreRecord;
     try {
-      ({ data: record } = await this.client.request({
+      ({ data: record } = await this.deps.client.request({
         method: 'GET',
         path: `/assignments/${encodeURIComponent(assignmentId)}/score`,
         schema: ScoreRecord,
-        token: this.session.requireToken(),
+        token: this.deps.session.requireToken(),
         timeoutMs: LOCK_READ_TIMEOUT_MS,
       }));
     } catch (error) {
@@ -62,9 +64,9 @@ export class SheetLocks {
    * by an exceptional unlock, which opening the sheet asks about anyway.
    */
   async refreshLocked(): Promise<void> {
-    const examinerId = this.session.session?.examiner.id;
+    const examinerId = this.deps.session.session?.examiner.id;
     if (examinerId === undefined) return;
-    for (const assignmentId of this.cache.keys(examinerId, 'sheetLock')) {
+    for (const assignmentId of this.deps.cache.keys(examinerId, 'sheetLock')) {
       const known = this.peek(examinerId, assignmentId);
       if (!known.locked || known.signedOff) continue;
       await this.get(assignmentId).catch(() => undefined);
@@ -73,12 +75,12 @@ export class SheetLocks {
 
   /** What is known without asking the platform: unlocked when nothing was ever said. */
   peek(examinerId: string, assignmentId: string): SheetLock {
-    return this.cache.peek(examinerId, 'sheetLock', assignmentId, SheetLock) ?? { assignmentId, locked: false, signedOff: false };
+    return this.deps.cache.peek(examinerId, 'sheetLock', assignmentId, SheetLock) ?? { assignmentId, locked: false, signedOff: false };
   }
 
   #keep(examinerId: string, lock: SheetLock): void {
-    this.cache.remember(examinerId, 'sheetLock', lock.assignmentId, lock);
-    this.onChange(lock);
-    this.events.emit('sheet.lock', lock);
+    this.deps.cache.remember(examinerId, 'sheetLock', lock.assignmentId, lock);
+    this.deps.onChange?.(lock);
+    this.deps.events.emit('sheet.lock', lock);
   }
 }

@@ -6,7 +6,7 @@ import type { Device } from '@common/platform/queue';
 import type { PlatformContext } from '../context';
 import { sha256File } from '../media/sha256';
 import { writeSyntheticRecording, type SyntheticRecording } from '../media/synthetic-recording';
-import { resolveMediaTools, type MediaTools } from '../media/tools';
+import { resolveMediaTools, type FfmpegTools as MediaTools } from '../../node-shared/media/binaries';
 import { recordingFile, recordingOf, saveRecording, type RecordingRow } from '../state/recordings';
 import { DEMO_DANCE_SLOT_ID, DEMO_RECORDED_SLOT_IDS } from './exam';
 

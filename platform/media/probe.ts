@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { MediaTools } from './tools';
-import { runTool } from './run';
+import type { FfmpegTools } from '../../node-shared/media/binaries';
+import { FfmpegRunner, type RunLog } from '../../node-shared/media/runner';
 
 const FfprobeOutput = z.object({
   format: z.object({ duration: z.coerce.number().nonnegative().optional(), format_name: z.string() }),
@@ -35,10 +35,22 @@ export interface ProbedMedia {
   readonly streams: readonly ProbedStream[];
 }
 
+/** The platform keeps no log: its runs are not reported, but a failed one is, on stderr, with the command to rerun it. */
+const RUN_LOG: RunLog = {
+  info: () => {},
+  warn: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields ?? {})}\n`),
+};
+
+/** The shared runner (node-shared/media/runner.ts) for the platform's media, with these tools. */
+export function mediaRunner(tools: FfmpegTools): FfmpegRunner {
+  return new FfmpegRunner(() => tools, RUN_LOG);
+}
+
 /** What ffprobe says of a media file: its duration and streams. */
-export async function probeMedia(tools: MediaTools, file: string, timeoutMs = 30_000): Promise<ProbedMedia> {
-  const json = await runTool(tools.ffprobe, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], { timeoutMs });
-  const parsed = FfprobeOutput.parse(JSON.parse(json));
+export async function probeMedia(tools: FfmpegTools, file: string, timeoutMs = 30_000): Promise<ProbedMedia> {
+  const args = ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file];
+  const { stdout } = await mediaRunner(tools).run({ tool: 'ffprobe', args, timeoutMs });
+  const parsed = FfprobeOutput.parse(JSON.parse(stdout.toString('utf8')));
   return {
     durationMs: Math.round((parsed.format.duration ?? 0) * 1000),
     formatName: parsed.format.format_name,

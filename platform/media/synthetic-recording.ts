@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
-import type { MediaTools } from './tools';
-import { probeMedia, type ProbedMedia } from './probe';
-import { runTool } from './run';
+import type { FfmpegTools } from '../../node-shared/media/binaries';
+import { mediaRunner, probeMedia, type ProbedMedia } from './probe';
 
 /**
  * A recording as a candidate's phone would upload it, made from ffmpeg's test sources: a moving
@@ -78,18 +77,19 @@ export function encodeArguments(spec: SyntheticRecording, output: string): strin
  * is what was asked for (codec, audio, rotation), so a different ffmpeg cannot quietly produce a
  * demo without the case it is there to show.
  */
-export async function writeSyntheticRecording(tools: MediaTools, spec: SyntheticRecording, output: string): Promise<ProbedMedia> {
+export async function writeSyntheticRecording(tools: FfmpegTools, spec: SyntheticRecording, output: string): Promise<ProbedMedia> {
   const timeoutMs = 60_000 + spec.seconds * 1000;
+  const runner = mediaRunner(tools);
   if (spec.displayRotation === 0) {
-    await runTool(tools.ffmpeg, encodeArguments(spec, output), { timeoutMs });
+    await runner.run({ tool: 'ffmpeg', args: encodeArguments(spec, output), timeoutMs });
   } else {
     // ffmpeg 5.1 turns the `rotate` tag into a display matrix only when stream-copying, so encode, then remux.
     const unrotated = `${output}.unrotated`;
     try {
-      await runTool(tools.ffmpeg, encodeArguments(spec, unrotated), { timeoutMs });
+      await runner.run({ tool: 'ffmpeg', args: encodeArguments(spec, unrotated), timeoutMs });
       const remux = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', unrotated, '-map', '0', '-c', 'copy'];
       remux.push('-metadata:s:v:0', `rotate=${String(spec.displayRotation)}`, '-movflags', '+faststart', '-f', 'mp4', output);
-      await runTool(tools.ffmpeg, remux, { timeoutMs });
+      await runner.run({ tool: 'ffmpeg', args: remux, timeoutMs });
     } finally {
       await rm(unrotated, { force: true });
     }

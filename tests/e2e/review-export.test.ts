@@ -1,14 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportList } from '@common/contract';
 import type { RunningPlatform } from '../../platform/server';
 import { sql } from '../../main/store/sql';
-import { launchChromium, type Chromium } from '../support/chromium';
-import { startStack, type Stack } from '../support/servers';
-import { demoPairAssignment, openReviewQueue } from './desk/review-page';
+import type { Chromium } from '../support/chromium';
+import type { Stack } from '../support/servers';
+import { demoPairAssignment, openReviewQueue, startReviewDemo, type ReviewDemo } from './desk/review-page';
 
 /**
  * Cancelling an export in Chromium, against the reference platform with real demo recordings:
@@ -19,27 +17,21 @@ import { demoPairAssignment, openReviewQueue } from './desk/review-page';
  */
 const MEDIA = { seconds: 6, longSeconds: 240 } as const;
 
-let dataDir: string;
 let stack: Stack;
 let platform: RunningPlatform;
 let browser: Chromium;
 let page: Page;
 let long = '';
 
+let demo: ReviewDemo | undefined;
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'review-export-'));
-  stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 1, recordedPerSlot: 2, danceCandidates: 0 }, demoMedia: MEDIA } });
-  platform = stack.platform as RunningPlatform;
+  demo = await startReviewDemo('review-export', MEDIA, { liveCandidates: 1, recordedPerSlot: 2, danceCandidates: 0 });
+  ({ stack, platform, browser } = demo);
   long = demoPairAssignment(platform, MEDIA, 3);
-  browser = await launchChromium();
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await platform?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 const row = (assignmentId: string) => page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"]`);
 const sideBySideRow = () => page.locator('[data-testid="export-job"][data-kind="side_by_side"]');

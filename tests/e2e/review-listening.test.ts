@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbToLinear } from '@common/media/loudness';
 import { DEMO_SIDE_LATE_S } from '../../platform/demo/media';
 import type { RunningPlatform } from '../../platform/server';
-import { launchChromium, type Chromium } from '../support/chromium';
-import { startStack, type Stack } from '../support/servers';
+import type { Chromium } from '../support/chromium';
+import type { Stack } from '../support/servers';
 import { seriousViolations } from './desk/axe';
-import { demoPairAssignment, openReviewQueue } from './desk/review-page';
+import { demoPairAssignment, openReviewQueue, startReviewDemo, type ReviewDemo } from './desk/review-page';
 
 /**
  * Blind listening (拉幕) in Chromium, against the reference platform with real demo recordings:
@@ -21,27 +18,21 @@ import { demoPairAssignment, openReviewQueue } from './desk/review-page';
  */
 const MEDIA = { seconds: 10, longSeconds: 12 } as const;
 
-let dataDir: string;
 let stack: Stack;
 let platform: RunningPlatform;
 let browser: Chromium;
 let page: Page;
 let plain = '';
 
+let demo: ReviewDemo | undefined;
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'review-listening-'));
-  stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 2, recordedPerSlot: 3, danceCandidates: 0 }, demoMedia: MEDIA } });
-  platform = stack.platform as RunningPlatform;
+  demo = await startReviewDemo('review-listening', MEDIA, { liveCandidates: 2, recordedPerSlot: 3, danceCandidates: 0 });
+  ({ stack, platform, browser } = demo);
   plain = demoPairAssignment(platform, MEDIA, 4);
-  browser = await launchChromium();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await platform?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 const row = (assignmentId: string) => page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"]`);
 

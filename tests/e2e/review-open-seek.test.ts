@@ -1,16 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveMediaTools } from '../../platform/media/tools';
+import { resolveMediaTools } from '../../node-shared/media/binaries';
 import type { RunningPlatform } from '../../platform/server';
 import { SEEK_EXACT_MARK } from '../../renderer/src/review/player/player-clock';
-import { launchChromium, type Chromium } from '../support/chromium';
-import { startStack, type Stack } from '../support/servers';
-import { demoPairAssignment, openReviewQueue } from './desk/review-page';
+import type { Chromium } from '../support/chromium';
+import type { Stack } from '../support/servers';
+import { demoPairAssignment, openReviewQueue, startReviewDemo, type ReviewDemo } from './desk/review-page';
 
 /**
  * Opening and seeking in Chromium, against the reference platform with the demo's long pair
@@ -24,27 +22,21 @@ import { demoPairAssignment, openReviewQueue } from './desk/review-page';
 const MEDIA = { seconds: 6, longSeconds: 240 } as const;
 const run = promisify(execFile);
 
-let dataDir: string;
 let stack: Stack;
 let platform: RunningPlatform;
 let browser: Chromium;
 let page: Page;
 let long = '';
 
+let demo: ReviewDemo | undefined;
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'review-open-seek-'));
-  stack = await startStack({ platform: { dataDir, demo: { liveCandidates: 1, recordedPerSlot: 2, danceCandidates: 0 }, demoMedia: MEDIA } });
-  platform = stack.platform as RunningPlatform;
+  demo = await startReviewDemo('review-open-seek', MEDIA, { liveCandidates: 1, recordedPerSlot: 2, danceCandidates: 0 });
+  ({ stack, platform, browser } = demo);
   long = demoPairAssignment(platform, MEDIA, 3);
-  browser = await launchChromium();
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await platform?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 const row = (assignmentId: string) => page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"]`);
 

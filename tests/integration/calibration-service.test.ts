@@ -3,7 +3,7 @@ import { DEMO_DANCE_SUBJECT_ID } from '../../platform/demo/exam';
 import { danceAnchor, danceScore, fairScoring, listed, pick, refusal, sheet, submitted, UPPER } from '../support/fair-scoring';
 
 /**
- * Calibration (试评) through the workstation (services/calibration.ts) against the real platform
+ * Calibration (试评) through the workstation (services/calibration-service.ts) against the real platform
  * on loopback: the demo's dance subject requires it, on the chief's two anchors A1 and A2.
  */
 

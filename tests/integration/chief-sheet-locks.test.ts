@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EventHub } from '../../main/contract/event-hub';
 import { silentLogger } from '../../main/log';
 import { PlatformClient } from '../../main/platform/client';
-import { PlatformCache } from '../../main/services/cache';
-import type { SessionService } from '../../main/services/session';
+import { PlatformCache } from '../../main/services/platform-cache';
+import type { SessionService } from '../../main/services/session-service';
 import { SheetLocks } from '../../main/services/sheet-locks';
 import { openStore } from '../../main/store/database';
 import { testCleanups } from '../support/cleanups';
@@ -28,7 +28,7 @@ function locksIn(dataDir: string, port: number) {
     if (name === 'sheet.lock') heard.push(payload);
   });
   const changed: unknown[] = [];
-  const locks = new SheetLocks(client, session, new PlatformCache(store, client, session), events, (lock) => changed.push(lock));
+  const locks = new SheetLocks({ client, session, cache: new PlatformCache(store, client, session), events, onChange: (lock) => changed.push(lock) });
   return { locks, store, heard, changed };
 }
 
@@ -68,7 +68,7 @@ describe('a chief’s lock on the examiner’s workstation', () => {
     events.subscribe((name, payload) => {
       if (name === 'sheet.lock') heard.push(payload);
     });
-    const locks = new SheetLocks(client, session, new PlatformCache(store, client, session), events);
+    const locks = new SheetLocks({ client, session, cache: new PlatformCache(store, client, session), events });
     locks.apply({ type: 'sheet_lock', assignmentId: 'as-locked', locked: true, signedOff: false });
     locks.apply({ type: 'sheet_lock', assignmentId: 'as-signed', locked: true, signedOff: true });
     locks.apply({ type: 'sheet_lock', assignmentId: 'as-open', locked: false, signedOff: false });

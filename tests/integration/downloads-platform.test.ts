@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentRecordings, CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '@common/contract';
 import type { Assignment, Exam } from '@common/platform';
 import { silentLogger } from '../../main/log';
-import { MediaCacheFolder } from '../../main/media/cache-folder';
-import type { MediaStackOptions } from '../../main/media';
+import { MediaCacheFolder } from '../../main/recording-cache/cache-folder';
+import type { MediaStackOptions } from '../../main/media-stack';
 import { sql } from '../../main/store/sql';
 import { createWorkstation, type Workstation } from '../../main/workstation';
 import { faultInjectorOf } from '../../platform/faults';
@@ -533,7 +533,7 @@ describe('the cache quota and the purge', () => {
 
       // Eight days after the due date; the window is the due date plus 7 days. The purge runs at start.
       const afterWindow = Date.parse(accepted.dueAt) + 8 * 24 * 3600_000;
-      later = open(platform.url, { downloads: { now: () => afterWindow } }, dataDir);
+      later = open(platform.url, { downloads: { now: () => new Date(afterWindow) } }, dataDir);
       const rows = later.workstation.store.reader.all<{ recording_id: string }>(sql`SELECT recording_id FROM media_recordings ORDER BY recording_id`);
       expect(rows.map((row) => row.recording_id)).toEqual(open_.recordings.map((recording) => recording.recordingId).sort());
       expect(cachedFiles(later)).toHaveLength(open_.recordings.length);

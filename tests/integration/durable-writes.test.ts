@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_DIR } from '../../main/evidence';
-import { MEDIA_CACHE_DIR } from '../../main/media/cache-folder';
+import { MEDIA_CACHE_DIR } from '../../main/recording-cache/cache-folder';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { liveWebmStream } from '../support/evidence-fixtures';
 

@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 /** A workstation on `dataDir`, with the media cache's quota and clock given, signed in as `username`. */
-async function open(dataDir: string, username: string, downloads: { quotaBytes?: number; now?: () => number } = {}): Promise<TestWorkstation & { assignments: Assignment[] }> {
+async function open(dataDir: string, username: string, downloads: { quotaBytes?: number; now?: () => Date } = {}): Promise<TestWorkstation & { assignments: Assignment[] }> {
   const workstation = createWorkstation({
     host: 'browser',
     config: { platformUrl: platform.url, dataDir, demo: false },
@@ -121,12 +121,12 @@ describe('evidence in the media cache', () => {
 
     // A day before the window closes (the due date plus 7 days) nothing goes.
     const dueAt = Date.parse(accepted.dueAt);
-    const before = await open(dataDir, 'examiner1', { now: () => dueAt + 6 * 24 * 3600_000 });
+    const before = await open(dataDir, 'examiner1', { now: () => new Date(dueAt + 6 * 24 * 3600_000) });
     expect((await before.call('evidence.list', { assignmentId: accepted.assignmentId })).recordings).toHaveLength(2);
     before.stop();
 
     // Eight days after the due date: the purge at start takes the accepted assignment's evidence, files and rows.
-    const after = await open(dataDir, 'examiner1', { now: () => dueAt + 8 * 24 * 3600_000 });
+    const after = await open(dataDir, 'examiner1', { now: () => new Date(dueAt + 8 * 24 * 3600_000) });
     expect((await after.call('evidence.list', { assignmentId: accepted.assignmentId })).recordings).toEqual([]);
     for (const recording of gone) expect(existsSync(evidenceFile(dataDir, recording))).toBe(false);
     expect(readdirSync(join(dataDir, EVIDENCE_DIR))).toEqual([`${kept.recordingId}.webm`]);

@@ -9,7 +9,7 @@ import { HOST_COOKIE } from '../../main/host/browser-host';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
 import { probeMedia } from '../../platform/media/probe';
 import { sha256File } from '../../platform/media/sha256';
-import { resolveMediaTools } from '../../platform/media/tools';
+import { resolveMediaTools } from '../../node-shared/media/binaries';
 import type { RunningPlatform } from '../../platform/server';
 import { recordingOf, saveRecording } from '../../platform/state/recordings';
 import { brightness, durationSeconds, halves, pictureLagMs, PICTURE_FPS, recordPerformance, type PerformanceAngle } from '../support/performance-pair';

@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpegTools } from '../../main/media/binaries';
-import { MediaJobError } from '../../main/media/failures';
+import { resolveFfmpegTools, resolveMediaTools } from '../../node-shared/media/binaries';
+import { MediaJobError } from '../../node-shared/media/failures';
 import { probeRecording, type ProbedRecording } from '../../main/media/probe';
-import { FfmpegRunner } from '../../main/media/runner';
+import { FfmpegRunner } from '../../node-shared/media/runner';
 import { makeStrip } from '../../main/media/strip';
 import { clipArgs, planClip, proxyArgs, sideBySideArgs, sideBySideLayout } from '../../main/media/transcode';
 import { makeWaveform } from '../../main/media/waveform';
 import { silentLogger, type Logger } from '../../main/log';
 import { writeSyntheticRecording, type SyntheticRecording } from '../../platform/media/synthetic-recording';
-import { resolveMediaTools } from '../../platform/media/tools';
 
 /**
  * The media jobs on real recordings made by ffmpeg (as a candidate's phones would upload them),

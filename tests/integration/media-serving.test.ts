@@ -9,7 +9,7 @@ import type { Assignment } from '@common/platform';
 import { HOST_COOKIE } from '../../main/host/browser-host';
 import { sideBySideLayout } from '../../main/media/transcode';
 import { DEMO_RECORDED_SLOT_IDS } from '../../platform/demo/exam';
-import { resolveMediaTools } from '../../platform/media/tools';
+import { resolveMediaTools } from '../../node-shared/media/binaries';
 import { recordingFile, type RecordingRow } from '../../platform/state/recordings';
 import { startStack, type Stack } from '../support/servers';
 import { workstationCommands } from '../support/workstation';

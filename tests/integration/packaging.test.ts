@@ -23,9 +23,9 @@ import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/log';
-import { resolveFfmpegTools, type FfmpegTools } from '../../main/media/binaries';
+import { resolveFfmpegTools, type FfmpegTools } from '../../node-shared/media/binaries';
 import { probeRecording } from '../../main/media/probe';
-import { FfmpegRunner } from '../../main/media/runner';
+import { FfmpegRunner } from '../../node-shared/media/runner';
 import { packagedSqliteBinding } from '../../main/store/database';
 import { packageApp, PackagingError, requireBundledTools, type PackageTarget } from '../../scripts/package-app';
 

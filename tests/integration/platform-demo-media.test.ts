@@ -8,7 +8,7 @@ import { DEMO_DANCE_SLOT_ID } from '../../platform/demo/exam';
 import { ensureDemoRecordings, planDemoRecordings, type DemoMediaOptions, type PlannedRecording } from '../../platform/demo/media';
 import { probeMedia, type ProbedMedia } from '../../platform/media/probe';
 import { sha256File } from '../../platform/media/sha256';
-import { resolveMediaTools } from '../../platform/media/tools';
+import { resolveMediaTools } from '../../node-shared/media/binaries';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { recordingOf, type RecordingRow } from '../../platform/state/recordings';
 

@@ -259,7 +259,7 @@ describe('store recovery at start', () => {
     const opened = openStore(dataDir);
     try {
       expect(opened.recovery?.reason).toMatch(/missing or empty/);
-      expect(opened.store.reader.get<{ n: number }>({ text: 'SELECT COUNT(*) AS n FROM score_sheets', params: [] })?.n).toBe(1);
+      expect(opened.store.reader.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM score_sheets`)?.n).toBe(1);
     } finally {
       opened.store.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SheetState } from '@common/contract';
 import type { Exam, ReviewMark } from '@common/platform';
+import { sql } from '../../main/store/sql';
 import { faultInjectorOf } from '../../platform/faults';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/server';
 import { testCleanups } from '../support/cleanups';
@@ -83,10 +84,9 @@ describe('batches filled to a byte budget', () => {
       });
       await ws.call('sheets.submit', { assignmentId });
     }
-    const rows = ws.workstation.store.reader.all<{ assignment_id: string; idempotency_key: string; base_version: number; payload: string }>({
-      text: 'SELECT assignment_id, idempotency_key, base_version, payload FROM outbox ORDER BY id',
-      params: [],
-    });
+    const rows = ws.workstation.store.reader.all<{ assignment_id: string; idempotency_key: string; base_version: number; payload: string }>(
+      sql`SELECT assignment_id, idempotency_key, base_version, payload FROM outbox ORDER BY id`,
+    );
     const items = rows.map((row) => ({ assignmentId: row.assignment_id, idempotencyKey: row.idempotency_key, baseVersion: row.base_version, sheet: JSON.parse(row.payload) as unknown }));
     return Buffer.byteLength(JSON.stringify({ items }));
   }
@@ -173,9 +173,9 @@ describe('a batch refused as a whole', () => {
     }
     // A sheet a workstation with looser limits queued: a comment one character over the platform's 2,000.
     const db = ws.workstation.store;
-    const row = db.reader.get<{ payload: string }>({ text: 'SELECT payload FROM outbox WHERE assignment_id = ?', params: [invalid] });
+    const row = db.reader.get<{ payload: string }>(sql`SELECT payload FROM outbox WHERE assignment_id = ${invalid}`);
     const payload = { ...(JSON.parse(row?.payload ?? '{}') as object), comment: '长'.repeat(2001) };
-    db.transaction((writable) => writable.run({ text: 'UPDATE outbox SET payload = ? WHERE assignment_id = ?', params: [JSON.stringify(payload), invalid] }));
+    db.transaction((writable) => writable.run(sql`UPDATE outbox SET payload = ${JSON.stringify(payload)} WHERE assignment_id = ${invalid}`));
 
     const refused = ws.waitFor('sheet.changed', (sheet) => sheet.assignmentId === invalid && sheet.status === 'rejected');
     await drained(ws);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exam } from '@common/platform';
+import { sql } from '../../main/store/sql';
 import { startPlatform, type RunningPlatform } from '../../platform/server';
 import { startWorkstation, valuesFor, type TestWorkstation } from '../support/workstation';
 
@@ -52,7 +53,7 @@ describe('sync against a platform that fails 30% of the time', () => {
     }
     const keysAtSubmit = new Map(
       ws.workstation.store.reader
-        .all<{ assignment_id: string; idempotency_key: string }>({ text: 'SELECT assignment_id, idempotency_key FROM outbox', params: [] })
+        .all<{ assignment_id: string; idempotency_key: string }>(sql`SELECT assignment_id, idempotency_key FROM outbox`)
         .map((row) => [row.assignment_id, row.idempotency_key]),
     );
     expect(keysAtSubmit.size).toBe(SHEETS);
@@ -75,12 +76,9 @@ describe('sync against a platform that fails 30% of the time', () => {
     const keys = db.prepare(`SELECT key FROM idempotency WHERE examiner_id = 'ex-01'`).all() as { key: string }[];
     expect(new Set(keys.map((row) => row.key))).toEqual(new Set(keysAtSubmit.values()));
 
-    const sheets = ws.workstation.store.reader.all<{ status: string; n: number }>({
-      text: 'SELECT status, COUNT(*) AS n FROM score_sheets GROUP BY status',
-      params: [],
-    });
+    const sheets = ws.workstation.store.reader.all<{ status: string; n: number }>(sql`SELECT status, COUNT(*) AS n FROM score_sheets GROUP BY status`);
     expect(sheets).toEqual([{ status: 'accepted', n: SHEETS }]);
-    expect(ws.workstation.store.reader.get<{ n: number }>({ text: 'SELECT COUNT(*) AS n FROM outbox', params: [] })?.n).toBe(0);
+    expect(ws.workstation.store.reader.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM outbox`)?.n).toBe(0);
     expect(await ws.call('audit.verify', {})).toMatchObject({ ok: true });
     // Every batch carried the chain's head; retried, duplicated and overtaken ones raised no flag.
     expect(db.prepare(`SELECT count(*) AS n FROM audit_heads WHERE examiner_id = 'ex-01'`).get()).toEqual({ n: 1 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crossCorrelate } from '../../main/media/align';
 import { performanceSound } from '../../platform/media/synthetic-recording';
-import { resolveMediaTools } from '../../platform/media/tools';
+import { resolveMediaTools } from '../../node-shared/media/binaries';
 
 /**
  * Recordings of one performance by two phones, made by real ffmpeg, whose pictures can be lined

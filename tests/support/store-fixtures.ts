@@ -7,10 +7,10 @@ import type { ExaminerProfile } from '@common/platform/wire';
 import { EventHub } from '../../main/contract/event-hub';
 import { silentLogger } from '../../main/log';
 import { PlatformClient } from '../../main/platform/client';
-import { PlatformCache } from '../../main/services/cache';
-import { CredentialStore, type SecretBox } from '../../main/services/credentials';
-import { SessionService } from '../../main/services/session';
-import { SheetService } from '../../main/services/sheets';
+import { PlatformCache } from '../../main/services/platform-cache';
+import { CredentialStore, type SecretBox } from '../../main/services/credential-store';
+import { SessionService } from '../../main/services/session-service';
+import { SheetService } from '../../main/services/sheet-service';
 import type { Store } from '../../main/store/connection';
 import { openStore, type OpenedStore } from '../../main/store/database';
 import { sql } from '../../main/store/sql';
@@ -166,7 +166,7 @@ export function openWorkbench(dataDir: string, now?: () => Date): Workbench {
   try {
     const session = restoreSession(opened.store);
     const cache = new PlatformCache(opened.store, new PlatformClient(FIXTURE_PLATFORM_ORIGIN), session);
-    const sheets = new SheetService(opened.store, cache, session, new EventHub(silentLogger), () => undefined, now);
+    const sheets = new SheetService({ store: opened.store, cache, session, events: new EventHub(silentLogger), onSubmitted: () => undefined, now });
     return {
       store: opened.store,
       recovery: opened.recovery,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '@common/contract';
 import type { EvidenceOptions } from '../../main/evidence';
 import { silentLogger, type Logger } from '../../main/log';
-import type { SyncOptions } from '../../main/services/sync';
+import type { SyncOptions } from '../../main/services/sync-worker';
 import { createWorkstation, type Workstation } from '../../main/workstation';
 
 export interface TestWorkstation {

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { planDemoRecordings, type DemoMediaOptions } from '../../../platform/demo/media';
 import type { RunningPlatform } from '../../../platform/server';
-import type { Chromium } from '../../support/chromium';
-import type { Stack } from '../../support/servers';
+import { launchChromium, type Chromium } from '../../support/chromium';
+import { startStack, type Stack } from '../../support/servers';
 
 /**
  * `examinerId`'s assignment of the demo's recorded pair `index` (the cases of platform/demo/media.ts:
@@ -30,4 +33,35 @@ export async function openReviewQueue(browser: Chromium, stack: Stack, options: 
   await page.getByTestId('app-shell').waitFor();
   await page.getByRole('tab', { name: /录播阅卷/ }).click();
   return page;
+}
+
+/** The reference platform with demo recordings, a workstation and the browser host, and Chromium: one review test file's world. */
+export interface ReviewDemo {
+  readonly stack: Stack;
+  readonly platform: RunningPlatform;
+  readonly browser: Chromium;
+  /** Closes Chromium, the stack and the platform, and removes the platform's data folder. */
+  stop(): Promise<void>;
+}
+
+export async function startReviewDemo(
+  name: string,
+  media: Omit<DemoMediaOptions, 'tools'>,
+  demo: { liveCandidates: number; recordedPerSlot: number; danceCandidates: number },
+): Promise<ReviewDemo> {
+  const dataDir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const stack = await startStack({ platform: { dataDir, demo, demoMedia: media } });
+  const platform = stack.platform as RunningPlatform;
+  const browser = await launchChromium();
+  return {
+    stack,
+    platform,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await stack.stop();
+      await platform.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

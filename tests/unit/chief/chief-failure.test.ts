@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractFailure } from '@common/contract';
-import { chiefFailure, resultsFileName } from '../../../main/chief/service';
+import { chiefFailure, resultsFileName } from '../../../main/chief/chief-service';
 import { PlatformRefusal } from '../../../main/platform/client';
 
 const refusal = (status: number, code: string | null) => new PlatformRefusal('platform_error', `refused (${code ?? ''})`, status, code);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RESULTS_CONTENT_TYPES, ResultsFiles } from '../../../main/chief/results-files';
 import { mediaProtocolResponse } from '../../../main/media/protocol-response';
 import { attachment, planMediaReply, type ServedMedia } from '../../../main/media/serve-media';
-import type { SessionService } from '../../../main/services/session';
+import type { SessionService } from '../../../main/services/session-service';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -90,7 +90,7 @@ describe('ResultsFiles', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'results-files-'));
     folders.push(dataDir);
     const now = Date.now();
-    const files = new ResultsFiles(dataDir, session('chief'), () => now);
+    const files = new ResultsFiles(dataDir, session('chief'), () => new Date(now));
     const old = files.write('chief', 'xlsx', 'old.xlsx', Buffer.from('old'));
     const fresh = files.write('chief', 'xlsx', 'new.xlsx', Buffer.from('new'));
     const oldFile = join(files.folder, `${old.mediaId}.xlsx`);

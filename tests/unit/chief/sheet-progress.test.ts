@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../main/log';
 import { PlatformClient } from '../../../main/platform/client';
-import type { PlatformHealthMonitor } from '../../../main/services/health';
-import type { SessionService } from '../../../main/services/session';
-import { SheetProgressReporter } from '../../../main/services/sheet-progress';
+import type { PlatformHealthMonitor } from '../../../main/services/platform-health-monitor';
+import type { SessionService } from '../../../main/services/session-service';
+import { SheetProgressReporter } from '../../../main/services/sheet-progress-reporter';
 
 const log: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
 

@@ -71,6 +71,7 @@ const PROBES: readonly Probe[] = [
       ['../main/log', 'crossLayer'],
       ['../renderer/src/x', 'crossLayer'],
       ['../platform/server', 'crossLayer'],
+      ['../node-shared/media/runner', 'crossLayer'],
       ['../package.json', 'unlayered'],
       ['../scripts/start', 'unlayered'],
     ],
@@ -89,6 +90,7 @@ const PROBES: readonly Probe[] = [
       ['../../preload/index', 'crossLayer'],
       ['../../platform/server', 'crossLayer'],
       ['../../platform/web/x', 'crossLayer'],
+      ['../../node-shared/media/runner', 'crossLayer'],
       ['../../package.json', 'unlayered'],
     ],
     allowed: ['react', 'react-dom/client', 'antd', 'antd/locale/zh_CN', '@ant-design/icons', 'i18next', 'zod', '@common/contract', './i18n'],
@@ -122,14 +124,34 @@ const PROBES: readonly Probe[] = [
       ['../platform/server', 'crossLayer'],
       ['./electron/main', 'crossLayer'],
       ['../scripts/start', 'unlayered'],
+      // ffmpeg's binaries are found in one place, node-shared/media/binaries.ts.
+      ['ffmpeg-static', 'package'],
     ],
-    allowed: ['node:fs', 'fs', 'fastify', '@fastify/static', 'ws', 'zod', '@common/contract', './log', './services/x', '../package.json'],
+    allowed: [
+      'node:fs',
+      'fs',
+      'fastify',
+      '@fastify/static',
+      'ws',
+      'zod',
+      '@common/contract',
+      './log',
+      './services/x',
+      '../package.json',
+      '../node-shared/media/runner',
+    ],
   },
   {
     layer: 'main',
     file: 'main/version.ts',
     refused: [],
     allowed: ['../package.json'],
+  },
+  {
+    layer: 'main',
+    file: 'main/media/probe.ts',
+    refused: [],
+    allowed: ['../../node-shared/media/runner', '../../node-shared/media/failures'],
   },
   {
     layer: 'shell',
@@ -151,7 +173,23 @@ const PROBES: readonly Probe[] = [
       ['electron', 'package'],
       ['react', 'package'],
     ],
-    allowed: ['fastify', '@fastify/websocket', 'ws', 'node:http', '@common/platform/wire', './server', './routes/x', './shared/candidate/device'],
+    allowed: [
+      'fastify',
+      '@fastify/websocket',
+      'ws',
+      'node:http',
+      '@common/platform/wire',
+      './server',
+      './routes/x',
+      './shared/candidate/device',
+      '../node-shared/media/runner',
+    ],
+  },
+  {
+    layer: 'platform',
+    file: 'platform/media/probe.ts',
+    refused: [],
+    allowed: ['../../node-shared/media/runner', '../../node-shared/media/binaries'],
   },
   {
     // The candidate device flow, run by the platform's simulators (Node) and its candidate page
@@ -169,6 +207,7 @@ const PROBES: readonly Probe[] = [
       ['../../web/candidate/main', 'crossLayer'],
       ['../../../renderer/src/x', 'crossLayer'],
       ['../../../main/log', 'crossLayer'],
+      ['../../../node-shared/media/runner', 'crossLayer'],
     ],
     allowed: ['zod', 'simple-peer', '@common/platform/realtime', './device', '../other/x'],
   },
@@ -181,8 +220,31 @@ const PROBES: readonly Probe[] = [
       ['electron', 'package'],
       ['../server', 'crossLayer'],
       ['../sim/device', 'crossLayer'],
+      ['../../node-shared/media/runner', 'crossLayer'],
     ],
     allowed: ['react', 'antd', '@common/platform/wire', './x', '../shared/candidate/device'],
+  },
+  {
+    // Node code of both the workstation and the platform: it may import common/ and nothing of
+    // either of them, so that what it does is the same for both.
+    layer: 'node-shared',
+    file: 'node-shared/media/probe.ts',
+    refused: [
+      ['../../main/log', 'crossLayer'],
+      ['../../main/media/failures', 'crossLayer'],
+      ['../../main/electron/main', 'crossLayer'],
+      ['../../platform/server', 'crossLayer'],
+      ['../../platform/media/probe', 'crossLayer'],
+      ['../../platform/shared/candidate/device', 'crossLayer'],
+      ['../../renderer/src/x', 'crossLayer'],
+      ['../../package.json', 'unlayered'],
+      ['../../scripts/start', 'unlayered'],
+      ['electron', 'package'],
+      ['fastify', 'package'],
+      ['better-sqlite3', 'package'],
+      ['fluent-ffmpeg', 'package'],
+    ],
+    allowed: ['node:child_process', 'fs', 'ffmpeg-static', '@ffprobe-installer/ffprobe', '@common/contract', '../../common/contract', './runner', '../other/x'],
   },
 ];
 
@@ -289,7 +351,7 @@ describe('local/layering with the real config', () => {
   });
 
   it('finds nothing to report in the repository as it is', { timeout: 60_000 }, async () => {
-    const layered = ['common', 'renderer', 'preload', 'main', 'platform'];
+    const layered = ['common', 'renderer', 'preload', 'main', 'platform', 'node-shared'];
     const results = await eslint.lintFiles(layered);
     const linted = new Set(results.map((r) => relative(ROOT, r.filePath).split(sep)[0]));
     expect([...linted].sort()).toEqual([...layered].sort());

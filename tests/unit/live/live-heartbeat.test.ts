@@ -6,11 +6,11 @@ import type { EventName, EventPayload, Session } from '@common/contract';
 import { EventHub } from '../../../main/contract/event-hub';
 import type { Logger } from '../../../main/log';
 import { PlatformClient } from '../../../main/platform/client';
-import type { PlatformCache } from '../../../main/services/cache';
-import type { PlatformHealthMonitor } from '../../../main/services/health';
-import { SocketHeartbeat } from '../../../main/services/live-heartbeat';
-import { LiveService } from '../../../main/services/live';
-import type { SessionService } from '../../../main/services/session';
+import type { PlatformCache } from '../../../main/services/platform-cache';
+import type { PlatformHealthMonitor } from '../../../main/services/platform-health-monitor';
+import { SocketHeartbeat } from '../../../main/services/socket-heartbeat';
+import { LiveService } from '../../../main/services/live-service';
+import type { SessionService } from '../../../main/services/session-service';
 
 const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
@@ -22,7 +22,7 @@ describe('SocketHeartbeat', () => {
     let now = 0;
     const beats: number[] = [];
     const dead = vi.fn();
-    const heartbeat = new SocketHeartbeat(() => beats.push(now), dead, { intervalMs: 1000, deadAfterMs: 2500 }, () => now);
+    const heartbeat = new SocketHeartbeat(() => beats.push(now), dead, { intervalMs: 1000, deadAfterMs: 2500 }, () => new Date(now));
     heartbeat.start();
     for (let step = 0; step < 40; step++) {
       now += 250;
@@ -102,9 +102,10 @@ describe('LiveService liveness (a real socket on loopback)', () => {
     events.subscribe((name: EventName, payload: unknown) => {
       if (name === 'live.connection') states.push((payload as EventPayload<'live.connection'>).state);
     });
-    service = new LiveService(new PlatformClient(`http://127.0.0.1:${port}`), session, health, {} as PlatformCache, events, log, {
-      heartbeat: { intervalMs: 100, deadAfterMs: 300 },
-    });
+    service = new LiveService(
+      { client: new PlatformClient(`http://127.0.0.1:${port}`), session, health, cache: {} as PlatformCache, events, log },
+      { heartbeat: { intervalMs: 100, deadAfterMs: 300 } },
+    );
     service.start();
     service.roomJoin('e1');
 

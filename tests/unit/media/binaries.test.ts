@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FfmpegNotFoundError, resolveFfmpegTools, unpackedFromAsar } from '../../../main/media/binaries';
+import { FfmpegNotFoundError, resolveFfmpegTools, unpackedFromAsar } from '../../../node-shared/media/binaries';
 
 let root: string;
 const dir = (...parts: string[]) => join(root, ...parts);

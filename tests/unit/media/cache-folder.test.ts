@@ -1,7 +1,7 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MediaId } from '@common/contract';
-import { extensionFor, MediaCacheFolder, newMediaId, safeName } from '../../../main/media/cache-folder';
+import { extensionFor, MediaCacheFolder, newMediaId, safeName } from '../../../main/recording-cache/cache-folder';
 
 const folder = new MediaCacheFolder('/data/examiner');
 const inside = (file: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands, events, ExportClipInput, ExportSideBySideInput, MediaJob, PrepareInput, RecordingArtefacts } from '@common/contract';
-import { aggregateState } from '../../../main/downloads/recording-rows';
+import { aggregateState } from '../../../main/downloads/recordings-state';
 
 describe('media contract', () => {
   it('lists the media commands and events in the one contract', () => {

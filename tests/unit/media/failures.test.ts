@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ContractFailure, MEDIA_FAILURE_CODES, type MediaFailureKind } from '@common/contract';
-import { FfmpegNotFoundError } from '../../../main/media/binaries';
-import { classifyFfmpegFailure, describeFailure, failureOf, MediaAbort, MediaJobError, readTruncatedInput } from '../../../main/media/failures';
+import { FfmpegNotFoundError } from '../../../node-shared/media/binaries';
+import { classifyFfmpegFailure, describeFailure, MediaAbort, MediaJobError, readTruncatedInput } from '../../../node-shared/media/failures';
+import { failureOf } from '../../../main/media/failures';
 
 const stderrOf = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 

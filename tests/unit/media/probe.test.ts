@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MediaJobError } from '../../../main/media/failures';
+import { MediaJobError } from '../../../node-shared/media/failures';
 import { displayRotation, interpretProbe, isVariableFrameRate, parseRatio } from '../../../main/media/probe';
 import { chromiumPlayability } from '../../../main/media/playable';
 

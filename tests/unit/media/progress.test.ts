@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseClock, parseFfmpegProgressLine, progressFraction } from '../../../main/media/progress';
+import { parseClock, parseFfmpegProgressLine, progressFraction } from '../../../node-shared/media/progress';
 
 /** stderr as the runner reads it: lines split on \r (classic stats) and \n. */
 const fixtureLines = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8').split(/\r\n|\r|\n/);

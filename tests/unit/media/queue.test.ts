@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobPriority, MediaJobKind } from '@common/contract';
-import { MediaJobError } from '../../../main/media/failures';
+import { MediaJobError } from '../../../node-shared/media/failures';
 import { MediaJobQueue, type JobContext, type JobSnapshot } from '../../../main/media/queue';
 
 /** A job the test finishes by hand; it records when it started and honours its signal. */
