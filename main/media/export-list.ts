@@ -48,6 +48,22 @@ export class ExportList {
     });
   }
 
+  /**
+   * Forgets the finished exports whose file is no longer in the cache (its recording was evicted
+   * or purged), so the list never offers a file that is gone. `exists` says whether an examiner
+   * can still be served a media id.
+   */
+  prune(exists: (examinerId: string, mediaId: string) => boolean): void {
+    for (const [examinerId, byAssignment] of this.#entries) {
+      for (const [assignmentId, list] of byAssignment) {
+        const kept = list.filter((entry) => entry.state !== 'done' || entry.mediaId === null || exists(examinerId, entry.mediaId));
+        for (const gone of list) if (!kept.includes(gone)) this.#where.delete(gone.jobId);
+        if (kept.length === 0) byAssignment.delete(assignmentId);
+        else byAssignment.set(assignmentId, kept);
+      }
+    }
+  }
+
   /** Newest first, at most MAX_LISTED_EXPORTS. */
   list(examinerId: string, assignmentId: string): ExportEntry[] {
     return [...(this.#entries.get(examinerId)?.get(assignmentId) ?? [])].reverse().slice(0, MAX_LISTED_EXPORTS);

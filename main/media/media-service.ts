@@ -18,7 +18,7 @@ import {
 import type { z } from 'zod';
 import type { EventHub } from '../contract/event-hub';
 import type { Logger } from '../log';
-import { findArtefact, linksOfAssignment, linksOfRecording, newMediaId, type ArtefactRow, type RecordingCache } from '../recording-cache';
+import { findArtefact, linksOfAssignment, linksOfRecording, newMediaId, servableRow, type ArtefactRow, type RecordingCache } from '../recording-cache';
 import type { SessionService } from '../services/session-service';
 import type { Store } from '../store/connection';
 import { AlignmentService, ENVELOPE_VARIANT, WAVEFORM_VARIANT_PREFIX } from './alignment-service';
@@ -125,10 +125,14 @@ export class MediaService {
       now: this.#now,
       waveformFailed: (recordingId) => this.#preps.get(recordingId)?.waveform.state === 'failed',
     });
-    // A recording just whole on disk is checked readable; one gone from the cache is forgotten.
+    // A recording just whole on disk is checked readable; one gone from the cache is forgotten,
+    // and so are the exports made of it (their files went with it).
     this.#subscriptions.add(
       deps.cache.on('ready', (recordingId) => this.checkReadable(recordingId)),
-      deps.cache.on('removed', ({ recordingId }) => this.forget(recordingId)),
+      deps.cache.on('removed', ({ recordingId }) => {
+        this.forget(recordingId);
+        this.#exports.prune((examinerId, mediaId) => servableRow(deps.cache.reader, mediaId, examinerId) !== undefined);
+      }),
     );
   }
 

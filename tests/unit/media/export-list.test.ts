@@ -23,6 +23,23 @@ function entry(n: number, fields: Partial<ExportEntry> = {}): ExportEntry {
 const media = (n: number) => `m${n.toString(16).padStart(24, '0')}`;
 
 describe('the exports main keeps', () => {
+  it('forgets the finished exports whose file left the cache, and keeps the running ones and the others’', () => {
+    const list = new ExportList();
+    list.add('e1', entry(1), 'a');
+    list.add('e1', entry(2), 'b');
+    list.add('e1', entry(3), 'c');
+    list.add('e2', entry(4), 'd');
+    for (const n of [1, 2, 4]) list.update({ jobId: entry(n).jobId, state: 'done', progress: 1, result: { mediaId: media(n) }, error: null });
+    // The recording of media 1 and 4 was evicted (for e1 only media 1 was e1's).
+    const gone = new Set([media(1), media(4)]);
+    list.prune((examinerId, mediaId) => !gone.has(mediaId) && (examinerId === 'e1' || examinerId === 'e2'));
+    expect(list.list('e1', A).map((item) => item.startedAt)).toEqual([3, 2]);
+    expect(list.list('e2', A)).toEqual([]);
+    // A forgotten entry's job reports change nothing any more.
+    list.update({ jobId: entry(1).jobId, state: 'done', progress: 1, result: { mediaId: media(9) }, error: null });
+    expect(list.list('e1', A).map((item) => item.startedAt)).toEqual([3, 2]);
+  });
+
   it('lists an examiner’s exports of one assignment newest first, each kept current by its job reports', () => {
     const list = new ExportList();
     list.add('e1', entry(1), 'a');
