@@ -14,4 +14,4 @@ export {
   type LinkRow,
   type RecordingRow,
   type ServableRow,
-} from './rows';
+} from './recording-rows';

@@ -19,7 +19,7 @@ import {
   type ArtefactRow,
   type LinkRow,
   type RecordingRow,
-} from './rows';
+} from './recording-rows';
 import { systemClock, type Clock } from '../util/clock';
 
 export interface RecordingCacheDeps {
