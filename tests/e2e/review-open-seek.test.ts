@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { isAbsolute, join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveMediaTools } from '../../node-shared/media/binaries';
@@ -8,6 +6,7 @@ import type { RunningPlatform } from '../../platform/server';
 import { SEEK_EXACT_MARK } from '../../renderer/src/review/player/player-clock';
 import type { Chromium } from '../support/chromium';
 import type { Stack } from '../support/servers';
+import { decodedKeyframes } from '../support/decoded-keyframes';
 import { demoPairAssignment, openReviewQueue, startReviewDemo, type ReviewDemo } from './desk/review-page';
 
 /**
@@ -20,7 +19,6 @@ import { demoPairAssignment, openReviewQueue, startReviewDemo, type ReviewDemo }
  *    decoder finds the keyframes, then the exact frame; a frame step goes straight to its frame.
  */
 const MEDIA = { seconds: 6, longSeconds: 240 } as const;
-const run = promisify(execFile);
 
 let stack: Stack;
 let platform: RunningPlatform;
@@ -41,21 +39,12 @@ afterAll(() => demo?.stop());
 const row = (assignmentId: string) => page.locator(`[data-testid="review-table"] [data-row-key="${assignmentId}"]`);
 
 /** The main recording's keyframes in seconds, as ffmpeg's decoder finds them (not the workstation's probe). */
-async function decodedKeyframes(assignmentId: string): Promise<number[]> {
+async function mainKeyframes(assignmentId: string): Promise<number[]> {
   const file = platform.ctx.db
     .prepare("SELECT r.path FROM recordings r JOIN assignments a ON a.candidate_id = r.candidate_id AND a.slot_id = r.slot_id WHERE a.id = ? AND r.angle = 'main'")
     .get(assignmentId) as { path: string };
   const path = isAbsolute(file.path) ? file.path : join(platform.ctx.mediaDir ?? '', file.path);
-  const { stdout } = await run(resolveMediaTools().ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', path]);
-  return [
-    ...new Set(
-      stdout
-        .split('\n')
-        .map((line) => line.trim().replace(/,$/, ''))
-        .filter((line) => line !== '')
-        .map(Number),
-    ),
-  ];
+  return decodedKeyframes(resolveMediaTools().ffprobe, path);
 }
 
 /** Every time the main angle seeked to, from now until the clock says both are on the exact frame. */
@@ -126,7 +115,7 @@ describe('opening and seeking in Chromium', () => {
   });
 
   it('shows the keyframe before a clicked moment first, then the exact frame; a frame step goes straight to its frame', async () => {
-    const keyframes = await decodedKeyframes(long);
+    const keyframes = await mainKeyframes(long);
     expect(keyframes.length).toBeGreaterThan(100);
     await page.waitForSelector('[data-testid="strip"][data-state="ready"]', { timeout: 120_000 });
     const scrubber = page.getByTestId('scrubber');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegTools, resolveMediaTools } from '../../node-shared/media/binaries';
+import { decodedKeyframes } from '../support/decoded-keyframes';
 import { MediaJobError } from '../../node-shared/media/failures';
 import { probeRecording, type ProbedRecording } from '../../main/media/probe';
 import { FfmpegRunner } from '../../node-shared/media/runner';
@@ -109,13 +110,7 @@ describe('probe', () => {
 
   it('lists the keyframes of a file Chromium plays where a decoder finds them, and none of one it does not', async () => {
     // The decoder's view (keyframes decoded, nothing else), not the packet flags the probe reads.
-    const { stdout } = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', files.gap]);
-    // One line per keyframe (`0.000000,` when the frame has side data, which adds a blank line).
-    const decoded = stdout
-      .split('\n')
-      .map((line) => line.trim().replace(/,$/, ''))
-      .filter((line) => line !== '')
-      .map((line) => Math.round(Number(line) * 1000));
+    const decoded = (await decodedKeyframes(tools.ffprobe, files.gap)).map((seconds) => Math.round(seconds * 1000));
     // Six seconds with a keyframe every two.
     expect(decoded.length).toBeGreaterThanOrEqual(3);
     expect(probes.gap.summary.keyframesMs).toEqual(decoded);

@@ -1,34 +1,28 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegNotFoundError, resolveFfmpegTools, unpackedFromAsar } from '../../../node-shared/media/binaries';
+import { fakeBinary } from '../../support/fake-binaries';
 
 let root: string;
 const dir = (...parts: string[]) => join(root, ...parts);
 
-/** An executable file (a shell script) where a binary would be. */
-function tool(path: string, executable = true): string {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, '#!/bin/sh\nexit 0\n');
-  chmodSync(path, executable ? 0o755 : 0o644);
-  return path;
-}
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'ffmpeg-resolution-'));
-  tool(dir('configured', 'ffmpeg'));
-  tool(dir('configured', 'ffprobe'));
-  tool(dir('lonely', 'ffmpeg'));
-  tool(dir('static', 'ffmpeg'));
-  tool(dir('path-a', 'ffprobe'));
-  tool(dir('path-b', 'ffmpeg'));
-  tool(dir('path-b', 'ffprobe'));
-  tool(dir('not-executable', 'ffmpeg'), false);
-  tool(dir('Resources', 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', 'ffmpeg'));
-  tool(dir('Resources', 'app.asar.unpacked', 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe'));
-  tool(dir('probe-installer', 'ffprobe'));
+  fakeBinary(dir('configured', 'ffmpeg'));
+  fakeBinary(dir('configured', 'ffprobe'));
+  fakeBinary(dir('lonely', 'ffmpeg'));
+  fakeBinary(dir('static', 'ffmpeg'));
+  fakeBinary(dir('path-a', 'ffprobe'));
+  fakeBinary(dir('path-b', 'ffmpeg'));
+  fakeBinary(dir('path-b', 'ffprobe'));
+  fakeBinary(dir('not-executable', 'ffmpeg'), false);
+  fakeBinary(dir('Resources', 'app.asar.unpacked', 'node_modules', 'ffmpeg-static', 'ffmpeg'));
+  fakeBinary(dir('Resources', 'app.asar.unpacked', 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe'));
+  fakeBinary(dir('probe-installer', 'ffprobe'));
   mkdirSync(dir('a-directory', 'ffmpeg'), { recursive: true });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

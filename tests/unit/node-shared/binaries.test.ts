@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegNotFoundError, resolveFfmpegTools, resolveMediaTools } from '../../../node-shared/media/binaries';
+import { fakeBinary } from '../../support/fake-binaries';
 
 // resolveFfmpegTools as the workstation uses it is tested in tests/unit/media/binaries.test.ts;
 // here, what the platform, the tests and the benches use: FFMPEG_PATH / FFPROBE_PATH, else PATH.
@@ -10,22 +11,16 @@ import { FfmpegNotFoundError, resolveFfmpegTools, resolveMediaTools } from '../.
 let root: string;
 const dir = (...parts: string[]) => join(root, ...parts);
 
-function tool(path: string, executable = true): string {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, '#!/bin/sh\nexit 0\n');
-  chmodSync(path, executable ? 0o755 : 0o644);
-  return path;
-}
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'media-tools-'));
-  tool(dir('path', 'ffmpeg'));
-  tool(dir('path', 'ffprobe'));
-  tool(dir('pair', 'ffmpeg'));
-  tool(dir('pair', 'ffprobe'));
-  tool(dir('lonely', 'ffmpeg'));
-  tool(dir('probe-only', 'ffprobe'));
-  tool(dir('not-executable', 'ffprobe'), false);
+  fakeBinary(dir('path', 'ffmpeg'));
+  fakeBinary(dir('path', 'ffprobe'));
+  fakeBinary(dir('pair', 'ffmpeg'));
+  fakeBinary(dir('pair', 'ffprobe'));
+  fakeBinary(dir('lonely', 'ffmpeg'));
+  fakeBinary(dir('probe-only', 'ffprobe'));
+  fakeBinary(dir('not-executable', 'ffprobe'), false);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
