@@ -101,7 +101,6 @@ export class MediaService {
   readonly #results = new Map<string, string>();
   /** Background probes of recordings just downloaded (checkReadable), which prepare follows rather than probing again. */
   readonly #checks = new Map<string, { jobId: string; done: Promise<ProbedRecording> }>();
-  #stopped = false;
   readonly #subscriptions = new Disposables();
   /** The exports started this session, per examiner and assignment (media.listExports). */
   readonly #exports = new ExportList();
@@ -383,7 +382,6 @@ export class MediaService {
 
   /** What a probe of a recording found, for its download row: only a file ffmpeg cannot read (or decode) makes it unreadable. */
   #readable(recordingId: string, failure: MediaFailure | null): void {
-    if (this.#stopped) return;
     if (failure === null) this.deps.cache.markUnreadable(recordingId, null);
     else if (failure.kind === 'corrupt_input' || failure.kind === 'unsupported') this.deps.cache.markUnreadable(recordingId, { code: failure.code, message: failure.message });
   }
@@ -400,11 +398,10 @@ export class MediaService {
   }
 
   /**
-   * At quit: every job is cancelled, and what they settle with afterwards is ignored (the store
-   * closes next: a cancelled waveform must not reach it).
+   * At quit: every job is cancelled, and what their preparations settle with afterwards is
+   * ignored (the recording cache drops any write after its own stop; their reads must not run).
    */
   stop(): void {
-    this.#stopped = true;
     this.#subscriptions.dispose();
     this.#preps.clear();
     this.queue.abortAll();
