@@ -58,7 +58,7 @@ const known = new Map<string, AssignmentRecordings>();
 export function warm(recordings: AssignmentRecordings): void {
   known.delete(recordings.assignmentId);
   known.set(recordings.assignmentId, recordings);
-  for (const assignmentId of known.keys()) if (known.size > KEPT) known.delete(assignmentId);
+  while (known.size > KEPT) known.delete(known.keys().next().value as string);
   for (const recording of recordings.recordings) {
     if (recording.state !== 'ready' || recording.mediaId === null) continue;
     const mediaId = recording.mediaId;
