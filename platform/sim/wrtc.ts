@@ -62,17 +62,54 @@ interface Wrtc {
   };
 }
 
-const loaded = createRequire(import.meta.url)('@roamhq/wrtc') as unknown;
+const loaded = createRequire(import.meta.url)('@roamhq/wrtc') as Wrtc & Record<string, unknown>;
 
-// wrtc's native finalizers crash a process that ends by running out of work
-// (node-webrtc/node-webrtc#636; a test worker that loaded it was seen dying so after its tests
-// had passed): a process that loaded it exits explicitly instead, with the code it had.
+// wrtc's native finalizers crash the process: at its end (node-webrtc/node-webrtc#636) and when
+// the garbage collector finalizes a closed RTCPeerConnection (WonderInventions/node-webrtc#35:
+// the last one's destructor releases the shared PeerConnectionFactory under objects that still
+// use it). A vitest worker died mid-run in CI, which only these native crashes explain. So every wrtc
+// object this process makes is kept for as long as the process lives (the finalizers never run
+// mid-run; a closed peer's wrapper is a few hundred bytes), and a process that loaded wrtc exits
+// explicitly, with the code it had, instead of running out of work.
+const kept: object[] = [];
+
+function keep<T extends object>(value: T): T {
+  kept.push(value);
+  return value;
+}
+
+/** A wrtc class whose every instance is kept, and with it the tracks it creates. */
+function keeping<T extends object>(Class: T): T {
+  return new Proxy(Class, {
+    construct(target, args: unknown[], newTarget: object) {
+      for (const arg of args) if (typeof arg === 'object' && arg !== null) keep(arg);
+      const made = keep(Reflect.construct(target as new (...a: unknown[]) => object, args, newTarget as new (...a: unknown[]) => object));
+      const createTrack = (made as { createTrack?: () => object }).createTrack;
+      if (typeof createTrack === 'function') {
+        Object.defineProperty(made, 'createTrack', { value: () => keep(createTrack.call(made)) });
+      }
+      return made;
+    },
+  });
+}
+
 process.once('beforeExit', (code) => process.exit(code));
 
-export const wrtc = loaded as Wrtc;
+const kinds = ['RTCPeerConnection', 'MediaStream'] as const;
+const sinksAndSources = ['RTCVideoSource', 'RTCAudioSource', 'RTCVideoSink', 'RTCAudioSink'] as const;
+const keptWrtc = {
+  ...loaded,
+  ...Object.fromEntries(kinds.map((name) => [name, keeping(loaded[name] as object)])),
+  nonstandard: {
+    ...loaded.nonstandard,
+    ...Object.fromEntries(sinksAndSources.map((name) => [name, keeping(loaded.nonstandard[name])])),
+  },
+};
+
+export const wrtc = keptWrtc as Wrtc;
 
 /** What simple-peer needs to run in Node (its `wrtc` option). */
-export const peerWrtc = loaded as NonNullable<SimplePeer.Options['wrtc']>;
+export const peerWrtc = keptWrtc as unknown as NonNullable<SimplePeer.Options['wrtc']>;
 
 /** A wrtc stream as simple-peer's `stream` option (typed with the DOM's MediaStream). */
 export const asPeerStream = (stream: WrtcStream) => stream as unknown as NonNullable<SimplePeer.Options['stream']>;
