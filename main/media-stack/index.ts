@@ -10,7 +10,7 @@ import { RecordingCache, MediaCacheFolder } from '../recording-cache';
 import { resolveFfmpegTools } from '../../node-shared/media/binaries';
 import { MediaLibrary } from '../media/media-library';
 import { MediaService, type MediaOptions } from '../media/media-service';
-import { FfmpegRunner } from '../../node-shared/media/runner';
+import { BELOW_NORMAL_PRIORITY, FfmpegRunner } from '../../node-shared/media/runner';
 import type { PlatformCache } from '../services/platform-cache';
 import type { PlatformHealthMonitor } from '../services/platform-health-monitor';
 import type { SessionService } from '../services/session-service';
@@ -56,7 +56,8 @@ export function createMediaStack(deps: MediaStackDeps, options: MediaStackOption
   const folder = new MediaCacheFolder(deps.dataDir);
   const recordingCache = new RecordingCache({ store: deps.store, folder, log: deps.log, ...(options.downloads?.now ? { now: options.downloads.now } : {}) });
   const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
-  const runner = new FfmpegRunner(() => resolveFfmpegTools({ configuredPath: deps.ffmpegPath, resourcesPath }), deps.log);
+  // Below normal: the grader's player decodes on the same cores (RunnerOptions.priority).
+  const runner = new FfmpegRunner(() => resolveFfmpegTools({ configuredPath: deps.ffmpegPath, resourcesPath }), deps.log, { priority: BELOW_NORMAL_PRIORITY });
   // An export's file name carries the candidate code, from the assignments main last had from the platform.
   const candidateCodeOf = (examinerId: string, assignmentId: string) =>
     deps.cache.peek(examinerId, 'assignments', 'all', AssignmentList)?.assignments.find((assignment) => assignment.assignmentId === assignmentId)?.candidateCode ?? null;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants, setPriority } from 'node:os';
 import type { FfmpegTools } from './binaries';
 import { formatCommandLine } from './command-line';
 import { classifyFfmpegFailure, describeFailure, MediaAbort, MediaJobError, readTruncatedInput, type AbortCause } from './failures';
@@ -28,6 +29,19 @@ export interface RunRequest {
   readonly maxStdoutBytes?: number;
   /** Exit 0 after reading a cut-off file ("partial file") counts as corrupt input. */
   readonly refuseTruncatedInput?: boolean;
+}
+
+/** Below normal (nice 10 on Linux and macOS; the matching class on Windows): for the workstation's media jobs. */
+export const BELOW_NORMAL_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
+
+export interface RunnerOptions {
+  /**
+   * The OS priority of every process this runner starts (nice value: 0 normal, 19 lowest;
+   * Windows maps it to a priority class). The workstation's media jobs run below normal so the
+   * grader's player, decoding in Chromium on the same cores, is never starved by a waveform or an
+   * export; on an idle machine a lower priority costs them nothing.
+   */
+  readonly priority?: number;
 }
 
 export interface RunResult {
@@ -65,6 +79,7 @@ export class FfmpegRunner {
   constructor(
     private readonly resolveTools: () => FfmpegTools,
     private readonly log: RunLog,
+    private readonly options: RunnerOptions = {},
   ) {}
 
   /** Resolved at first use and kept; a failure is not kept, so installing ffmpeg needs no restart. */
@@ -89,6 +104,16 @@ export class FfmpegRunner {
     return new Promise((resolve) => this.#idle.add(resolve));
   }
 
+  /** Best effort: a process that already ended, or a system that refuses, runs as it is. */
+  #lowerPriority(pid: number): void {
+    if (this.options.priority === undefined) return;
+    try {
+      setPriority(pid, this.options.priority);
+    } catch (error) {
+      this.log.warn('media tool priority not set', { pid, error: (error as Error).message });
+    }
+  }
+
   run(request: RunRequest): Promise<RunResult> {
     const tools = this.tools();
     const binary = request.tool === 'ffmpeg' ? tools.ffmpeg : tools.ffprobe;
@@ -105,7 +130,10 @@ export class FfmpegRunner {
     this.log.info('media tool run', { commandLine });
     return new Promise<RunResult>((resolve, reject) => {
       const child = spawn(binary, request.args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-      if (child.pid !== undefined) this.#runs.set(controller, { pid: child.pid, commandLine });
+      if (child.pid !== undefined) {
+        this.#runs.set(controller, { pid: child.pid, commandLine });
+        this.#lowerPriority(child.pid);
+      }
       const kill = () => child.kill('SIGKILL');
       controller.signal.addEventListener('abort', kill, { once: true });
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { resolveFfmpegTools, resolveMediaTools } from '../../node-shared/media/b
 import { decodedKeyframes } from '../support/decoded-keyframes';
 import { MediaJobError } from '../../node-shared/media/failures';
 import { probeRecording, type ProbedRecording } from '../../main/media/probe';
-import { FfmpegRunner } from '../../node-shared/media/runner';
+import { BELOW_NORMAL_PRIORITY, FfmpegRunner } from '../../node-shared/media/runner';
 import { makeStrip } from '../../main/media/strip';
 import { clipArgs, planClip, proxyArgs, sideBySideArgs, sideBySideLayout } from '../../main/media/transcode';
 import { makeWaveform } from '../../main/media/waveform';
@@ -247,10 +247,10 @@ describe('exports', () => {
 describe('the runner leaves no ffmpeg behind', () => {
   /** A real ffmpeg that would run for minutes: decoding ten minutes of test pattern to nowhere. */
   const endless = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:2', '-nostats', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=64x36:rate=10:duration=600', '-f', 'null', '-'];
-  const started = () =>
+  const started = (of: FfmpegRunner = runner) =>
     new Promise<number>((resolve) => {
       const poll = () => {
-        const pid = runner.active[0]?.pid;
+        const pid = of.active[0]?.pid;
         if (pid === undefined) setImmediate(poll);
         else resolve(pid);
       };
@@ -277,6 +277,20 @@ describe('the runner leaves no ffmpeg behind', () => {
     await expect(running).rejects.toEqual(expect.any(MediaJobError));
     await expect(running).rejects.toMatchObject({ kind: 'timed_out' });
     expect(alive(pid)).toBe(false);
+  });
+
+  it('starts its processes at the priority it was given, and at the workstation’s own otherwise', async () => {
+    const lowered = new FfmpegRunner(() => resolveFfmpegTools({ configuredPath: null, bundledPath: null }), log, { priority: BELOW_NORMAL_PRIORITY });
+    const priorities: number[] = [];
+    for (const each of [lowered, runner]) {
+      const controller = new AbortController();
+      const running = each.run({ tool: 'ffmpeg', args: endless, timeoutMs: 60_000, signal: controller.signal });
+      priorities.push(getPriority(await started(each)));
+      controller.abort();
+      await expect(running).rejects.toMatchObject({ kind: 'cancelled' });
+    }
+    expect(priorities).toEqual([BELOW_NORMAL_PRIORITY, getPriority()]);
+    expect(BELOW_NORMAL_PRIORITY).toBeGreaterThan(getPriority());
   });
 
   it('abortAll (at quit) stops every run', async () => {
