@@ -17,7 +17,18 @@ export interface InjectedFault {
   readonly path: string;
 }
 
-const noFaults = (): Record<FaultMode, number> => ({ error_500: 0, timeout_after_commit: 0, reset: 0, delay: 0, duplicate: 0 });
+const noFaults = (): Record<FaultMode, number> => ({ error_500: 0, timeout_after_commit: 0, reset: 0, delay: 0, duplicate: 0, no_replay: 0 });
+
+/** Requests the `no_replay` fault was drawn for: their score submissions are not replayed. */
+const forgetful = new WeakSet<FastifyRequest>();
+
+/**
+ * Whether the `no_replay` fault was drawn for this request, so the score intake is to process
+ * a repeated idempotency key as a new submission instead of replaying its recorded answer.
+ */
+export function replayForgotten(request: FastifyRequest): boolean {
+  return forgetful.has(request);
+}
 
 /** mulberry32: tiny, fast, and the same sequence for the same seed on every run. */
 function seededRandom(seed: number): () => number {
@@ -119,7 +130,10 @@ const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encodi
  * - timeout_after_commit: handled (and committed), then the answer is withheld `delayMs` and
  *   the connection destroyed, so the client sees a timeout or reset for work that was done;
  * - duplicate: handled, then replayed once as a retrying proxy would, and the client gets the
- *   replay's answer.
+ *   replay's answer;
+ * - no_replay: handled with the score intake's idempotency replay off (replayForgotten): a key
+ *   seen before with the same body is processed again. Counted when drawn, whether or not the
+ *   request repeated a key.
  * WebSocket upgrades are never faulted.
  */
 export function installFaults(app: FastifyInstance, ctx: PlatformContext, initial: FaultSettings | null): void {
@@ -155,6 +169,10 @@ export function installFaults(app: FastifyInstance, ctx: PlatformContext, initia
         injector.record({ mode, ...fault });
         await hold(injector.delayMs, closing.signal, null);
         if (closing.signal.aborted) abandon(request, reply);
+        return;
+      case 'no_replay':
+        injector.record({ mode, ...fault });
+        forgetful.add(request);
         return;
       case 'timeout_after_commit':
       case 'duplicate':

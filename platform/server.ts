@@ -13,6 +13,7 @@ import type { Notifier, PlatformContext } from './context';
 import { openPlatformDb } from './db/database';
 import { ensureDemoRecordings, type DemoMediaOptions } from './demo/media';
 import { seedDemo, type DemoSeedOptions } from './demo/seed';
+import { seedTestExam } from './demo/test-exam';
 import { installFaults, type FaultSettings } from './faults';
 import { HttpError, refuseQueryTokens, sendError } from './http';
 import { RealtimeHub } from './realtime/hub';
@@ -52,6 +53,11 @@ export interface PlatformOptions {
   readonly dataDir?: string | null;
   /** Seed the demo exam (default true); an object tunes its size. */
   readonly demo?: boolean | Omit<DemoSeedOptions, 'now'>;
+  /**
+   * Seed the test exam (platform/demo/test-exam.ts: `test: true`, for examiner1) that the vendor
+   * conformance check writes into (default false). No ffmpeg: its recording is plain bytes.
+   */
+  readonly testExam?: boolean;
   /** Generate the demo recordings with ffmpeg (default false; needs dataDir); an object sets their length (tests: short clips). */
   readonly demoMedia?: boolean | Omit<DemoMediaOptions, 'tools'>;
   readonly clock?: Clock;
@@ -167,6 +173,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     seedDemo(db, catalog, accounts, { now: clock.now(), ...(typeof options.demo === 'object' ? options.demo : {}) });
   }
   if (options.demoMedia) await ensureDemoRecordings(ctx, typeof options.demoMedia === 'object' ? options.demoMedia : {});
+  const testExam = options.testExam ? await seedTestExam(ctx, clock.now()) : null;
 
   // forceCloseConnections: a stopped platform is gone at once, as a real outage would be.
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
@@ -248,6 +255,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         await closing;
         await usableSfu?.stop();
         db.close();
+        await testExam?.close();
       })();
       return closed;
     },

@@ -10,7 +10,15 @@ import { QueueState } from './queue';
 
 export const ADMIN_SECRET_HEADER = 'x-admin-secret';
 
-export const FaultMode = z.enum(['error_500', 'timeout_after_commit', 'reset', 'delay', 'duplicate']);
+/**
+ * What a faulted request suffers (platform/faults.ts says how each is done). All but one break
+ * the transport; `no_replay` breaks a promise of the API instead: the score intake forgets the
+ * answers it recorded under idempotency keys, so a repeated key with the same body is processed
+ * as a new submission (and then refused as stale, or stored again) instead of replayed with
+ * `idempotent-replayed: true`. A key reused with a different body is still refused. It stands for
+ * a platform whose replay is broken, for the conformance check to catch.
+ */
+export const FaultMode = z.enum(['error_500', 'timeout_after_commit', 'reset', 'delay', 'duplicate', 'no_replay']);
 export type FaultMode = z.infer<typeof FaultMode>;
 
 export const FaultSettings = z.strictObject({
@@ -26,11 +34,17 @@ export const FaultSettings = z.strictObject({
 });
 export type FaultSettings = z.infer<typeof FaultSettings>;
 
+const FaultCount = z.number().int().nonnegative();
+
 export const FaultCounters = z.object({
   /** Matching requests since the settings were last put (each drew from the seeded sequence). */
   considered: z.number().int().nonnegative(),
-  /** Faults that took effect, per mode. */
-  injected: z.record(FaultMode, z.number().int().nonnegative()),
+  /**
+   * Faults that took effect, per mode: an object with one property per mode rather than a record
+   * keyed by FaultMode, so the documents generated from it name each (a record's JSON schema
+   * requires keys it never defines).
+   */
+  injected: z.object(Object.fromEntries(FaultMode.options.map((mode) => [mode, FaultCount])) as Record<FaultMode, typeof FaultCount>),
 });
 export type FaultCounters = z.infer<typeof FaultCounters>;
 

@@ -123,6 +123,12 @@ export const ExamSummary = z.object({
   /** IANA zone the exam's dates and times are meant in, e.g. Asia/Shanghai. */
   timeZone: z.string().min(1).max(64),
   startsOn: z.iso.date(),
+  /**
+   * A test exam (模拟/联调考试): its scores decide nothing, so a vendor's conformance check (`npm
+   * run conformance`) may submit into it. Absent means a real exam, so an older platform is never
+   * taken for a test one.
+   */
+  test: z.boolean().default(false),
 });
 export type ExamSummary = z.infer<typeof ExamSummary>;
 

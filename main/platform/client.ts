@@ -23,6 +23,8 @@ export interface PlatformResponse<T> {
   readonly status: number;
   readonly data: T;
   readonly etag: string | null;
+  /** All of them, for an answer that says something there (`idempotent-replayed` on a replayed submission). */
+  readonly headers: Headers;
 }
 
 export interface CachedResponse<T> {
@@ -96,7 +98,7 @@ export class PlatformClient {
         `${request.method} ${request.path}: response does not match the platform schema`,
       );
     }
-    return { status: response.status, data: parsed.data, etag: response.headers.get('etag') };
+    return { status: response.status, data: parsed.data, etag: response.headers.get('etag'), headers: response.headers };
   }
 }
 

@@ -4,8 +4,6 @@ import {
   BatchResponse,
   MAX_BATCH,
   MAX_BATCH_BODY_BYTES,
-  ScoreReceipt,
-  ScoreRefusal,
   type BatchItem,
   type BatchResult,
   type ScoreSheet,
@@ -21,6 +19,7 @@ import { Disposables } from '../util/disposables';
 import { fullJitterDelay } from './backoff';
 import type { PlatformHealthMonitor } from './platform-health-monitor';
 import type { SessionService } from './session-service';
+import { submissionOutcome } from './submission-outcome';
 import { batchBytes, budgetAfterTooLarge, fillBatch, halves, refusesTheItems } from './sync-batches';
 
 export interface SyncOptions {
@@ -364,35 +363,37 @@ export class SyncWorker {
 
   #applyOne(db: WritableDb, row: OutboxRow, result: BatchResult, at: string): ItemOutcome {
     const where = sql`WHERE assignment_id = ${row.assignment_id} AND examiner_id = ${row.examiner_id}`;
-    const receipt = ScoreReceipt.safeParse(result.body);
-    if ((result.status === 200 || result.status === 201) && receipt.success) {
-      const { version, acceptedAt } = receipt.data;
-      db.run(sql`UPDATE score_sheets SET status = 'accepted', accepted_version = ${version}, base_version = ${version}, accepted_at = ${acceptedAt}, conflict = NULL, error = NULL ${where}`);
-      this.#finish(db, row, 'sheet.accepted', { version: receipt.data.version, total: receipt.data.total, idempotencyKey: row.idempotency_key }, at);
-      return 'accepted';
+    const outcome = submissionOutcome(result.status, result.body);
+    switch (outcome.kind) {
+      case 'accepted': {
+        const { version, acceptedAt, total } = outcome.receipt;
+        db.run(sql`UPDATE score_sheets SET status = 'accepted', accepted_version = ${version}, base_version = ${version}, accepted_at = ${acceptedAt}, conflict = NULL, error = NULL ${where}`);
+        this.#finish(db, row, 'sheet.accepted', { version, total, idempotencyKey: row.idempotency_key }, at);
+        return 'accepted';
+      }
+      case 'conflict': {
+        const { current, reason } = outcome;
+        const conflict = JSON.stringify({
+          reason,
+          platform: { version: current.version, sheet: current.sheet, total: current.total, acceptedAt: current.acceptedAt, locked: current.locked },
+        });
+        db.run(sql`UPDATE score_sheets SET status = 'conflict', conflict = ${conflict} ${where} AND status != 'recused'`);
+        this.#finish(db, row, 'sheet.conflict', { status: result.status, platformVersion: current.version }, at);
+        return 'conflict';
+      }
+      case 'rejected': {
+        // Final, never retried: the fair-scoring gates among them (403 `recused`, 403
+        // `calibration_required`), kept with their code for the examiner to read. A sheet recused
+        // while its submission was in flight stays recused.
+        const { error } = outcome;
+        db.run(sql`UPDATE score_sheets SET status = 'rejected', error = ${JSON.stringify(error)} ${where} AND status != 'recused'`);
+        this.#finish(db, row, 'sheet.rejected', { status: result.status, error }, at);
+        this.deps.log.error('the platform refused a score sheet', { assignmentId: row.assignment_id, status: result.status, error });
+        return 'rejected';
+      }
+      case 'retry':
+        return 'retry';
     }
-    const refusal = ScoreRefusal.safeParse(result.body);
-    if ((result.status === 412 || result.status === 423) && refusal.success && refusal.data.current) {
-      const current = refusal.data.current;
-      const conflict = JSON.stringify({
-        reason: result.status === 423 ? 'locked' : 'version_conflict',
-        platform: { version: current.version, sheet: current.sheet, total: current.total, acceptedAt: current.acceptedAt, locked: current.locked },
-      });
-      db.run(sql`UPDATE score_sheets SET status = 'conflict', conflict = ${conflict} ${where} AND status != 'recused'`);
-      this.#finish(db, row, 'sheet.conflict', { status: result.status, platformVersion: current.version }, at);
-      return 'conflict';
-    }
-    // Every other refusal is final, never retried: the fair-scoring gates among them (403 `recused`,
-    // 403 `calibration_required`), kept with their code for the examiner to read. A sheet recused
-    // while its submission was in flight stays recused.
-    if (result.status >= 400 && result.status < 500 && result.status !== 409 && result.status !== 429) {
-      const error = refusal.success ? refusal.data.error : { code: `http_${result.status}`, message: 'refused by the platform' };
-      db.run(sql`UPDATE score_sheets SET status = 'rejected', error = ${JSON.stringify(error)} ${where} AND status != 'recused'`);
-      this.#finish(db, row, 'sheet.rejected', { status: result.status, error }, at);
-      this.deps.log.error('the platform refused a score sheet', { assignmentId: row.assignment_id, status: result.status, error });
-      return 'rejected';
-    }
-    return 'retry';
   }
 
   #finish(db: WritableDb, row: OutboxRow, action: 'sheet.accepted' | 'sheet.conflict' | 'sheet.rejected', payload: unknown, at: string): void {

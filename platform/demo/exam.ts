@@ -135,6 +135,7 @@ export function demoExam(now: Date, extraVocal: readonly string[] = []): ExamDef
     ],
     combineRule: { kind: 'trimmed_mean', drop: 1 },
     deviationThreshold: 10,
+    test: false,
   };
 }
 

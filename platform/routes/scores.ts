@@ -13,6 +13,7 @@ import {
 } from '@common/platform/scores';
 import type { PlatformContext } from '../context';
 import type { ChiefDesk } from './chief';
+import { replayForgotten } from '../faults';
 import { HttpError, parseBody, requireExaminer, sendCached } from '../http';
 import { AuditWitness } from '../state/audit-witness';
 import type { Catalog } from '../state/catalog';
@@ -120,7 +121,7 @@ export function scoreRoutes(
     const hash = requestHash(submission);
     // Two transactions with the key reserved between them, so a retry that arrives while this
     // request is still being worked on is told so (409) instead of being processed twice.
-    const claim = intake.reserve(examiner.id, submission, hash);
+    const claim = intake.reserve(examiner.id, submission, hash, !replayForgotten(request));
     if (claim.kind === 'answered') return send(reply, claim.answer);
     let processed: Processed;
     try {
@@ -152,7 +153,7 @@ export function scoreRoutes(
       const own = items.filter((item) => intake.assignmentOf(examiner.id, item.assignmentId) !== null).map((item) => item.assignmentId);
       witness.witness(examiner.id, head, own);
     }
-    const { results, pushes } = intake.submitBatch(examiner.id, items, headOf(head));
+    const { results, pushes } = intake.submitBatch(examiner.id, items, headOf(head), !replayForgotten(request));
     push(pushes);
     const accepted = items.filter((_item, index) => (results[index]?.status ?? 500) < 300).map((item) => item.assignmentId);
     ctx.rooms.sheetsAccepted(accepted);

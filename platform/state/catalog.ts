@@ -22,6 +22,8 @@ export const ExamDefinition = z.object({
   ),
   combineRule: CombineRule,
   deviationThreshold: z.number().positive(),
+  /** A test exam (common/platform/exams.ts ExamSummary.test); definitions stored before the flag are real exams. */
+  test: z.boolean().default(false),
 });
 export type ExamDefinition = z.infer<typeof ExamDefinition>;
 
@@ -54,7 +56,8 @@ export class Catalog {
     private readonly accounts: Accounts,
   ) {}
 
-  add(definition: ExamDefinition): void {
+  /** Adds or replaces an exam; a definition without `test` is a real exam. */
+  add(definition: z.input<typeof ExamDefinition>): void {
     const parsed = ExamDefinition.parse(definition);
     this.db.prepare('INSERT OR REPLACE INTO exams (id, definition) VALUES (?, ?)').run(parsed.id, JSON.stringify(parsed));
     this.#exams = null;
@@ -70,7 +73,7 @@ export class Catalog {
   examsFor(examinerId: string): ExamSummary[] {
     return this.all()
       .filter((exam) => exam.panels.some((panel) => panel.examinerIds.includes(examinerId)))
-      .map((exam) => ({ id: exam.id, name: exam.name, timeZone: exam.timeZone, startsOn: exam.startsOn }));
+      .map((exam) => ({ id: exam.id, name: exam.name, timeZone: exam.timeZone, startsOn: exam.startsOn, test: exam.test }));
   }
 
   /** The exam as this examiner may see it, or null if they sit on none of its panels. */
@@ -85,6 +88,7 @@ export class Catalog {
       name: exam.name,
       timeZone: exam.timeZone,
       startsOn: exam.startsOn,
+      test: exam.test,
       subjects: exam.subjects,
       slots: exam.slots.filter((slot) => panelIds.has(slot.panelId)),
       panels: panels.map((panel) => ({ id: panel.id, name: panel.name, size: panel.examinerIds.length, lead: this.#leadView(panel, examinerId) })),

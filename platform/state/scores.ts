@@ -59,6 +59,13 @@ export interface Processed {
 
 export type Claim = { readonly kind: 'answered'; readonly answer: Answer } | { readonly kind: 'reserved'; readonly reservedAt: string };
 
+/** What a key is known for: a recorded or refusing answer, nothing, a dead request's reservation, or (replay off) an answer to forget. */
+type Known =
+  | { readonly kind: 'answered'; readonly answer: Answer }
+  | { readonly kind: 'new' }
+  | { readonly kind: 'abandoned'; readonly reservedAt: string }
+  | { readonly kind: 'forgotten' };
+
 export interface AssignmentRow {
   readonly id: string;
   readonly examiner_id: string;
@@ -133,6 +140,7 @@ export class ScoreIntake {
   readonly #takeOver;
   readonly #answer;
   readonly #release;
+  readonly #forget;
 
   constructor(
     private readonly db: PlatformDb,
@@ -163,6 +171,7 @@ export class ScoreIntake {
        ON CONFLICT (examiner_id, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, response = excluded.response`,
     );
     this.#release = db.prepare('DELETE FROM idempotency WHERE examiner_id = ? AND key = ? AND status IS NULL AND created_at = ?');
+    this.#forget = db.prepare('UPDATE idempotency SET status = NULL, response = NULL, created_at = ? WHERE examiner_id = ? AND key = ?');
   }
 
   /** The examiner's own assignment (ids are per examiner), or null. */
@@ -195,14 +204,18 @@ export class ScoreIntake {
   /**
    * First step of a single submission, in its own transaction: the key's recorded answer, a
    * refusal (different request, or still in flight), or a reservation the caller now holds.
+   * `replay` false is the `no_replay` fault (platform/faults.ts): a recorded answer is dropped
+   * and the key reserved again, as if the request were new.
    */
-  reserve(examinerId: string, submission: Submission, hash: string): Claim {
+  reserve(examinerId: string, submission: Submission, hash: string, replay = true): Claim {
     return this.db.transaction((): Claim => {
-      const known = this.#knownAnswer(examinerId, submission.idempotencyKey, hash);
+      const known = this.#knownAnswer(examinerId, submission.idempotencyKey, hash, replay);
       if (known.kind === 'answered') return known;
       const reservedAt = this.clock.now().toISOString();
       if (known.kind === 'abandoned') {
         this.#takeOver.run(hash, reservedAt, examinerId, submission.idempotencyKey, known.reservedAt);
+      } else if (known.kind === 'forgotten') {
+        this.#forget.run(reservedAt, examinerId, submission.idempotencyKey);
       } else {
         this.#reserve.run(examinerId, submission.idempotencyKey, hash, reservedAt);
       }
@@ -232,12 +245,17 @@ export class ScoreIntake {
 
   /**
    * A batch in one transaction, each item in a savepoint of its own, decided at once in order:
-   * items sharing a key behave as requests made one after the other.
+   * items sharing a key behave as requests made one after the other. `replay` false: see reserve.
    */
-  submitBatch(examinerId: string, items: readonly BatchItem[], auditHead: string | null): { results: BatchResult[]; pushes: ReReviewPush[] } {
+  submitBatch(
+    examinerId: string,
+    items: readonly BatchItem[],
+    auditHead: string | null,
+    replay = true,
+  ): { results: BatchResult[]; pushes: ReReviewPush[] } {
     const results: BatchResult[] = [];
     const pushes: ReReviewPush[] = [];
-    const item = this.db.transaction((submission: Submission): Processed => this.#submitNow(examinerId, submission));
+    const item = this.db.transaction((submission: Submission): Processed => this.#submitNow(examinerId, submission, replay));
     this.db.transaction(() => {
       for (const batchItem of items) {
         const submission: Submission = { ...batchItem, auditHead };
@@ -259,20 +277,17 @@ export class ScoreIntake {
     return this.#panel.openFor(examinerId);
   }
 
-  #submitNow(examinerId: string, submission: Submission): Processed {
+  #submitNow(examinerId: string, submission: Submission, replay: boolean): Processed {
     const assignment = this.assignmentOf(examinerId, submission.assignmentId);
     if (!assignment) return { answer: notFound(), pushes: [] };
     const hash = requestHash(submission);
-    const known = this.#knownAnswer(examinerId, submission.idempotencyKey, hash);
+    // A forgotten answer needs no reset: #decideAndRecord writes the key's answer over it.
+    const known = this.#knownAnswer(examinerId, submission.idempotencyKey, hash, replay);
     if (known.kind === 'answered') return { answer: known.answer, pushes: [] };
     return this.#decideAndRecord(assignment, submission, hash, this.clock.now().toISOString());
   }
 
-  #knownAnswer(
-    examinerId: string,
-    idempotencyKey: string,
-    hash: string,
-  ): { kind: 'answered'; answer: Answer } | { kind: 'new' } | { kind: 'abandoned'; reservedAt: string } {
+  #knownAnswer(examinerId: string, idempotencyKey: string, hash: string, replay = true): Known {
     const row = this.#key.get(examinerId, idempotencyKey) as KeyRow | undefined;
     if (!row) return { kind: 'new' };
     if (row.request_hash !== hash) {
@@ -282,6 +297,7 @@ export class ScoreIntake {
       };
     }
     if (row.status !== null && row.response !== null) {
+      if (!replay) return { kind: 'forgotten' };
       return { kind: 'answered', answer: { status: row.status, body: StoredBody.parse(JSON.parse(row.response)), replayed: true } };
     }
     if (this.clock.now().getTime() - Date.parse(row.created_at) > ABANDONED_AFTER_MS) return { kind: 'abandoned', reservedAt: row.created_at };

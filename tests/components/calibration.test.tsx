@@ -27,6 +27,7 @@ const EXAM: Exam = {
   name: { zh: '试评考试', en: 'Calibration exam' },
   timeZone: 'Asia/Shanghai',
   startsOn: '2026-05-01',
+  test: false,
   subjects: [DANCE],
   slots: [{ id: 'slot-dance-rec', subjectId: 'dance', kind: 'recorded', startsAt: '2026-05-01T01:00:00.000Z', endsAt: '2026-05-09T01:00:00.000Z', panelId: 'panel-dance' }],
   panels: [{ id: 'panel-dance', name: { zh: '舞蹈组', en: 'Dance panel' }, size: 3, lead: null }],

@@ -13,6 +13,7 @@ export const QUEUE_EXAM: Exam = {
   name: { zh: '测试考试', en: 'Test exam' },
   timeZone: 'Asia/Shanghai',
   startsOn: '2026-05-01',
+  test: false,
   subjects: [vocal, { ...vocal, id: 'dance', name: { zh: '舞蹈', en: 'Dance' } }],
   slots: [
     { id: 'slot-vocal', subjectId: 'vocal', kind: 'live', startsAt: at(-1), endsAt: at(7), panelId: 'p1' },

@@ -16,6 +16,7 @@ const exam: Exam = {
   name: { zh: '校考', en: 'Exam' },
   timeZone: 'Asia/Shanghai',
   startsOn: '2026-05-01',
+  test: false,
   subjects: [{ id: 'dance', name: { zh: '舞蹈', en: 'Dance' }, kind: 'recorded', answerSeconds: 300, rubric: dance, prompts: [], calibrationRequired: false, reviewMode: 'open' }],
   slots: [],
   panels: [],

@@ -125,7 +125,7 @@ describe('fault injection: what each fault does to a committing request', () => 
     expect(newest.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
     const status = await faultStatus();
     // The replay itself was not faulted again (nor even considered).
-    expect(status.counters).toEqual({ considered: 1, injected: { error_500: 0, timeout_after_commit: 0, reset: 0, delay: 0, duplicate: 1 } });
+    expect(status.counters).toEqual({ considered: 1, injected: { error_500: 0, timeout_after_commit: 0, reset: 0, delay: 0, duplicate: 1, no_replay: 0 } });
   });
 });
 
@@ -195,7 +195,7 @@ describe('fault settings through the admin endpoint', () => {
     const put = await putFaults({ rate: 1, modes: ['error_500'], paths: ['/me'] });
     expect(put).toEqual({
       settings: { rate: 1, modes: ['error_500'], paths: ['/me'], delayMs: 2_000, seed: 1 },
-      counters: { considered: 0, injected: { error_500: 0, timeout_after_commit: 0, reset: 0, delay: 0, duplicate: 0 } },
+      counters: { considered: 0, injected: { error_500: 0, timeout_after_commit: 0, reset: 0, delay: 0, duplicate: 0, no_replay: 0 } },
     });
     expect((await api('/me')).status).toBe(500);
     const read = await faultStatus();

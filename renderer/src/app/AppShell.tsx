@@ -35,7 +35,10 @@ export function AppShell({ info, health, session }: { info: AppInfo; health: Pla
                 value={examId}
                 onChange={setChosen}
                 style={{ width: 260 }}
-                options={list.map((exam) => ({ value: exam.id, label: i18n.language === 'en' ? exam.name.en : exam.name.zh }))}
+                options={list.map((exam) => {
+                  const name = i18n.language === 'en' ? exam.name.en : exam.name.zh;
+                  return { value: exam.id, label: exam.test ? `${name} · ${t('desk.testExam')}` : name };
+                })}
               />
             )}
           </Space>

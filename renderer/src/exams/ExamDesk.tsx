@@ -28,6 +28,11 @@ export function ExamDesk({ examId, roles }: { examId: string; roles: readonly Ro
           <Typography.Title level={4} style={{ margin: 0 }}>
             {i18n.language === 'en' ? exam.name.en : exam.name.zh}
           </Typography.Title>
+          {exam.test && (
+            <ToneTag tone="attention" title={t('desk.testExamHint')} data-testid="test-exam-tag">
+              {t('desk.testExam')}
+            </ToneTag>
+          )}
           <Typography.Text type="secondary">{t('desk.timeZone', { zone: exam.timeZone })}</Typography.Text>
           {!freshness.fresh && <ToneTag tone="attention">{t('desk.cached')}</ToneTag>}
         </Flex>

@@ -106,6 +106,8 @@ export const en: Messages = {
     live: 'Live queue',
     review: 'Recorded exams',
     reviewWithRequests: 'Recorded exams ({{count}} re-review)',
+    testExam: 'Test',
+    testExamHint: 'A test exam: its scores decide nothing',
   },
   calibration: {
     tab: 'Calibration (anchors)',

@@ -108,6 +108,8 @@ export const zhCN = {
     live: '现场候考',
     review: '录播阅卷',
     reviewWithRequests: '录播阅卷（{{count}} 条复核）',
+    testExam: '模拟',
+    testExamHint: '模拟考试：评分不计入成绩',
   },
   calibration: {
     tab: '试评（样卷）',
