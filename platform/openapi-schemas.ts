@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import * as wire from '@common/platform';
+import { yamlEntry, type JsonValue } from './json-yaml';
 
 /**
  * The component schemas of platform/openapi.yaml, generated from the zod schemas that
@@ -21,7 +22,7 @@ export const SCHEMA_REF_PREFIX = '#/components/schemas/';
 /** Everything after this line of openapi.yaml is generated. */
 export const GENERATED_MARKER = '    # Generated from common/platform by platform/openapi-schemas.ts: do not edit below.';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from './json-yaml';
 
 /** Every zod schema common/platform exports, by its exported name. */
 export function wireSchemas(): Map<string, z.ZodType> {
@@ -55,7 +56,7 @@ export function componentSchemas(): Record<string, JsonValue> {
 /** The generated tail of openapi.yaml: the marker, then each component at the indentation of components.schemas. */
 export function generatedSchemasYaml(): string {
   const lines = [GENERATED_MARKER];
-  for (const [name, schema] of Object.entries(componentSchemas())) lines.push(...entry(name, schema, 4));
+  for (const [name, schema] of Object.entries(componentSchemas())) lines.push(...yamlEntry(name, schema, 4));
   return `${lines.join('\n')}\n`;
 }
 
@@ -64,38 +65,6 @@ export function regenerated(document: string): string {
   const at = document.indexOf(`${GENERATED_MARKER}\n`);
   if (at < 0) throw new Error(`openapi.yaml has no line "${GENERATED_MARKER}"`);
   return document.slice(0, at) + generatedSchemasYaml();
-}
-
-// ── a YAML writer for JSON values: block style, strings quoted unless plainly safe ─────────────
-
-const PLAIN = /^[A-Za-z_$][A-Za-z0-9_$./-]*$/;
-// Words YAML 1.1 readers take for booleans or null.
-const RESERVED = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
-
-function scalar(value: JsonValue): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return PLAIN.test(value) && !RESERVED.test(value) ? value : JSON.stringify(value);
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${String(value)} has no JSON form`);
-  if (typeof value === 'object') return Array.isArray(value) ? '[]' : '{}';
-  return String(value);
-}
-
-const isNested = (value: JsonValue): value is JsonValue[] | { [key: string]: JsonValue } =>
-  value !== null && typeof value === 'object' && (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0);
-
-function entry(key: string, value: JsonValue, indent: number): string[] {
-  const head = `${' '.repeat(indent)}${scalar(key)}:`;
-  return isNested(value) ? [head, ...block(value, indent + 2)] : [`${head} ${scalar(value)}`];
-}
-
-function block(value: JsonValue[] | { [key: string]: JsonValue }, indent: number): string[] {
-  if (!Array.isArray(value)) return Object.entries(value).flatMap(([key, item]) => entry(key, item, indent));
-  return value.flatMap((item) => {
-    if (!isNested(item)) return [`${' '.repeat(indent)}- ${scalar(item)}`];
-    // The item's first line moves up beside its dash.
-    const [first = '', ...rest] = block(item, indent + 2);
-    return [`${' '.repeat(indent)}- ${first.trimStart()}`, ...rest];
-  });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -11,6 +11,7 @@ import {
   type JsonValue,
 } from '../../../platform/openapi-schemas';
 import { startPlatform, type RunningPlatform } from '../../../platform/server';
+import { inlineRefs, refsIn, resolveRef } from '../../support/json-refs';
 
 /**
  * platform/openapi.yaml against the code it documents: its component schemas are exactly the zod
@@ -55,38 +56,8 @@ const text = readFileSync(OPENAPI_FILE, 'utf8');
 const document = Document.parse(parseYaml(text));
 const raw = parseYaml(text) as JsonValue;
 
-/** The value a local `$ref` points at, or undefined. */
-function resolve(ref: string): unknown {
-  if (!ref.startsWith('#/')) return undefined;
-  let node: unknown = raw;
-  for (const part of ref.slice(2).split('/').map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))) {
-    if (node === null || typeof node !== 'object' || !(part in node)) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
-/** A schema with every `$ref` to a component replaced by the component (siblings kept). */
-function inline(schema: unknown, depth = 0): unknown {
-  if (depth > 50) throw new Error('reference cycle');
-  if (Array.isArray(schema)) return schema.map((item) => inline(item, depth + 1));
-  if (schema === null || typeof schema !== 'object') return schema;
-  const { $ref, ...rest } = schema as Record<string, unknown>;
-  const own = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inline(value, depth + 1)]));
-  if (typeof $ref !== 'string') return own;
-  return { ...(inline(resolve($ref), depth + 1) as object), ...own };
-}
-
-function* refsIn(node: unknown, at: string): Generator<{ ref: string; at: string }> {
-  if (Array.isArray(node)) {
-    for (const [index, item] of node.entries()) yield* refsIn(item, `${at}/${String(index)}`);
-  } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') yield { ref: value, at };
-      else yield* refsIn(value, `${at}/${key}`);
-    }
-  }
-}
+const resolve = (ref: string) => resolveRef(raw, ref);
+const inline = (schema: unknown) => inlineRefs(raw, schema);
 
 function operations(): { path: string; method: Method; operation: Operation; pathParameters: unknown[] }[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
