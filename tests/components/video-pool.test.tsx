@@ -27,7 +27,7 @@ describe('the video pool: elements loading before the player mounts', () => {
     expect(knownRecordings('a1')?.recordings[0]?.mediaId).toBe('m-main');
     const video = take('m-main');
     expect(video.getAttribute('src')).toBe('/media/m-main');
-    expect(video.preload).toBe('auto');
+    expect(video.preload).toBe('metadata');
     expect(warmCount()).toBe(0);
     // Not warmed: a new element loading it.
     const fresh = take('m-other');

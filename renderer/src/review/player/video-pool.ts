@@ -13,8 +13,11 @@ import { mediaUrl } from './angle-source';
  * go (`give`) is paused, put back to its start and kept, so going back to the queue and opening
  * the same exam again does not load it afresh; at most KEPT are kept, the oldest let go first.
  *
- * An element here is never in the page and never plays: it only loads (`preload="auto"`: the
- * index, then the first seconds). It is muted until the player says otherwise.
+ * An element here is never in the page and never plays: it only loads its index and first frame
+ * (`preload="metadata"`). Not "auto": Chromium then buffers tens of megabytes of each file ahead
+ * through the page's main thread, which starved the first open (the index of a 10-minute file read
+ * 500 ms after the click) and the seeks after it; playing buffers as it needs. It is muted until
+ * the player says otherwise.
  */
 const KEPT = 4;
 
@@ -23,7 +26,7 @@ const kept = new Map<string, HTMLVideoElement>();
 /** A new element loading a media id (the attributes the player needs are set by the player). */
 function load(mediaId: string): HTMLVideoElement {
   const video = document.createElement('video');
-  video.preload = 'auto';
+  video.preload = 'metadata';
   video.muted = true;
   video.playsInline = true;
   video.src = mediaUrl(mediaId);
