@@ -107,6 +107,34 @@ describe('the review player fed with an assignment', () => {
     expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('preparing');
   });
 
+  it('tells the grading view it may lay out the sheet: at once with nothing downloaded', async () => {
+    fakeExaminer.handle('recordings.state', () => downloads('none'));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
+    const onReady = vi.fn();
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} prepareAtTheLatestMs={600_000} onReady={onReady} />);
+    await waitFor(() => expect(onReady).toHaveBeenCalledTimes(1));
+    expect(screen.getByTestId('angle-main').getAttribute('data-state')).toBe('not_downloaded');
+  });
+
+  it('with downloaded files, only once both angles have their first frames', async () => {
+    fakeExaminer.handle('recordings.state', () => downloads('ready'));
+    fakeExaminer.handle('evidence.list', () => ({ recordings: [] }));
+    fakeExaminer.handle('media.prepare', (input) => unprobed(input.recordingId));
+    const onReady = vi.fn();
+    renderInApp(<RecordingReview assignment={recorded} marks={[]} marksReadOnly={false} onMarksChange={() => undefined} prepareAtTheLatestMs={600_000} onReady={onReady} />);
+    await waitFor(() => expect(videoOf('side')).not.toBeNull());
+    // happy-dom decodes nothing: the frames are said to be here, one angle after the other.
+    const main = videoOf('main') as HTMLVideoElement;
+    const side = videoOf('side') as HTMLVideoElement;
+    Object.defineProperty(main, 'readyState', { configurable: true, value: 2 });
+    fireEvent(main, new Event('loadeddata'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(onReady).not.toHaveBeenCalled();
+    Object.defineProperty(side, 'readyState', { configurable: true, value: 2 });
+    fireEvent(side, new Event('loadeddata'));
+    await waitFor(() => expect(onReady).toHaveBeenCalledTimes(1));
+  });
+
   it("plays a live interview's evidence recordings, with no download controls", async () => {
     fakeExaminer.handle('recordings.state', () => ({ assignmentId: liveAssignment.assignmentId, state: 'none', bytesDone: 0, bytes: 0, recordings: [] }));
     fakeExaminer.handle('evidence.list', () => ({ recordings: [evidence('main', MAIN_MEDIA), evidence('side', SIDE_MEDIA)] }));

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Flex, Space, Typography } from 'antd';
-import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Assignment, Exam, ReReviewRequest, Subject } from '@common/platform';
@@ -67,14 +67,12 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
     return Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0;
   }, []);
   const { recuse } = model;
-  // The sheet comes a frame after the player: the two first frames are what the grader waits
-  // for on opening, and the sheet's form (its fields, its focus) would otherwise be laid out
-  // before them. Its column keeps its width meanwhile, so nothing moves when it arrives.
+  // The sheet comes after the player's first frames: they are what the grader waits for on
+  // opening, and laying out the sheet's form (its fields, its styles, its focus) on the same
+  // thread would delay them and the first seeks by hundreds of milliseconds. Its column keeps
+  // its width meanwhile, so nothing moves when it arrives; with nothing to play it comes at once.
   const [sheetShown, setSheetShown] = useState(false);
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => startTransition(() => setSheetShown(true)));
-    return () => cancelAnimationFrame(frame);
-  }, []);
+  const showSheet = useCallback(() => startTransition(() => setSheetShown(true)), []);
   return (
     <Flex gap={16} align="start" wrap>
       <Card ref={player} title={t('review.recordings')} style={{ flex: 1, minWidth: 480 }}>
@@ -84,6 +82,7 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
           marksReadOnly={model.readOnly || model.saveState === 'loading'}
           onMarksChange={(next) => model.edit(withMarks(model.draft, next))}
           reviewMode={subject.reviewMode}
+          onReady={showSheet}
         />
       </Card>
       <Flex vertical gap={8} style={{ width: 460, maxWidth: '100%' }} data-testid="sheet-column" data-shown={sheetShown}>
@@ -94,13 +93,13 @@ function GradingBody({ assignment, subject, reReview, onClose }: { assignment: A
         )}
         {sheetShown && (
           <ScoreSheetForm
-          assignmentId={assignment.assignmentId}
-          rubric={subject.rubric}
-          candidateCode={assignment.candidateCode}
-          reReview={reReview}
-          onClose={onClose}
-          model={model}
-          currentTimeMs={currentTimeMs}
+            assignmentId={assignment.assignmentId}
+            rubric={subject.rubric}
+            candidateCode={assignment.candidateCode}
+            reReview={reReview}
+            onClose={onClose}
+            model={model}
+            currentTimeMs={currentTimeMs}
           />
         )}
       </Flex>

@@ -1,5 +1,5 @@
 import { Flex, Segmented } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assignment, Device, ReviewMark, Subject } from '@common/platform';
 import { AlignmentBar } from './AlignmentBar';
@@ -25,6 +25,12 @@ interface RecordingReviewProps {
   readonly prepareAtTheLatestMs?: number;
   /** The subject's blind listening (open when not given). */
   readonly reviewMode?: Subject['reviewMode'];
+  /**
+   * Called once the player has had the page to itself: its playable angles have their first
+   * frames (or the browser refused one, or `prepareAtTheLatestMs` passed), or nothing is
+   * playable yet (not downloaded). The grading view lays the sheet out then.
+   */
+  onReady?(): void;
 }
 
 type Source = 'recordings' | 'evidence';
@@ -33,7 +39,7 @@ type Source = 'recordings' | 'evidence';
  * The player fed with an assignment's media: its downloaded recordings (with their download
  * controls while they are not here yet), or the evidence recorded in its live interview.
  */
-export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange, prepareAtTheLatestMs = PREPARE_AT_THE_LATEST_MS, reviewMode = 'open' }: RecordingReviewProps) {
+export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChange, prepareAtTheLatestMs = PREPARE_AT_THE_LATEST_MS, reviewMode = 'open', onReady }: RecordingReviewProps) {
   const { t } = useTranslation();
   // ffmpeg starts once the player has its first frames (or the browser refused a file, which
   // the probe and a proxy must then fix), and after a second whatever happens.
@@ -72,6 +78,18 @@ export function RecordingReview({ assignment, marks, marksReadOnly, onMarksChang
   const sourceOf = shown === 'recordings' ? recordingOf : evidenceOf;
   const main = sourceOf('main');
   const side = sourceOf('side');
+  // Nothing to wait for: no recordings, or their downloads are known (or unknowable) and no
+  // angle can play. The evidence of an interview has its own first frames to wait for.
+  const downloadsKnown = media.recordings !== null || media.error !== null;
+  const nothingPlayable = shown === 'recordings' && (!hasRecordings || (downloadsKnown && main.kind !== 'ready' && side.kind !== 'ready'));
+  const ready = settled || waited || nothingPlayable;
+  const readyCallback = useRef(onReady);
+  useEffect(() => {
+    readyCallback.current = onReady;
+  }, [onReady]);
+  useEffect(() => {
+    if (ready) readyCallback.current?.();
+  }, [ready]);
   // The side on the main's clock: the alignment of the downloaded recordings (evidence recordings
   // of a live interview started together and play as they are).
   const aligned = shown === 'recordings' && assignment.recordings.some((recording) => recording.angle === 'main') && assignment.recordings.some((recording) => recording.angle === 'side');

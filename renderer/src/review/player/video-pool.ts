@@ -5,9 +5,10 @@ import { mediaUrl } from './angle-source';
  * Video elements that start loading before the player showing them mounts, and stay warm after
  * it leaves.
  *
- * Opening a recorded exam renders the whole grading view (player, marks, sheet) before React
- * puts a <video> in the page: a couple of hundred milliseconds on a grader's laptop in which
- * Chromium could already have been fetching the index and decoding the first frame. So the queue
+ * Opening a recorded exam renders the grading view (player, controls, marks; the sheet follows
+ * the first frames) before React puts a <video> in the page: a couple of hundred milliseconds on
+ * a grader's laptop in which Chromium could already have been fetching the index and decoding the
+ * first frame. So the queue
  * warms the assignment's downloaded files the moment the grader opens it (`warm`), and the
  * player adopts those elements (`take`) instead of making new ones. An element the player lets
  * go (`give`) is paused, put back to its start and kept, so going back to the queue and opening
