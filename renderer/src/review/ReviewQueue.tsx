@@ -1,5 +1,5 @@
 import { Alert, Flex, Progress, Table, Typography, type GetRef } from 'antd';
-import { useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView, SheetStatus } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
@@ -28,8 +28,9 @@ const keyOf = (view: AssignmentView) => view.assignment.assignmentId;
 /**
  * The recorded exams assigned to this grader: code, subject, download state, where each sheet
  * stands, and the re-reviews the platform asks for. Arrow keys choose, Enter opens the sheet.
+ * Memoised: it stays mounted, hidden, under an open sheet, and must not render again with it.
  */
-export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueueProps) {
+export const ReviewQueue = memo(function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueueProps) {
   const { t, i18n } = useTranslation();
   const format = useTimeFormat();
   const { view, error } = useAssignments();
@@ -164,7 +165,7 @@ export function ReviewQueue({ exam, reReviews, initialKey, onOpen }: ReviewQueue
       </div>
     </Flex>
   );
-}
+});
 
 /**
  * The recorded exams in the order the platform gave this grader (`position`, when it gave one;

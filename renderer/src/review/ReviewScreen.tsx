@@ -44,16 +44,15 @@ export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: reado
     }
     // As a transition: rendering the sheet yields to the browser, which meanwhile loads the
     // recordings the queue has just warmed (video-pool.ts) and decodes their first frames.
-    startTransition(() => {
-      setOpen(item);
-      setLast(item.assignment.assignmentId);
-    });
+    // The hidden queue is not rendered again for it: `last` changes on the way back.
+    startTransition(() => setOpen(item));
   }, []);
   const close = useCallback(() => {
+    setLast(open?.assignment.assignmentId ?? null);
     setOpen(null);
     // Back on the list, the keyboard continues where it was.
     requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="review-table"]')?.focus());
-  }, []);
+  }, [open]);
   const openCalibration = useCallback(() => {
     setOpen(null);
     setAnchor(null);
@@ -63,32 +62,34 @@ export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: reado
     setAnchor(null);
     setSection(next);
   };
-  if (open) {
-    const reReview = reReviews.find((request) => request.assignmentId === open.assignment.assignmentId) ?? null;
-    return <GradingView exam={exam} view={open} reReview={reReview} onClose={close} onOpenCalibration={openCalibration} />;
-  }
+  const grading = open ? (reReviews.find((request) => request.assignmentId === open.assignment.assignmentId) ?? null) : null;
   const shown: Section = calibrations.length > 0 ? section : 'queue';
   return (
-    <Flex vertical gap={8} style={{ height: '100%', minHeight: 0 }}>
-      {calibrations.length > 0 && (
-        <Segmented<Section>
-          value={shown}
-          onChange={choose}
-          data-testid="review-sections"
-          options={[
-            { value: 'queue', label: t('calibration.queueTab') },
-            { value: 'calibration', label: t('calibration.tab') },
-          ]}
-          style={{ alignSelf: 'flex-start' }}
-        />
-      )}
-      {shown === 'queue' ? (
-        <div style={{ flex: 1, minHeight: 0 }}>
-          <ReviewQueue exam={exam} reReviews={reReviews} onOpen={openSheet} initialKey={last} />
-        </div>
-      ) : (
-        <CalibrationScreen key={anchor ?? ''} exam={exam} assignments={calibrations} initialAssignmentId={anchor} />
-      )}
-    </Flex>
+    <>
+      {open && <GradingView exam={exam} view={open} reReview={grading} onClose={close} onOpenCalibration={openCalibration} />}
+      {/* The queue stays mounted under the sheet, hidden: unmounting its table and mounting it
+          again would cost the opening and the return hundreds of milliseconds of layout. */}
+      <Flex vertical gap={8} style={{ height: '100%', minHeight: 0, ...(open && { display: 'none' }) }} data-testid="review-queue-section">
+        {calibrations.length > 0 && (
+          <Segmented<Section>
+            value={shown}
+            onChange={choose}
+            data-testid="review-sections"
+            options={[
+              { value: 'queue', label: t('calibration.queueTab') },
+              { value: 'calibration', label: t('calibration.tab') },
+            ]}
+            style={{ alignSelf: 'flex-start' }}
+          />
+        )}
+        {shown === 'queue' ? (
+          <div style={{ flex: 1, minHeight: 0 }}>
+            <ReviewQueue exam={exam} reReviews={reReviews} onOpen={openSheet} initialKey={last} />
+          </div>
+        ) : (
+          <CalibrationScreen key={anchor ?? ''} exam={exam} assignments={calibrations} initialAssignmentId={anchor} />
+        )}
+      </Flex>
+    </>
   );
 }
