@@ -53,7 +53,9 @@ import { bench, note, percentile } from './report';
  *    random seeks, once the strip and waveform are made: from the pointer going down on the
  *    scrubber until both angles show a picture of the new place (`seek_p95_ms`: paused, the
  *    keyframe before it, up to 2 s earlier here, decoded alone), and until both show the exact
- *    frame (`seek_exact_p95_ms`).
+ *    frame (`seek_exact_p95_ms`). Each open's breakdown is a note: when the view, the angles'
+ *    first frames and the sheet came, and the page's long tasks. `BENCH_REVIEW_PART=player`
+ *    runs the player's figures alone.
  */
 const SECONDS = 600;
 const TILES = 60;
@@ -76,6 +78,11 @@ async function performanceEnvelope(ffmpegPath: string, fromS: number, seconds: n
 
 export async function run(): Promise<void> {
   const pair = await cachedPair();
+  // The player's figures alone, when working on them: BENCH_REVIEW_PART=player npm run bench -- review
+  if (process.env['BENCH_REVIEW_PART'] === 'player') {
+    await playerFigures(pair);
+    return;
+  }
   const tools = resolveFfmpegTools({ configuredPath: null });
   const runner = new FfmpegRunner(() => tools, silentLogger);
   const signal = new AbortController().signal;
@@ -142,18 +149,27 @@ export async function run(): Promise<void> {
     note(`download: ${(download.downloader / 1e6).toFixed(0)} MB/s through the downloader, ${(download.raw / 1e6).toFixed(0)} MB/s raw loopback fetch`);
     bench('review.download_vs_raw', download.downloader / download.raw, 'x');
 
-    const player = await playerLatency(pair);
-    note(`open → first frame: ${player.opens.map((ms) => ms.toFixed(0)).join(', ')} ms (the first open comes before anything of the files is prepared)`);
-    bench('review.open_first_frame_ms', player.opens[0] ?? Number.NaN, 'ms');
-    const shown = player.seeks.map((seek) => seek.shown);
-    const exact = player.seeks.map((seek) => seek.exact);
-    note(`seeks, picture of the new place: median ${percentile(shown, 50).toFixed(0)} ms, max ${Math.max(...shown).toFixed(0)} ms over ${String(shown.length)}`);
-    bench('review.seek_p95_ms', percentile(shown, 95), 'ms');
-    note(`seeks, exact frame: median ${percentile(exact, 50).toFixed(0)} ms, max ${Math.max(...exact).toFixed(0)} ms`);
-    bench('review.seek_exact_p95_ms', percentile(exact, 95), 'ms');
+    await playerFigures(pair);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function playerFigures(pair: Pair): Promise<void> {
+  const player = await playerLatency(pair);
+  note(`open → first frame: ${player.opens.map((open) => open.firstFrame.toFixed(0)).join(', ')} ms (the first open comes before anything of the files is prepared)`);
+  for (const [i, open] of player.opens.entries()) {
+    const steps = Object.entries(open.steps).map(([step, ms]) => `${step} ${ms.toFixed(0)}`);
+    const tasks = open.longTasks.map(([start, duration]) => `${start.toFixed(0)}+${duration.toFixed(0)}`);
+    note(`open ${String(i + 1)}: ${steps.join(', ')} ms; long tasks ${tasks.join(' ') || 'none'}`);
+  }
+  bench('review.open_first_frame_ms', player.opens[0]?.firstFrame ?? Number.NaN, 'ms');
+  const shown = player.seeks.map((seek) => seek.shown);
+  const exact = player.seeks.map((seek) => seek.exact);
+  note(`seeks, picture of the new place: median ${percentile(shown, 50).toFixed(0)} ms, max ${Math.max(...shown).toFixed(0)} ms over ${String(shown.length)}`);
+  bench('review.seek_p95_ms', percentile(shown, 95), 'ms');
+  note(`seeks, exact frame: median ${percentile(exact, 50).toFixed(0)} ms, max ${Math.max(...exact).toFixed(0)} ms`);
+  bench('review.seek_exact_p95_ms', percentile(exact, 95), 'ms');
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
@@ -282,7 +298,7 @@ function registerPair(platform: RunningPlatform, pair: Pair): void {
 }
 
 /** The review player in Chromium: open → first frame, then seeks by clicking the scrubber. */
-async function playerLatency(pair: Pair): Promise<{ opens: number[]; seeks: SeekTimes[] }> {
+async function playerLatency(pair: Pair): Promise<{ opens: OpenTimes[]; seeks: SeekTimes[] }> {
   const stack = await startStack({ platform: { demo: { liveCandidates: 1, recordedPerSlot: 1 } } });
   const browser = await launchChromium();
   try {
@@ -296,7 +312,7 @@ async function playerLatency(pair: Pair): Promise<{ opens: number[]; seeks: Seek
     await row.getByRole('button', { name: /^下载 考号/ }).click();
     await row.locator('[data-testid="download-state"][data-state="ready"]').waitFor({ timeout: 600_000 });
 
-    const opens: number[] = [];
+    const opens: OpenTimes[] = [];
     for (let i = 0; i < OPENS; i++) {
       opens.push(await openToFirstFrame(page, assignmentId));
       if (i < OPENS - 1) {
@@ -311,20 +327,58 @@ async function playerLatency(pair: Pair): Promise<{ opens: number[]; seeks: Seek
   }
 }
 
-async function openToFirstFrame(page: Page, assignmentId: string): Promise<number> {
+interface OpenTimes {
+  /** Click → both angles' first frames decoded (the figure). */
+  readonly firstFrame: number;
+  /** Where the time went, in ms after the click (a note): the grading view in the page, each angle's index read and first frame (when they came after it), the sheet laid out, and the page's long tasks. */
+  readonly steps: Readonly<Record<string, number>>;
+  readonly longTasks: readonly (readonly [start: number, duration: number])[];
+}
+
+async function openToFirstFrame(page: Page, assignmentId: string): Promise<OpenTimes> {
+  // tsx keeps function names with a helper the page lacks.
+  await page.evaluate('globalThis.__name = (fn) => fn');
   await page.evaluate((id) => {
     performance.clearMarks();
+    const steps: Record<string, number> = {};
+    const longTasks: [number, number][] = [];
+    const at = (name: string) => {
+      steps[name] ??= performance.now() - opened;
+    };
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('[data-testid="grading-view"]')) at('view');
+      if (document.querySelector('[data-testid="score-sheet"]')) at('sheet');
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    const tasks = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longTasks.push([entry.startTime - opened, entry.duration]);
+    });
+    tasks.observe({ type: 'longtask' });
+    // Media events do not bubble: heard on the way down, once the warm element is in the page.
+    const media = (event: Event) => at(`${(event.target as HTMLElement).dataset['angle'] ?? '?'}.${event.type}`);
+    const events = ['loadedmetadata', 'loadeddata'];
+    for (const event of events) document.addEventListener(event, media, { capture: true });
+    const stop = () => {
+      observer.disconnect();
+      tasks.disconnect();
+      for (const event of events) document.removeEventListener(event, media, { capture: true });
+    };
+    Object.assign(globalThis, { benchOpen: { steps, longTasks, stop } });
     const open = document.querySelector<HTMLButtonElement>(`[data-testid="review-table"] [data-row-key="${id}"] button[aria-label^="为 "]`);
     if (!open) throw new Error('no open button for the bench assignment');
     performance.mark('bench:open');
+    const opened = performance.now();
     open.click();
   }, assignmentId);
   await page.waitForSelector('[data-testid="review-player"][data-ready="true"]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid="score-sheet"]', { timeout: 120_000 });
   return page.evaluate(() => {
     const [open] = performance.getEntriesByName('bench:open');
     const first = performance.getEntriesByName('review:first-frame').at(-1);
     if (!open || !first) throw new Error('missing performance marks');
-    return first.startTime - open.startTime;
+    const { steps, longTasks, stop } = (globalThis as unknown as { benchOpen: { steps: Record<string, number>; longTasks: [number, number][]; stop(): void } }).benchOpen;
+    stop();
+    return { firstFrame: first.startTime - open.startTime, steps, longTasks };
   });
 }
 
