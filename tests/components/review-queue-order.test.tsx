@@ -1,8 +1,10 @@
 import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import i18next from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssignmentView, RecordingsOverview } from '@common/contract';
 import { Assignment, type Exam } from '@common/platform';
+import { clearVideoPool, INTENT_MS, take, warmCount } from '../../renderer/src/review/player/video-pool';
 import { ReviewQueue } from '../../renderer/src/review/ReviewQueue';
 import { fakeExaminer } from './fake-examiner';
 import { renderInApp } from './render';
@@ -118,5 +120,30 @@ describe('the review queue in the platform’s order', () => {
     await waitFor(() => expect(shownCodes()).toEqual(['C-9', 'C-8']));
     expect(screen.queryByTestId('queue-shuffled')).toBeNull();
     expect(screen.getByText('Order')).toBeTruthy();
+  });
+});
+
+describe('the review queue warming the exam the grader is about to open', () => {
+  afterEach(() => clearVideoPool());
+
+  it('starts loading a downloaded row the pointer rests on, not one it passes over', async () => {
+    const downloaded = (code: string): RecordingsOverview['assignments'][number] => ({
+      assignmentId: `as-${code}`,
+      state: 'ready',
+      bytesDone: 100,
+      bytes: 100,
+      recordings: [{ recordingId: `rec-${code}`, angle: 'main', state: 'ready', bytesDone: 100, bytes: 100, mediaId: `m-${code}`, error: null }],
+    });
+    serve([assigned('C-1', { position: 1 }), assigned('C-2', { position: 2 })], [downloaded('C-1'), downloaded('C-2')]);
+    await waitFor(() => expect(document.querySelector('[data-row-key="as-C-2"] [data-testid="download-state"]')).not.toBeNull());
+    const user = userEvent.setup();
+    const row = (code: string) => document.querySelector(`[data-row-key="as-${code}"]`) as HTMLElement;
+    await user.hover(row('C-1'));
+    await user.hover(row('C-2'));
+    await waitFor(() => expect(warmCount()).toBe(1));
+    await new Promise((resolve) => setTimeout(resolve, INTENT_MS * 2));
+    expect(warmCount()).toBe(1);
+    expect(take('m-C-2').getAttribute('src')).toBe('/media/m-C-2');
+    expect(warmCount()).toBe(0);
   });
 });

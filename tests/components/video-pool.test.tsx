@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AssignmentRecordings } from '@common/contract';
-import { clearVideoPool, give, knownRecordings, take, warm, warmCount } from '../../renderer/src/review/player/video-pool';
+import { cancelWarmSoon, clearVideoPool, give, INTENT_MS, knownRecordings, take, warm, warmCount, warmSoon } from '../../renderer/src/review/player/video-pool';
 
 function recordings(assignmentId: string, ...mediaIds: (string | null)[]): AssignmentRecordings {
   return {
@@ -19,7 +19,32 @@ function recordings(assignmentId: string, ...mediaIds: (string | null)[]): Assig
 }
 
 describe('the video pool: elements loading before the player mounts', () => {
-  afterEach(() => clearVideoPool());
+  afterEach(() => {
+    clearVideoPool();
+    vi.useRealTimers();
+  });
+
+  it('warms a row the grader rests on, not one passed over, and nothing twice once it is opened', () => {
+    vi.useFakeTimers();
+    warmSoon(recordings('passed', 'm-passed'));
+    vi.advanceTimersByTime(INTENT_MS - 1);
+    cancelWarmSoon();
+    vi.advanceTimersByTime(INTENT_MS);
+    expect(warmCount()).toBe(0);
+
+    warmSoon(recordings('rested', 'm-main', 'm-side'));
+    vi.advanceTimersByTime(INTENT_MS);
+    expect(warmCount()).toBe(2);
+    expect(knownRecordings('rested')?.assignmentId).toBe('rested');
+
+    // Opened before the intent was clear: loaded once, by the open, and the player takes it.
+    warmSoon(recordings('opened', 'm-opened'));
+    warm(recordings('opened', 'm-opened'));
+    expect(take('m-opened').getAttribute('src')).toBe('/media/m-opened');
+    vi.advanceTimersByTime(INTENT_MS);
+    // Only the rested row's two: the intent did not load the taken file again.
+    expect(warmCount()).toBe(2);
+  });
 
   it('warms the downloaded angles of an opened exam, and the player adopts those very elements', () => {
     warm(recordings('a1', 'm-main', null));

@@ -7,7 +7,7 @@ import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
 import { useElementHeight } from '../layout/useElementHeight';
 import { formatBytes } from './format-bytes';
-import { warm } from './player/video-pool';
+import { cancelWarmSoon, warm, warmSoon } from './player/video-pool';
 import { ReReviewNotice } from './ReReviewNotice';
 import { reviewColumns } from './review-columns';
 import { useAssignments } from './useAssignments';
@@ -74,7 +74,19 @@ export const ReviewQueue = memo(function ReviewQueue({ exam, reReviews, initialK
     },
     [byAssignment, onOpen],
   );
-  const nav = useListNavigation(rows, keyOf, { onActivate: open, onMove: (index) => table.current?.scrollTo({ index }), initialKey: initialKey ?? null });
+  // A row the pointer rests on, or the keyboard chooses, starts loading before it is opened.
+  const intend = useCallback(
+    (item: AssignmentView | undefined) => {
+      const recordings = item && byAssignment.get(item.assignment.assignmentId);
+      if (recordings) warmSoon(recordings);
+    },
+    [byAssignment],
+  );
+  const move = (index: number) => {
+    table.current?.scrollTo({ index });
+    intend(rows[index]);
+  };
+  const nav = useListNavigation(rows, keyOf, { onActivate: open, onMove: move, initialKey: initialKey ?? null });
   const columns = useMemo(
     () =>
       reviewColumns({
@@ -156,7 +168,12 @@ export const ReviewQueue = memo(function ReviewQueue({ exam, reReviews, initialK
           loading={view === null && error === null}
           scroll={{ x: 1080, y: Math.max(160, height - 40) }}
           rowClassName={(item) => (keyOf(item) === nav.activeKey ? 'examiner-row-active' : '')}
-          onRow={(item) => ({ onClick: () => nav.setActiveKey(keyOf(item)), onDoubleClick: () => open(item) })}
+          onRow={(item) => ({
+            onClick: () => nav.setActiveKey(keyOf(item)),
+            onDoubleClick: () => open(item),
+            onPointerEnter: () => intend(item),
+            onPointerLeave: cancelWarmSoon,
+          })}
           locale={{ emptyText: t('review.empty') }}
         />
       </div>

@@ -60,6 +60,8 @@ const known = new Map<string, AssignmentRecordings>();
  * and keeps the download state the queue knew, for the player's first render (`knownRecordings`).
  */
 export function warm(recordings: AssignmentRecordings): void {
+  // Opened: an intent still waiting would load again what the player is about to take.
+  cancelWarmSoon();
   known.delete(recordings.assignmentId);
   known.set(recordings.assignmentId, recordings);
   while (known.size > KEPT) known.delete(known.keys().next().value as string);
@@ -68,6 +70,31 @@ export function warm(recordings: AssignmentRecordings): void {
     const mediaId = recording.mediaId;
     keep(mediaId, kept.get(mediaId) ?? load(mediaId));
   }
+}
+
+/** How long the pointer rests on a row, or the keyboard stays on it, before its files start loading. */
+export const INTENT_MS = 120;
+
+let intent: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Warms an assignment the grader looks about to open: the pointer resting on its row, or the
+ * keyboard choosing it. The index and first frames are then often here before the click, the
+ * fraction of a second a first open otherwise spends loading them. Passing over rows warms
+ * nothing; a new intent replaces the last.
+ */
+export function warmSoon(recordings: AssignmentRecordings): void {
+  cancelWarmSoon();
+  intent = setTimeout(() => {
+    intent = null;
+    warm(recordings);
+  }, INTENT_MS);
+}
+
+/** The pointer left the row before the intent was clear. */
+export function cancelWarmSoon(): void {
+  if (intent !== null) clearTimeout(intent);
+  intent = null;
 }
 
 /** What the queue knew of an assignment's downloads when it was opened (main's answer follows). */
@@ -101,6 +128,7 @@ export function give(mediaId: string, video: HTMLVideoElement): void {
 
 /** Lets every element go (signing out: another examiner must not inherit them). */
 export function clearVideoPool(): void {
+  cancelWarmSoon();
   for (const video of kept.values()) unload(video);
   kept.clear();
   known.clear();
