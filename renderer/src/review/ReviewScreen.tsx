@@ -1,5 +1,5 @@
 import { Flex, Segmented } from 'antd';
-import { startTransition, useCallback, useEffect, useMemo, useState } from 'react';
+import { Activity, startTransition, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
@@ -68,28 +68,32 @@ export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: reado
     <>
       {open && <GradingView exam={exam} view={open} reReview={grading} onClose={close} onOpenCalibration={openCalibration} />}
       {/* The queue stays mounted under the sheet, hidden: unmounting its table and mounting it
-          again would cost the opening and the return hundreds of milliseconds of layout. */}
-      <Flex vertical gap={8} style={{ height: '100%', minHeight: 0, ...(open && { display: 'none' }) }} data-testid="review-queue-section">
-        {calibrations.length > 0 && (
-          <Segmented<Section>
-            value={shown}
-            onChange={choose}
-            data-testid="review-sections"
-            options={[
-              { value: 'queue', label: t('calibration.queueTab') },
-              { value: 'calibration', label: t('calibration.tab') },
-            ]}
-            style={{ alignSelf: 'flex-start' }}
-          />
-        )}
-        {shown === 'queue' ? (
-          <div style={{ flex: 1, minHeight: 0 }}>
-            <ReviewQueue exam={exam} reReviews={reReviews} onOpen={openSheet} initialKey={last} />
-          </div>
-        ) : (
-          <CalibrationScreen key={anchor ?? ''} exam={exam} assignments={calibrations} initialAssignmentId={anchor} />
-        )}
-      </Flex>
+          again would cost the opening and the return hundreds of milliseconds of layout. Hidden,
+          its effects (subscriptions) are cleaned up and its updates wait for idle time, so it
+          never competes with the player; shown again, it picks up where it was. */}
+      <Activity mode={open ? 'hidden' : 'visible'}>
+        <Flex vertical gap={8} style={{ height: '100%', minHeight: 0 }} data-testid="review-queue-section">
+          {calibrations.length > 0 && (
+            <Segmented<Section>
+              value={shown}
+              onChange={choose}
+              data-testid="review-sections"
+              options={[
+                { value: 'queue', label: t('calibration.queueTab') },
+                { value: 'calibration', label: t('calibration.tab') },
+              ]}
+              style={{ alignSelf: 'flex-start' }}
+            />
+          )}
+          {shown === 'queue' ? (
+            <div style={{ flex: 1, minHeight: 0 }}>
+              <ReviewQueue exam={exam} reReviews={reReviews} onOpen={openSheet} initialKey={last} />
+            </div>
+          ) : (
+            <CalibrationScreen key={anchor ?? ''} exam={exam} assignments={calibrations} initialAssignmentId={anchor} />
+          )}
+        </Flex>
+      </Activity>
     </>
   );
 }
