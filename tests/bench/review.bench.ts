@@ -49,11 +49,12 @@ import { bench, note, percentile } from './report';
  *  - the review player in Chromium, against the browser host (the built renderer, dist/renderer:
  *    `npm run build` first) with the pair downloaded: open → first frame (from the click on the
  *    queue's open button until both angles have decoded their first frame; the first open,
- *    before anything of the files is prepared, and later ones as a note), and seek latency over 50
- *    random seeks, once the strip and waveform are made: from the pointer going down on the
- *    scrubber until both angles show a picture of the new place (`seek_p95_ms`: paused, the
- *    keyframe before it, up to 2 s earlier here, decoded alone), and until both show the exact
- *    frame (`seek_exact_p95_ms`). Each open's breakdown is a note: when the view, the angles'
+ *    clicked as soon as the download is ready and before anything of the files is prepared
+ *    (the queue loads the next exam to score at idle time, so it may have begun), and later
+ *    ones as a note), and seek latency over 50 random seeks, once the strip and waveform are
+ *    made: from the pointer going down on the scrubber until both angles show a picture of the
+ *    new place (`seek_p95_ms`: paused, the keyframe before it, up to 2 s earlier here, decoded
+ *    alone), and until both show the exact frame (`seek_exact_p95_ms`). Each open's breakdown is a note: when the view, the angles'
  *    first frames and the sheet came, and the page's long tasks. `BENCH_REVIEW_PART=player`
  *    runs the player's figures alone.
  */
@@ -157,7 +158,7 @@ export async function run(): Promise<void> {
 
 async function playerFigures(pair: Pair): Promise<void> {
   const player = await playerLatency(pair);
-  note(`open → first frame: ${player.opens.map((open) => open.firstFrame.toFixed(0)).join(', ')} ms (the first open comes before anything of the files is prepared)`);
+  note(`open → first frame: ${player.opens.map((open) => open.firstFrame.toFixed(0)).join(', ')} ms (the first open: clicked as soon as the download is ready, before ffmpeg has prepared anything; the queue may have begun loading it at idle time by then, the next exam to score)`);
   for (const [i, open] of player.opens.entries()) {
     const steps = Object.entries(open.steps).map(([step, ms]) => `${step} ${ms.toFixed(0)}`);
     const tasks = open.longTasks.map(([start, duration]) => `${start.toFixed(0)}+${duration.toFixed(0)}`);

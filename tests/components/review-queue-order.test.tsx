@@ -4,7 +4,7 @@ import i18next from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssignmentView, RecordingsOverview } from '@common/contract';
 import { Assignment, type Exam } from '@common/platform';
-import { clearVideoPool, INTENT_MS, take, warmCount } from '../../renderer/src/review/player/video-pool';
+import { clearVideoPool, INTENT_MS, knownRecordings, take, warmCount } from '../../renderer/src/review/player/video-pool';
 import { ReviewQueue } from '../../renderer/src/review/ReviewQueue';
 import { fakeExaminer } from './fake-examiner';
 import { renderInApp } from './render';
@@ -126,15 +126,25 @@ describe('the review queue in the platform’s order', () => {
 describe('the review queue warming the exam the grader is about to open', () => {
   afterEach(() => clearVideoPool());
 
+  const downloaded = (code: string): RecordingsOverview['assignments'][number] => ({
+    assignmentId: `as-${code}`,
+    state: 'ready',
+    bytesDone: 100,
+    bytes: 100,
+    recordings: [{ recordingId: `rec-${code}`, angle: 'main', state: 'ready', bytesDone: 100, bytes: 100, mediaId: `m-${code}`, error: null }],
+  });
+  const scored = (code: string, position: number): AssignmentView => ({ ...assigned(code, { position }), sheetStatus: 'accepted' });
+
+  it('loads the first downloaded exam still to score at idle time, not a scored one nor one not downloaded', async () => {
+    serve([scored('C-1', 1), assigned('C-2', { position: 2 }), assigned('C-3', { position: 3 })], [downloaded('C-1'), downloaded('C-3')]);
+    // happy-dom has no requestIdleCallback: idle time comes after a second there.
+    await waitFor(() => expect(warmCount()).toBe(1), { timeout: 3000 });
+    expect(knownRecordings('as-C-3')?.assignmentId).toBe('as-C-3');
+    expect(knownRecordings('as-C-1')).toBeNull();
+  });
+
   it('starts loading a downloaded row the pointer rests on, not one it passes over', async () => {
-    const downloaded = (code: string): RecordingsOverview['assignments'][number] => ({
-      assignmentId: `as-${code}`,
-      state: 'ready',
-      bytesDone: 100,
-      bytes: 100,
-      recordings: [{ recordingId: `rec-${code}`, angle: 'main', state: 'ready', bytesDone: 100, bytes: 100, mediaId: `m-${code}`, error: null }],
-    });
-    serve([assigned('C-1', { position: 1 }), assigned('C-2', { position: 2 })], [downloaded('C-1'), downloaded('C-2')]);
+    serve([scored('C-1', 1), scored('C-2', 2)], [downloaded('C-1'), downloaded('C-2')]);
     await waitFor(() => expect(document.querySelector('[data-row-key="as-C-2"] [data-testid="download-state"]')).not.toBeNull());
     const user = userEvent.setup();
     const row = (code: string) => document.querySelector(`[data-row-key="as-${code}"]`) as HTMLElement;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AssignmentRecordings } from '@common/contract';
-import { cancelWarmSoon, clearVideoPool, give, INTENT_MS, knownRecordings, take, warm, warmCount, warmSoon } from '../../renderer/src/review/player/video-pool';
+import { cancelWarmSoon, clearVideoPool, give, INTENT_MS, knownRecordings, take, warm, warmCount, warmOpening, warmSoon } from '../../renderer/src/review/player/video-pool';
 
 function recordings(assignmentId: string, ...mediaIds: (string | null)[]): AssignmentRecordings {
   return {
@@ -39,7 +39,7 @@ describe('the video pool: elements loading before the player mounts', () => {
 
     // Opened before the intent was clear: loaded once, by the open, and the player takes it.
     warmSoon(recordings('opened', 'm-opened'));
-    warm(recordings('opened', 'm-opened'));
+    warmOpening(recordings('opened', 'm-opened'));
     expect(take('m-opened').getAttribute('src')).toBe('/media/m-opened');
     vi.advanceTimersByTime(INTENT_MS);
     // Only the rested row's two: the intent did not load the taken file again.

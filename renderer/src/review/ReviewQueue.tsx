@@ -1,13 +1,14 @@
 import { Alert, Flex, Progress, Table, Typography, type GetRef } from 'antd';
-import { memo, useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AssignmentView, SheetStatus } from '@common/contract';
+import type { AssignmentRecordings, AssignmentView, SheetStatus } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
 import { useTimeFormat } from '../format/useTimeFormat';
 import { useListNavigation } from '../keyboard/useListNavigation';
 import { useElementHeight } from '../layout/useElementHeight';
 import { formatBytes } from './format-bytes';
-import { cancelWarmSoon, warm, warmSoon } from './player/video-pool';
+import { whenIdle } from '../app/when-idle';
+import { cancelWarmSoon, warm, warmOpening, warmSoon } from './player/video-pool';
 import { ReReviewNotice } from './ReReviewNotice';
 import { reviewColumns } from './review-columns';
 import { useAssignments } from './useAssignments';
@@ -69,7 +70,7 @@ export const ReviewQueue = memo(function ReviewQueue({ exam, reReviews, initialK
   const open = useCallback(
     (item: AssignmentView) => {
       const recordings = byAssignment.get(item.assignment.assignmentId);
-      if (recordings) warm(recordings);
+      if (recordings) warmOpening(recordings);
       onOpen(item);
     },
     [byAssignment, onOpen],
@@ -87,6 +88,9 @@ export const ReviewQueue = memo(function ReviewQueue({ exam, reReviews, initialK
     intend(rows[index]);
   };
   const nav = useListNavigation(rows, keyOf, { onActivate: open, onMove: move, initialKey: initialKey ?? null });
+  // The exam the grader most likely opens next loads its index and first frames at idle time.
+  const next = useMemo(() => nextToOpen(rows, nav.activeKey, byAssignment), [rows, nav.activeKey, byAssignment]);
+  useEffect(() => (next ? whenIdle(() => warm(next), 1000) : undefined), [next]);
   const columns = useMemo(
     () =>
       reviewColumns({
@@ -197,6 +201,21 @@ function inPlatformOrder(rows: readonly AssignmentView[]): AssignmentView[] {
   const ordered = rows.filter(placed).sort((a, b) => rank(a) - rank(b) || (a.assignment.position ?? 0) - (b.assignment.position ?? 0));
   let next = 0;
   return rows.map((item) => (placed(item) ? (ordered[next++] ?? item) : item));
+}
+
+/** The chosen row when it is downloaded, or else the first downloaded exam still to score. */
+function nextToOpen(rows: readonly AssignmentView[], activeKey: string | null, byAssignment: ReadonlyMap<string, AssignmentRecordings>): AssignmentRecordings | null {
+  const downloaded = (item: AssignmentView | undefined) => {
+    const recordings = item && byAssignment.get(keyOf(item));
+    return recordings?.recordings.some((recording) => recording.state === 'ready' && recording.mediaId !== null) ? recordings : null;
+  };
+  const chosen = downloaded(rows.find((item) => keyOf(item) === activeKey));
+  if (chosen) return chosen;
+  for (const item of rows) {
+    const recordings = item.sheetStatus === null || isOutstanding(item.sheetStatus) ? downloaded(item) : null;
+    if (recordings) return recordings;
+  }
+  return null;
 }
 
 /** A live sheet left with work on this computer: started and not sent, or sent and not taken. */

@@ -3,6 +3,7 @@ import { Activity, startTransition, useCallback, useEffect, useMemo, useState } 
 import { useTranslation } from 'react-i18next';
 import type { AssignmentView } from '@common/contract';
 import type { Exam, ReReviewRequest } from '@common/platform';
+import { whenIdle } from '../app/when-idle';
 import { CalibrationScreen } from '../calibration/CalibrationScreen';
 import { GradingView } from './GradingView';
 import { prepareAudio } from './player/fair-loudness';
@@ -27,11 +28,7 @@ export function ReviewScreen({ exam, reReviews }: { exam: Exam; reReviews: reado
   // The warm video elements go with the review (signing out above all).
   useEffect(() => () => clearVideoPool(), []);
   // The player's sound graph needs the page's AudioContext: made while the grader reads the queue.
-  useEffect(() => {
-    if (typeof requestIdleCallback !== 'function') return;
-    const idle = requestIdleCallback(() => prepareAudio(), { timeout: 2000 });
-    return () => cancelIdleCallback(idle);
-  }, []);
+  useEffect(() => whenIdle(prepareAudio, 2000), []);
   const calibrations = useMemo(
     () => (view?.assignments ?? []).filter((item) => item.assignment.examId === exam.id && item.assignment.purpose === 'calibration'),
     [view, exam.id],

@@ -60,8 +60,6 @@ const known = new Map<string, AssignmentRecordings>();
  * and keeps the download state the queue knew, for the player's first render (`knownRecordings`).
  */
 export function warm(recordings: AssignmentRecordings): void {
-  // Opened: an intent still waiting would load again what the player is about to take.
-  cancelWarmSoon();
   known.delete(recordings.assignmentId);
   known.set(recordings.assignmentId, recordings);
   while (known.size > KEPT) known.delete(known.keys().next().value as string);
@@ -70,6 +68,12 @@ export function warm(recordings: AssignmentRecordings): void {
     const mediaId = recording.mediaId;
     keep(mediaId, kept.get(mediaId) ?? load(mediaId));
   }
+}
+
+/** The grader opens an assignment: it warms now, and an intent still waiting would load again what the player is about to take. */
+export function warmOpening(recordings: AssignmentRecordings): void {
+  cancelWarmSoon();
+  warm(recordings);
 }
 
 /** How long the pointer rests on a row, or the keyboard stays on it, before its files start loading. */
