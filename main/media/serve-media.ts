@@ -15,6 +15,16 @@ export interface ServedMedia {
   readonly download?: { readonly fileName: string };
 }
 
+/**
+ * The most a range answer to the player carries. Paused, Chromium reads a seek's keyframe through
+ * open-ended ranges (`bytes=N-`), takes what it needs and cancels the rest, which closes the
+ * connection; answers of a quarter megabyte end on their own and leave it open for the next part.
+ * In the review bench, seek p95 went from 188-204 ms to 116-146 ms (same machine, interleaved
+ * runs); a larger part (1 MB) gained less. The player asks again for what follows, as RFC 9110
+ * allows a 206 to be shorter than the range asked for.
+ */
+export const RANGE_PART_BYTES = 256 * 1024;
+
 export interface MediaLookup {
   /** The file behind a media id for the signed-in examiner; null for anything else (unknown, not theirs, not ready). */
   lookup(mediaId: string): ServedMedia | null;
@@ -48,7 +58,8 @@ export function planMediaReply(media: ServedMedia | null, method: string, header
   if (plan.status === 304) return { status: 304, headers: common, body: null };
   if (plan.status === 416) return { status: 416, headers: { ...common, 'content-range': `bytes */${String(media.size)}` }, body: null };
   const start = plan.status === 206 ? plan.start : 0;
-  const end = plan.status === 206 ? plan.end : media.size - 1;
+  // A range for the player is answered in short parts (RANGE_PART_BYTES); a file to save, whole.
+  const end = plan.status === 206 ? Math.min(plan.end, media.download ? plan.end : start + RANGE_PART_BYTES - 1) : media.size - 1;
   const reply = {
     ...common,
     'content-type': contentType,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaIdFromPath, planMediaReply, playableContentType, type ServedMedia } from '../../../main/media/serve-media';
+import { mediaIdFromPath, planMediaReply, playableContentType, RANGE_PART_BYTES, type ServedMedia } from '../../../main/media/serve-media';
 import { SECURITY_HEADERS } from '../../../main/security/csp';
 
 const media: ServedMedia = { file: '/cache/recordings/a.mp4', size: 1000, contentType: 'video/mp4', etag: '"abc"' };
@@ -16,6 +16,15 @@ describe('planMediaReply', () => {
     const plan = planMediaReply(media, 'GET', { range: 'bytes=500-' });
     expect(plan).toMatchObject({ status: 206, body: { start: 500, end: 999 } });
     expect(plan.headers).toMatchObject({ 'content-range': 'bytes 500-999/1000', 'content-length': '500' });
+  });
+
+  it('answers a long range in parts the player asks again for, but a file to save whole', () => {
+    const long: ServedMedia = { ...media, size: 10_000_000 };
+    const plan = planMediaReply(long, 'GET', { range: 'bytes=1000-' });
+    expect(plan).toMatchObject({ status: 206, body: { start: 1000, end: 1000 + RANGE_PART_BYTES - 1 } });
+    expect(plan.headers).toMatchObject({ 'content-range': `bytes 1000-${String(1000 + RANGE_PART_BYTES - 1)}/10000000`, 'content-length': String(RANGE_PART_BYTES) });
+    const saved = planMediaReply({ ...long, contentType: 'text/csv; charset=utf-8', download: { fileName: 'results.csv' } }, 'GET', { range: 'bytes=1000-' });
+    expect(saved).toMatchObject({ status: 206, body: { start: 1000, end: 9_999_999 } });
   });
 
   it('sends no body to HEAD, but the same headers', () => {
