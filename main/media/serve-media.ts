@@ -59,7 +59,7 @@ export function planMediaReply(media: ServedMedia | null, method: string, header
   if (plan.status === 416) return { status: 416, headers: { ...common, 'content-range': `bytes */${String(media.size)}` }, body: null };
   const start = plan.status === 206 ? plan.start : 0;
   // A range for the player is answered in short parts (RANGE_PART_BYTES); a file to save, whole.
-  const end = plan.status === 206 ? Math.min(plan.end, media.download ? plan.end : start + RANGE_PART_BYTES - 1) : media.size - 1;
+  const end = plan.status !== 206 ? media.size - 1 : media.download ? plan.end : Math.min(plan.end, start + RANGE_PART_BYTES - 1);
   const reply = {
     ...common,
     'content-type': contentType,

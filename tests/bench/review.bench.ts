@@ -54,9 +54,9 @@ import { bench, note, percentile } from './report';
  *    ones as a note), and seek latency over 50 random seeks, once the strip and waveform are
  *    made: from the pointer going down on the scrubber until both angles show a picture of the
  *    new place (`seek_p95_ms`: paused, the keyframe before it, up to 2 s earlier here, decoded
- *    alone), and until both show the exact frame (`seek_exact_p95_ms`). Each open's breakdown is a note: when the view, the angles'
- *    first frames and the sheet came, and the page's long tasks. `BENCH_REVIEW_PART=player`
- *    runs the player's figures alone.
+ *    alone), and until both show the exact frame (`seek_exact_p95_ms`). Each open's breakdown
+ *    is a note: when the view, the angles' first frames and the sheet came, and the page's long
+ *    tasks. `BENCH_REVIEW_PART=player` runs the player's figures alone.
  */
 const SECONDS = 600;
 const TILES = 60;

@@ -8,11 +8,12 @@ import { mediaUrl } from './angle-source';
  * Opening a recorded exam renders the grading view (player, controls, marks; the sheet follows
  * the first frames) before React puts a <video> in the page: a couple of hundred milliseconds on
  * a grader's laptop in which Chromium could already have been fetching the index and decoding the
- * first frame. So the queue
- * warms the assignment's downloaded files the moment the grader opens it (`warm`), and the
- * player adopts those elements (`take`) instead of making new ones. An element the player lets
- * go (`give`) is paused, put back to its start and kept, so going back to the queue and opening
- * the same exam again does not load it afresh; at most KEPT are kept, the oldest let go first.
+ * first frame. So the queue warms an exam's downloaded files before the player needs them: the
+ * next exam to score at idle time (`warm`), a row the pointer rests on (`warmSoon`), and the exam
+ * the moment the grader opens it (`warmOpening`); the player adopts those elements (`take`)
+ * instead of making new ones. An element the player lets go (`give`) is paused, put back to its
+ * start and kept, so going back to the queue and opening the same exam again does not load it
+ * afresh; at most KEPT are kept, the oldest let go first.
  *
  * An element here is never in the page and never plays: it only loads its index and first frame
  * (`preload="metadata"`). Not "auto": Chromium then buffers tens of megabytes of each file ahead
