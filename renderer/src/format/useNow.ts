@@ -26,7 +26,12 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** The current time in ms, updated once a second while anything shows it. */
-export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+const still = () => () => undefined;
+
+/**
+ * The current time in ms, updated once a second while anything shows it. With `ticking` false
+ * the caller is not re-rendered by the clock (a countdown that is not running).
+ */
+export function useNow(ticking = true): number {
+  return useSyncExternalStore(ticking ? subscribe : still, () => now);
 }

@@ -1,5 +1,5 @@
 import { Alert, App, Button, Flex, Space, Spin, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FINAL_QUEUE_STATES, type Device, type QueueEntry } from '@common/platform';
 import { examiner } from '../bridge';
@@ -9,15 +9,16 @@ import { useNow } from '../format/useNow';
 import { markCalled } from './diagnostics';
 import { useInterviewContext, type InterviewContext } from './hooks/useInterviewContext';
 import { useInterviewEntry } from './hooks/useInterviewEntry';
-import { useInterviewSession } from './hooks/useInterviewSession';
+import { useFeed, useInterviewSession } from './hooks/useInterviewSession';
 import { useQuickMessages } from './hooks/useQuickMessages';
 import { useRoom } from './hooks/useRoom';
 import { interruptionView } from './interruption';
+import type { InterviewSession } from './session/interview-session';
 import { AnswerClock } from './ui/AnswerClock';
 import { FeedStage } from './ui/FeedStage';
 import { LeadControls, type LeadAction } from './ui/LeadControls';
 import { MessagesPanel } from './ui/MessagesPanel';
-import { RecordingControl } from './ui/RecordingControl';
+import { RecordingControl, type RecordingControlProps } from './ui/RecordingControl';
 import { leadsRoom, RoomPanel } from './ui/RoomPanel';
 import { TalkBackControls } from './ui/TalkBackControls';
 
@@ -62,8 +63,9 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
   const final = entry ? FINAL_QUEUE_STATES.includes(entry.state) : false;
   const live = entry ? LIVE.includes(entry.state) : false;
   const room = useRoom(entryId, live && !final);
-  const { session, feeds } = useInterviewSession(entryId, entry, room);
-  const now = useNow();
+  const session = useInterviewSession(entryId, entry, room);
+  // The clock re-renders the interview only while an interruption counts down.
+  const now = useNow(entry?.state === 'interrupted');
   const [busy, setBusy] = useState<'call' | LeadAction['kind'] | null>(null);
   const interruption = entry ? interruptionView(entry, now) : { kind: 'none' as const, count: 0, max: 3 };
   // The sheet's clock: the time since the interview began (to its end once it ended).
@@ -74,6 +76,13 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
     const end = finishedAt === null ? Date.now() : Date.parse(finishedAt);
     return Math.max(0, end - Date.parse(enteredAt));
   }, [enteredAt, finishedAt]);
+  const ready = context.status === 'ready' ? context.context : null;
+  // The same element while its inputs stay the same, so that React leaves the sheet (and what the
+  // examiner is typing) alone when the entry, the room or the countdown re-render the interview.
+  const form = useMemo(
+    () => (ready && gradingForm !== undefined ? (typeof gradingForm === 'function' ? gradingForm({ ...ready, currentTimeMs }) : gradingForm) : null),
+    [ready, gradingForm, currentTimeMs],
+  );
 
   // Whoever ended it — this examiner, or the platform failing the candidate — the links close
   // and the recordings are finished; the form stays.
@@ -88,7 +97,6 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
   if (entry === undefined) return <Spin description={t('live.loading')} />;
   if (entry === null) return <Alert type="error" showIcon title={t('live.notFound')} data-testid="live-interview-error" />;
 
-  const ready = context.status === 'ready' ? context.context : null;
   // The room knows best once joined; before (a waiting candidate) the exam's panel says.
   const isLead = room ? leadsRoom(room) : (ready?.panelLead?.isYou ?? false);
   const leadName = room ? (room.members.find((member) => member.memberId === room.lead)?.displayName ?? null) : (ready?.panelLead?.displayName ?? null);
@@ -149,7 +157,6 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
     void session.startRecording(ready.assignment.assignmentId, examiner().invoke, labels);
   };
 
-  const form = ready && gradingForm !== undefined ? (typeof gradingForm === 'function' ? gradingForm({ ...ready, currentTimeMs }) : gradingForm) : null;
   const prompts = ready?.subject.prompts ?? [];
 
   return (
@@ -173,8 +180,8 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
           )}
         </Space>
         <Space wrap>
-          <RecordingControl
-            recorders={{ main: feeds.main.recorder, side: feeds.side.recorder }}
+          <SessionRecordingControl
+            session={session}
             canRecord={ready !== null && live && !final}
             onStart={startRecording}
             onStop={() => void session.stopRecording()}
@@ -224,7 +231,6 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
         <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }}>
           <FeedStage
             session={session}
-            feeds={feeds}
             live={live}
             ended={final}
             interruption={interruption}
@@ -247,4 +253,12 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
       </Flex>
     </Flex>
   );
+}
+
+/** The evidence recording's control, subscribed to the feeds itself; re-rendered only when a recorder changes. */
+function SessionRecordingControl({ session, ...props }: Omit<RecordingControlProps, 'recorders'> & { readonly session: InterviewSession }) {
+  const main = useFeed(session, 'main').recorder;
+  const side = useFeed(session, 'side').recorder;
+  const recorders = useMemo(() => ({ main, side }), [main, side]);
+  return <RecordingControl recorders={recorders} {...props} />;
 }

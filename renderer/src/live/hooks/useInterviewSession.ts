@@ -1,20 +1,23 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { QueueEntry } from '@common/contract';
-import type { RoomState } from '@common/platform';
+import type { Device, RoomState } from '@common/platform';
 import { examiner } from '../../bridge';
 import { exposeForTests } from '../diagnostics';
-import { InterviewSession, type SessionSnapshot } from '../session/interview-session';
+import type { FeedSnapshot } from '../session/feed-controller';
+import { InterviewSession } from '../session/interview-session';
 import { contractSignaling } from '../session/signaling';
 
 /**
  * The interview's media session for one entry: created once, opened while the interview is on
- * screen, told every change of the entry; its snapshot re-renders the panels.
+ * screen, told every change of the entry. Its snapshot changes a few times a second (each feed's
+ * stats), so only the parts that show a feed subscribe to it (useFeed), never the whole interview:
+ * the score sheet beside the feeds must stay quick to type in.
  */
 export function useInterviewSession(
   entryId: string,
   entry: QueueEntry | null | undefined,
   room: RoomState | null,
-): { session: InterviewSession; feeds: SessionSnapshot } {
+): InterviewSession {
   const [session] = useState(() => new InterviewSession({ entryId, signaling: contractSignaling(), probe: window.__examinerLiveProbe === true }));
   useEffect(() => {
     session.open();
@@ -38,6 +41,11 @@ export function useInterviewSession(
       previous = connection.state;
     });
   }, [session]);
-  const feeds = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  return { session, feeds };
+  return session;
+}
+
+/** One feed's snapshot, re-rendering the caller when that feed changes (not the other). */
+export function useFeed(session: InterviewSession, device: Device): FeedSnapshot {
+  const read = useCallback(() => session.getSnapshot()[device], [session, device]);
+  return useSyncExternalStore(session.subscribe, read);
 }

@@ -3,14 +3,15 @@ import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 
 import { useTranslation } from 'react-i18next';
 import type { Device } from '@common/platform';
 import type { InterruptionView } from '../interruption';
-import type { InterviewSession, SessionSnapshot } from '../session/interview-session';
-import { FeedPanel } from './FeedPanel';
+import { useFeed } from '../hooks/useInterviewSession';
+import type { InterviewSession } from '../session/interview-session';
+import { FeedPanel, type FeedPanelProps } from './FeedPanel';
 
 export type LayoutMode = 'main-large' | 'side-by-side' | 'focus';
 
 export interface FeedStageProps {
+  /** The feeds' session: each panel subscribes to its own feed, so a feed's change re-renders only its panel. */
   readonly session: InterviewSession;
-  readonly feeds: SessionSnapshot;
   readonly live: boolean;
   readonly ended: boolean;
   readonly interruption: InterruptionView;
@@ -25,7 +26,7 @@ const other = (device: Device): Device => (device === 'main' ? 'side' : 'main');
  * default), side by side, or one in focus with the other as a thumbnail (still playing, so its
  * freezes and interruptions are still seen); swap exchanges them; full screen takes the stage.
  */
-export function FeedStage({ session, feeds, live, ended, interruption, heading }: FeedStageProps) {
+export function FeedStage({ session, live, ended, interruption, heading }: FeedStageProps) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<LayoutMode>('main-large');
   const [primary, setPrimary] = useState<Device>('main');
@@ -44,12 +45,10 @@ export function FeedStage({ session, feeds, live, ended, interruption, heading }
   };
 
   const panel = (device: Device, compact: boolean, style: CSSProperties = {}) => (
-    <FeedPanel
+    <SessionFeedPanel
       key={device}
+      session={session}
       device={device}
-      feed={feeds[device]}
-      controller={session.feeds[device]}
-      audio={session.audio}
       live={live}
       ended={ended}
       interruption={interruption}
@@ -111,4 +110,10 @@ export function FeedStage({ session, feeds, live, ended, interruption, heading }
       </div>
     </div>
   );
+}
+
+/** A feed's panel, subscribed to that feed alone. */
+function SessionFeedPanel({ session, device, ...props }: Omit<FeedPanelProps, 'feed' | 'controller' | 'audio'> & { readonly session: InterviewSession }) {
+  const feed = useFeed(session, device);
+  return <FeedPanel device={device} feed={feed} controller={session.feeds[device]} audio={session.audio} {...props} />;
 }
