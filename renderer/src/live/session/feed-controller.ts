@@ -63,6 +63,13 @@ const CONNECTING_TIMEOUT_MS = 12_000;
 const STALLED_AFTER_RESTORE_MS = 1_000;
 const STATS_INTERVAL_MS = 1_000;
 const MAX_LATENCIES = 200_000;
+/**
+ * The stamp probe reads a frame at most this often. A readback from a video element held the
+ * page's main thread 10-30 ms per frame where the browser composites in software (Chromium
+ * without a GPU), which with three examiners' pages on one machine starved typing in the score
+ * sheet; two readings a second per feed are plenty for latency percentiles and device checks.
+ */
+const PROBE_EVERY_MS = 500;
 
 /**
  * One camera of the candidate in the live interview: keeps a WebRTC link to the device while
@@ -89,6 +96,7 @@ export class FeedController {
   /** When the current link's path came back after a cut, and the frames shown by then; null otherwise. */
   #restored: { readonly at: number; readonly frames: number } | null = null;
   readonly #probe: StampProbe | null;
+  #probedAt = Number.NEGATIVE_INFINITY;
   #timers: ReturnType<typeof setInterval>[] = [];
   #closed = true;
 
@@ -307,7 +315,8 @@ export class FeedController {
     const video = this.#video;
     if (!video) return;
     this.#recorder?.drawFrame(video);
-    if (this.#probe) {
+    if (this.#probe && now - this.#probedAt >= PROBE_EVERY_MS) {
+      this.#probedAt = now;
       const stamp = this.#probe.read(video);
       if (stamp) {
         if (stamp.tag !== STAMP_TAGS[this.device]) diagnostics.wrongDevice++;
