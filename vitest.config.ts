@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -8,14 +9,22 @@ const alias = { '@common': fileURLToPath(new URL('./common', import.meta.url)) }
  * renderer's React components in happy-dom), integration (real servers on loopback, real files),
  * e2e (real Chromium against the browser host) and reliability (stress runs: kill -9 loops,
  * faulty platforms), which `npm run test:reliability` also runs alone.
+ *
+ * They run in three groups, one after the other (sequence.groupOrder): first unit, components and
+ * integration side by side, then e2e, then reliability, each of the last two alone on the
+ * machine, one file at a time, because their pages, peers and kill loops measure what the
+ * machine gives them. Integration files also run one at a time (loopback servers, network
+ * namespaces), beside the unit and component files. At least two workers even on two cores
+ * (vitest's default there is one), so that the first group overlaps.
  */
 export default defineConfig({
   resolve: { alias },
   test: {
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node' },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node', sequence: { groupOrder: 0 } },
       },
       {
         // The renderer's components in a simulated DOM, against a fake window.examiner.
@@ -26,6 +35,7 @@ export default defineConfig({
           environment: 'happy-dom',
           setupFiles: ['tests/components/setup.ts'],
           testTimeout: 20_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -35,6 +45,8 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 0 },
           globalSetup: ['tests/support/global-loopback-ice.ts'],
         },
       },
@@ -46,6 +58,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           globalSetup: ['tests/support/global-loopback-ice.ts'],
         },
       },
@@ -58,6 +71,7 @@ export default defineConfig({
           testTimeout: 20 * 60_000,
           hookTimeout: 5 * 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
