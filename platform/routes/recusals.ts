@@ -4,6 +4,7 @@ import type { PlatformContext } from '../context';
 import { HttpError, parseBody, requireExaminer } from '../http';
 import type { Recusals, RecusalConflict, Recused } from '../state/recusals';
 import { ScoreIntake } from '../state/scores';
+import { sendReReviews } from './scores';
 import type { ChiefDesk } from './chief';
 
 type AssignmentParams = { Params: { assignmentId: string } };
@@ -20,7 +21,8 @@ const isRecused = (outcome: Recused | RecusalConflict): outcome is Recused => !(
 /**
  * Recusal (回避): the examiner's own declaration before their sheet is accepted, and the chief's
  * record of a member's at any time (logged in the chief's actions with its note). Each one moves
- * the candidate's row of the matrix, pushed to the slot's chiefs.
+ * the candidate's row of the matrix, pushed to the slot's chiefs, and sends the re-reviews the
+ * panel's new combination asks of other members.
  */
 export function recusalRoutes(app: FastifyInstance, ctx: PlatformContext, desk: ChiefDesk, recusals: Recusals): void {
   const intake = new ScoreIntake(ctx.db, ctx.clock, ctx.catalog, []);
@@ -33,6 +35,7 @@ export function recusalRoutes(app: FastifyInstance, ctx: PlatformContext, desk: 
     if (!assignment || !ctx.catalog.sitsOn(examiner.id, assignment.slot_id)) throw new HttpError(404, 'not_found', 'no such assignment');
     const outcome = recusals.declare(assignment, body, 'self', examiner.id);
     if (!isRecused(outcome)) throw refused(outcome);
+    sendReReviews(ctx, outcome.reReviews);
     desk.rowsChanged([assignment.id]);
     return reply.code(201).send(outcome.recusal);
   });
@@ -48,6 +51,7 @@ export function recusalRoutes(app: FastifyInstance, ctx: PlatformContext, desk: 
       desk.store.log(assignment.slot_id, chief.id, 'recusal', assignment.id, body.note),
     );
     if (!isRecused(outcome)) throw refused(outcome);
+    sendReReviews(ctx, outcome.reReviews);
     desk.rowsChanged([assignment.id]);
     return reply.code(201).send(outcome.recusal);
   });

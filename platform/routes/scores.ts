@@ -72,6 +72,11 @@ function panelMembersOf(catalog: Catalog, chiefId: string): string[] {
   return [...members];
 }
 
+
+/** Each re-review request to its examiner, once the transaction that made them has committed. */
+export function sendReReviews(ctx: PlatformContext, pushes: readonly ReReviewPush[]): void {
+  for (const { examinerId, request } of pushes) ctx.notifier.toExaminer(examinerId, { type: 're_review', request });
+}
 /**
  * Score intake: the examiner's sheets, the platform's re-review requests, and the audit chains'
  * witness. Every accepted sheet moves its row of the chief's matrix (`desk`), pushed to the chiefs.
@@ -89,9 +94,7 @@ export function scoreRoutes(
   const witness = new AuditWitness(ctx.db, ctx.clock);
   const delayMs = options.processingDelayMs ?? 0;
 
-  const push = (pushes: readonly ReReviewPush[]) => {
-    for (const { examinerId, request } of pushes) ctx.notifier.toExaminer(examinerId, { type: 're_review', request });
-  };
+  const push = (pushes: readonly ReReviewPush[]) => sendReReviews(ctx, pushes);
   const send = (reply: FastifyReply, answer: Answer) => {
     if (answer.replayed) reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return reply.code(answer.status).send(answer.body);

@@ -102,11 +102,6 @@ export class PanelScores {
     );
   }
 
-  /** Answers the sheet's open re-reviews (a resubmission, or a recusal: the sheet is void then). */
-  resolveOpen(assignmentId: string, at: string): void {
-    this.#resolve.run(at, assignmentId);
-  }
-
   /**
    * After a sheet is accepted (inside its transaction): the resubmission answers the submitter's
    * open re-review, then every panel member now too far from the combined score and not yet
@@ -115,6 +110,21 @@ export class PanelScores {
    */
   afterAccepted(assignment: ScoredAssignment, context: SlotContext, acceptedAt: string): ReReviewPush[] {
     this.#resolve.run(acceptedAt, assignment.id);
+    return this.#askDeviating(assignment, context, acceptedAt);
+  }
+
+  /**
+   * After a recusal (inside its transaction): the void sheet's open re-reviews are answered, and
+   * the panel's remaining accepted sheets are judged again against their combination without it,
+   * as after any acceptance: a member the recused sheet kept within the threshold is asked now.
+   */
+  afterRecused(assignment: ScoredAssignment, context: SlotContext, at: string): ReReviewPush[] {
+    this.#resolve.run(at, assignment.id);
+    return this.#askDeviating(assignment, context, at);
+  }
+
+  /** Asks every member whose accepted sheet for the candidate is now too far off, once per sheet. */
+  #askDeviating(assignment: ScoredAssignment, context: SlotContext, at: string): ReReviewPush[] {
     const members = new Set(context.panel.examinerIds);
     const rows = (this.#panelTotals.all(assignment.candidate_id, assignment.subject_id) as PanelRow[]).filter((row) =>
       members.has(row.examiner_id),
@@ -131,7 +141,7 @@ export class PanelScores {
         reason: 'deviation',
         deviation,
         threshold: context.exam.deviationThreshold,
-        requestedAt: acceptedAt,
+        requestedAt: at,
       };
       this.#insert.run(request.requestId, assignmentId, deviation, request.threshold, request.requestedAt);
       pushes.push({ examinerId: row.examiner_id, request });

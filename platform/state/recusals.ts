@@ -4,7 +4,7 @@ import type { PlatformDb } from '../db/database';
 import { RoomLogStore } from '../room/log';
 import type { Accounts } from './accounts';
 import type { Catalog } from './catalog';
-import { PanelScores } from './panel-scores';
+import { PanelScores, type ReReviewPush } from './panel-scores';
 import type { AssignmentRow } from './scores';
 import type { ScoreGate } from './score-gates';
 
@@ -26,6 +26,8 @@ export function recusalOf(row: RecusalRow): Recusal {
 export interface Recused {
   readonly recusal: Recusal;
   readonly assignment: AssignmentRow;
+  /** Re-reviews the panel's new combination asks of other members (see PanelScores.afterRecused). */
+  readonly reReviews: readonly ReReviewPush[];
 }
 
 /** Why a recusal is refused: one is already declared, or (for the examiner) the sheet was accepted. */
@@ -35,7 +37,8 @@ export type RecusalConflict = { readonly kind: 'already_recused'; readonly recus
  * Recusals (利益关系者回避): an examiner stands aside from a candidate they know, before their
  * sheet is accepted; a chief records one for a member at any time. A recusal is final (the
  * table's triggers refuse changes): the sheet is void, out of the panel's combination and the
- * deviation check, its open re-reviews are answered, and every later submission is refused 403
+ * deviation check (the others' accepted sheets are judged again without it), its open re-reviews
+ * are answered, and every later submission is refused 403
  * `recused` (the gate). For a live assignment the room log notes it (the reason category, never
  * the note, which stays with the chiefs).
  */
@@ -91,15 +94,17 @@ export class Recusals {
       const existing = this.of(assignment.id);
       if (existing) return { kind: 'already_recused', recusal: existing };
       if (declaredBy === 'self' && this.#accepted.get(assignment.id) !== undefined) return { kind: 'already_scored' };
+      const context = this.catalog.slot(assignment.slot_id);
+      if (!context) throw new Error(`assignment ${assignment.id} names unknown slot ${assignment.slot_id}`);
       const note = body.note === undefined || body.note === '' ? null : body.note;
       const recusal: Recusal = { assignmentId: assignment.id, reason: body.reason, note, declaredAt: this.clock.now().toISOString(), declaredBy };
       this.#insert.run(recusal.assignmentId, recusal.reason, recusal.note, recusal.declaredAt, recusal.declaredBy, recordedBy);
-      this.#panel.resolveOpen(assignment.id, recusal.declaredAt);
-      const live = this.catalog.slot(assignment.slot_id)?.slot.kind === 'live';
+      const reReviews = this.#panel.afterRecused(assignment, context, recusal.declaredAt);
+      const live = context.slot.kind === 'live';
       const entry = live ? (this.#entry.get(assignment.id) as { entry_id: string } | undefined) : undefined;
       if (entry) this.#log.append(entry.entry_id, assignment.examiner_id, 'recusal', { reason: recusal.reason });
       then(recusal);
-      return { recusal, assignment };
+      return { recusal, assignment, reReviews };
     })();
   }
 

@@ -145,6 +145,45 @@ describe('reference platform: recusal (回避)', () => {
     expect((t.platform.ctx.db.prepare('SELECT version, total FROM scores WHERE assignment_id = ?').get(sheetOf('ex-03')) as { version: number }).version).toBe(1);
   });
 
+  it('judges the others again after a recusal: a member the void sheet kept within the threshold is asked', async () => {
+    const { t, c, token, candidates, score, matrix, rowOf, reReviews } = await setUp();
+    const socket = await t.examiner('examiner1');
+    const cand = candidates[2] ?? '';
+    const sheetOf = (member: Member) => c.assignmentOf(member, cand);
+
+    // Totals 52, 60, 64, 72: the trimmed mean is 62, and nobody is more than 10 off.
+    await score('ex-01', cand, 0);
+    await score('ex-02', cand, 8);
+    await score('ex-03', cand, 12);
+    await score('ch-01', cand, 20);
+    for (const member of PANEL) expect(await reReviews(member), member).toEqual([]);
+
+    // Without ex-02's 60 the panel combines 52, 64 and 72 to 64: ex-01's 52 is 12 off now.
+    const withoutEx02 = deviatingTotals({ kind: 'trimmed_mean', drop: 1 }, 10, [52, 64, 72].map((total, index) => ({ assignmentId: String(index), total })));
+    expect(withoutEx02).toEqual([{ assignmentId: '0', deviation: 12 }]);
+    const recorded = await c.send('POST', '/chief/recusals', token('ch-01'), { assignmentId: sheetOf('ex-02'), reason: 'own_student', note: '其本校学生' });
+    expect(recorded.status, recorded.text).toBe(201);
+    const declaredAt = Recusal.parse(recorded.body).declaredAt;
+
+    const asked = await reReviews('ex-01');
+    expect(asked).toMatchObject([{ assignmentId: sheetOf('ex-01'), reason: 'deviation', deviation: 12, threshold: 10, requestedAt: declaredAt }]);
+    // It reached ex-01's workstation as a push, blind: how far off, never the others' totals.
+    const pushed = await socket.next('re_review');
+    expect(pushed.request).toEqual(asked[0]);
+    expect(JSON.stringify(pushed)).not.toMatch(/\b(60|64|72)\b/);
+    for (const member of ['ex-02', 'ex-03', 'ch-01'] as const) expect(await reReviews(member), member).toEqual([]);
+    const row = rowOf(await matrix(), cand);
+    expect(row).toMatchObject({ combined: 64, accepted: 3 });
+    expect(row.cells.map((cell) => [cell.memberId, cell.state, cell.flagged])).toEqual([
+      ['ex-01', 'accepted', true],
+      ['ex-02', 'recused', false],
+      ['ex-03', 'accepted', false],
+      ['ch-01', 'accepted', false],
+    ]);
+    await fence(socket);
+    expect(socket.all('re_review')).toHaveLength(1);
+  });
+
   it('lets an examiner declare a recusal before scoring: in their list, refused twice, and their sheet refused from then on', async () => {
     const { t, c, token, candidates, matrix, rowOf } = await setUp();
     const cand = candidates[0] ?? '';
