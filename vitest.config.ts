@@ -11,11 +11,11 @@ const alias = { '@common': fileURLToPath(new URL('./common', import.meta.url)) }
  * faulty platforms), which `npm run test:reliability` also runs alone.
  *
  * They run in three groups, one after the other (sequence.groupOrder): first unit, components and
- * integration side by side, then e2e, then reliability, each of the last two alone on the
- * machine, one file at a time, because their pages, peers and kill loops measure what the
- * machine gives them. Integration files also run one at a time (loopback servers, network
- * namespaces), beside the unit and component files. At least two workers even on two cores
- * (vitest's default there is one), so that the first group overlaps.
+ * integration side by side, then e2e alone, then reliability alone, each of the last two one
+ * file at a time, because their pages, peers and kill loops measure what the machine gives them.
+ * Integration files make their own folders, ports and platforms, so they share the first group.
+ * At least two workers even on two cores (vitest's default there is one). Note: a project with
+ * one worker in group 0 would run last, in a group of its own (vitest's groupSpecs).
  */
 export default defineConfig({
   resolve: { alias },
@@ -45,7 +45,6 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
           sequence: { groupOrder: 0 },
           globalSetup: ['tests/support/global-loopback-ice.ts'],
         },
