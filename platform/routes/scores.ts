@@ -72,11 +72,11 @@ function panelMembersOf(catalog: Catalog, chiefId: string): string[] {
   return [...members];
 }
 
-
 /** Each re-review request to its examiner, once the transaction that made them has committed. */
 export function sendReReviews(ctx: PlatformContext, pushes: readonly ReReviewPush[]): void {
   for (const { examinerId, request } of pushes) ctx.notifier.toExaminer(examinerId, { type: 're_review', request });
 }
+
 /**
  * Score intake: the examiner's sheets, the platform's re-review requests, and the audit chains'
  * witness. Every accepted sheet moves its row of the chief's matrix (`desk`), pushed to the chiefs.
@@ -94,7 +94,6 @@ export function scoreRoutes(
   const witness = new AuditWitness(ctx.db, ctx.clock);
   const delayMs = options.processingDelayMs ?? 0;
 
-  const push = (pushes: readonly ReReviewPush[]) => sendReReviews(ctx, pushes);
   const send = (reply: FastifyReply, answer: Answer) => {
     if (answer.replayed) reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return reply.code(answer.status).send(answer.body);
@@ -134,7 +133,7 @@ export function scoreRoutes(
       intake.release(examiner.id, idempotencyKey, claim.reservedAt);
       throw error;
     }
-    push(processed.pushes);
+    sendReReviews(ctx, processed.pushes);
     // The panel room shows that this member submitted (never what); the chiefs see the row.
     if (processed.answer.status < 300) {
       ctx.rooms.sheetsAccepted([assignment.id]);
@@ -157,7 +156,7 @@ export function scoreRoutes(
       witness.witness(examiner.id, head, own);
     }
     const { results, pushes } = intake.submitBatch(examiner.id, items, headOf(head), !replayForgotten(request));
-    push(pushes);
+    sendReReviews(ctx, pushes);
     const accepted = items.filter((_item, index) => (results[index]?.status ?? 500) < 300).map((item) => item.assignmentId);
     ctx.rooms.sheetsAccepted(accepted);
     // One push per slot and chief for the whole batch (rows chunked), not one per sheet.

@@ -9,7 +9,7 @@ import { useNow } from '../format/useNow';
 import { markCalled } from './diagnostics';
 import { useInterviewContext, type InterviewContext } from './hooks/useInterviewContext';
 import { useInterviewEntry } from './hooks/useInterviewEntry';
-import { useFeed, useInterviewSession } from './hooks/useInterviewSession';
+import { useInterviewSession, useRecorder } from './hooks/useInterviewSession';
 import { useQuickMessages } from './hooks/useQuickMessages';
 import { useRoom } from './hooks/useRoom';
 import { interruptionView } from './interruption';
@@ -255,10 +255,10 @@ export function LiveInterview({ slotId, entryId, assignmentId = null, gradingFor
   );
 }
 
-/** The evidence recording's control, subscribed to the feeds itself; re-rendered only when a recorder changes. */
+/** The evidence recording's control, subscribed to the recorders itself; re-rendered only when one changes. */
 function SessionRecordingControl({ session, ...props }: Omit<RecordingControlProps, 'recorders'> & { readonly session: InterviewSession }) {
-  const main = useFeed(session, 'main').recorder;
-  const side = useFeed(session, 'side').recorder;
+  const main = useRecorder(session, 'main');
+  const side = useRecorder(session, 'side');
   const recorders = useMemo(() => ({ main, side }), [main, side]);
   return <RecordingControl recorders={recorders} {...props} />;
 }

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { QueueEntry } from '@common/contract';
 import type { Device, RoomState } from '@common/platform';
 import { examiner } from '../../bridge';
 import { exposeForTests } from '../diagnostics';
 import type { FeedSnapshot } from '../session/feed-controller';
+import type { RecorderStatus } from '../media/evidence-recorder';
 import { InterviewSession } from '../session/interview-session';
 import { contractSignaling } from '../session/signaling';
 
@@ -46,6 +47,10 @@ export function useInterviewSession(
 
 /** One feed's snapshot, re-rendering the caller when that feed changes (not the other). */
 export function useFeed(session: InterviewSession, device: Device): FeedSnapshot {
-  const read = useCallback(() => session.getSnapshot()[device], [session, device]);
-  return useSyncExternalStore(session.subscribe, read);
+  return useSyncExternalStore(session.subscribe, () => session.getSnapshot()[device]);
+}
+
+/** One feed's evidence recorder, re-rendering the caller only when that recorder changes. */
+export function useRecorder(session: InterviewSession, device: Device): RecorderStatus | null {
+  return useSyncExternalStore(session.subscribe, () => session.getSnapshot()[device].recorder);
 }
